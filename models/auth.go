@@ -131,7 +131,7 @@ type Upload struct {
 	Filename  string    `db:"filename" json:"filename"`
 	Kind      string    `db:"kind" json:"kind"`
 	Size      int64     `db:"size" json:"size"`
-	Rows      int       `db:"rows" json:"rows"`
+	Rows      int       `db:"row_count" json:"rows"`
 	CreatedAt time.Time `db:"created_at" json:"created_at"`
 	CreatedBy string    `db:"created_by" json:"created_by"`
 }

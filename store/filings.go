@@ -1,0 +1,230 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"sunshine/models"
+)
+
+const filingColumns = `id, region_code, dept_code, fiscal_year, phase, version, status,
+	created_at, created_by, updated_at, published_at, published_by, note`
+
+// OpenDraft returns the open draft of the key, creating it when there is
+// none: version 1 for a new key, else one past the newest version. created
+// reports whether it was made now. The department must exist.
+func (tx *Tx) OpenDraft(ctx context.Context, key models.FilingKey, by string) (f models.Filing, created bool, err error) {
+	if err := key.Validate(); err != nil {
+		return f, false, err
+	}
+	err = tx.tx.GetContext(ctx, &f, `SELECT `+filingColumns+` FROM filings
+		WHERE region_code = ? AND dept_code = ? AND fiscal_year = ? AND phase = ? AND open_draft = 1`,
+		key.RegionCode, key.DeptCode, key.FiscalYear, key.Phase)
+	if err == nil {
+		return f, false, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return f, false, fmt.Errorf("store: unable to fetch draft: %w", err)
+	}
+	var last sql.NullInt64
+	if err := tx.tx.GetContext(ctx, &last, `SELECT MAX(version) FROM filings
+		WHERE region_code = ? AND dept_code = ? AND fiscal_year = ? AND phase = ?`,
+		key.RegionCode, key.DeptCode, key.FiscalYear, key.Phase); err != nil {
+		return f, false, fmt.Errorf("store: unable to fetch versions: %w", err)
+	}
+	f = models.Filing{FilingKey: key, Version: int(last.Int64) + 1, Status: models.StatusDraft,
+		CreatedAt: tx.now, CreatedBy: by, UpdatedAt: tx.now}
+	res, err := tx.tx.ExecContext(ctx, `INSERT INTO filings (region_code, dept_code, fiscal_year, phase, version, status,
+		open_draft, created_at, created_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
+		key.RegionCode, key.DeptCode, key.FiscalYear, key.Phase, f.Version, f.Status, f.CreatedAt, by, f.UpdatedAt)
+	if isUniqueViolation(err) {
+		return f, false, models.Errorf(models.ECONFLICT, "该部门 %d 年%s已有草稿正在创建，请重试", key.FiscalYear, key.Phase.Chinese())
+	}
+	if err != nil {
+		return f, false, fmt.Errorf("store: unable to create draft: %w", err)
+	}
+	if f.ID, err = res.LastInsertId(); err != nil {
+		return f, false, fmt.Errorf("store: unable to read draft id: %w", err)
+	}
+	return f, true, nil
+}
+
+// Touch marks a draft as changed now.
+func (tx *Tx) Touch(ctx context.Context, filingID int64) error {
+	_, err := tx.tx.ExecContext(ctx, `UPDATE filings SET updated_at = ? WHERE id = ? AND status = 'draft'`, tx.now, filingID)
+	if err != nil {
+		return fmt.Errorf("store: unable to touch filing %d: %w", filingID, err)
+	}
+	return nil
+}
+
+// Filing returns one filing version. Returns ENOTFOUND if it does not exist.
+func (s *Store) Filing(ctx context.Context, id int64) (models.Filing, error) {
+	return getFiling(ctx, s.read, id)
+}
+
+// Filing reads a filing inside the transaction.
+func (tx *Tx) Filing(ctx context.Context, id int64) (models.Filing, error) {
+	return getFiling(ctx, tx.tx, id)
+}
+
+func getFiling(ctx context.Context, q queryer, id int64) (models.Filing, error) {
+	var f models.Filing
+	err := q.GetContext(ctx, &f, `SELECT `+filingColumns+` FROM filings WHERE id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, notFound(fmt.Sprintf("申报 %d ", id))
+	}
+	if err != nil {
+		return f, fmt.Errorf("store: unable to fetch filing %d: %w", id, err)
+	}
+	return f, nil
+}
+
+// FilingFilter selects filings; zero fields match everything. AfterID pages
+// by key (ids ascending), so no page costs an offset scan.
+type FilingFilter struct {
+	Region   string
+	Dept     string
+	Year     int
+	Phase    models.Phase
+	Statuses []models.Status
+	AfterID  int64
+	Limit    int // default 100, at most 10,000
+}
+
+// Filings lists filings matching the filter, ordered by id.
+func (s *Store) Filings(ctx context.Context, f FilingFilter) ([]models.Filing, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) { where = append(where, cond); args = append(args, v) }
+	if f.Region != "" {
+		add("region_code = ?", f.Region)
+	}
+	if f.Dept != "" {
+		add("dept_code = ?", f.Dept)
+	}
+	if f.Year != 0 {
+		add("fiscal_year = ?", f.Year)
+	}
+	if f.Phase != "" {
+		add("phase = ?", f.Phase)
+	}
+	if len(f.Statuses) > 0 {
+		marks := make([]string, len(f.Statuses))
+		for i, st := range f.Statuses {
+			marks[i] = "?"
+			args = append(args, st)
+		}
+		where = append(where, "status IN ("+strings.Join(marks, ", ")+")")
+	}
+	if f.AfterID > 0 {
+		add("id > ?", f.AfterID)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	limit = min(limit, 10000)
+	query := `SELECT ` + filingColumns + ` FROM filings`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += fmt.Sprintf(" ORDER BY id LIMIT %d", limit)
+	fs := []models.Filing{}
+	if err := s.read.SelectContext(ctx, &fs, query, args...); err != nil {
+		return nil, fmt.Errorf("store: unable to list filings: %w", err)
+	}
+	return fs, nil
+}
+
+// LatestPublished returns the published version of a key. Returns ENOTFOUND when none is.
+func (s *Store) LatestPublished(ctx context.Context, key models.FilingKey) (models.Filing, error) {
+	return latestPublished(ctx, s.read, key)
+}
+
+// LatestPublished reads the published version of a key inside the transaction.
+func (tx *Tx) LatestPublished(ctx context.Context, key models.FilingKey) (models.Filing, error) {
+	return latestPublished(ctx, tx.tx, key)
+}
+
+func latestPublished(ctx context.Context, q queryer, key models.FilingKey) (models.Filing, error) {
+	var f models.Filing
+	err := q.GetContext(ctx, &f, `SELECT `+filingColumns+` FROM filings
+		WHERE region_code = ? AND dept_code = ? AND fiscal_year = ? AND phase = ? AND status = 'published'`,
+		key.RegionCode, key.DeptCode, key.FiscalYear, key.Phase)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, notFound("已公开的申报")
+	}
+	if err != nil {
+		return f, fmt.Errorf("store: unable to fetch published filing: %w", err)
+	}
+	return f, nil
+}
+
+// Publish freezes a draft as published and marks the version it replaces as
+// superseded. A draft that would supersede another needs a correction note
+// (EINVALID without one). Returns ENOTFOUND for an unknown id and ECONFLICT
+// when the filing is not a draft. Whether the findings allow publication is
+// the caller's business.
+func (tx *Tx) Publish(ctx context.Context, id int64, by, note string) (models.Filing, error) {
+	f, err := tx.Filing(ctx, id)
+	if err != nil {
+		return f, err
+	}
+	if f.Status != models.StatusDraft {
+		return f, models.Errorf(models.ECONFLICT, "申报 %d 的状态是 %s，只有草稿可以公开", id, f.Status)
+	}
+	prev, err := tx.LatestPublished(ctx, f.FilingKey)
+	hasPrev := err == nil
+	if err != nil && models.ErrorCode(err) != models.ENOTFOUND {
+		return f, err
+	}
+	var withdrawn int
+	if err := tx.tx.GetContext(ctx, &withdrawn, `SELECT COUNT(*) FROM filings WHERE region_code = ? AND dept_code = ?
+		AND fiscal_year = ? AND phase = ? AND status IN ('withdrawn', 'superseded')`,
+		f.RegionCode, f.DeptCode, f.FiscalYear, f.Phase); err != nil {
+		return f, fmt.Errorf("store: unable to count versions: %w", err)
+	}
+	if (hasPrev || withdrawn > 0) && strings.TrimSpace(note) == "" {
+		return f, models.Errorf(models.EINVALID, "这是第 %d 版，公开更正版本必须填写更正说明（note）", f.Version)
+	}
+	if hasPrev {
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE filings SET status = 'superseded', updated_at = ? WHERE id = ?`,
+			tx.now, prev.ID); err != nil {
+			return f, fmt.Errorf("store: unable to supersede filing %d: %w", prev.ID, err)
+		}
+	}
+	var notePtr *string
+	if strings.TrimSpace(note) != "" {
+		notePtr = &note
+	}
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE filings SET status = 'published', open_draft = NULL,
+		published_at = ?, published_by = ?, note = ?, updated_at = ? WHERE id = ?`,
+		tx.now, by, notePtr, tx.now, id); err != nil {
+		return f, fmt.Errorf("store: unable to publish filing %d: %w", id, err)
+	}
+	return tx.Filing(ctx, id)
+}
+
+// Withdraw takes a published filing back with a note; it stays readable.
+// Returns EINVALID without a note and ECONFLICT unless the filing is published.
+func (tx *Tx) Withdraw(ctx context.Context, id int64, by, note string) (models.Filing, error) {
+	f, err := tx.Filing(ctx, id)
+	if err != nil {
+		return f, err
+	}
+	if strings.TrimSpace(note) == "" {
+		return f, models.Errorf(models.EINVALID, "撤回必须填写说明（note）")
+	}
+	if f.Status != models.StatusPublished {
+		return f, models.Errorf(models.ECONFLICT, "申报 %d 的状态是 %s，只有已公开的申报可以撤回", id, f.Status)
+	}
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE filings SET status = 'withdrawn', note = ?, updated_at = ? WHERE id = ?`,
+		note, tx.now, id); err != nil {
+		return f, fmt.Errorf("store: unable to withdraw filing %d: %w", id, err)
+	}
+	return tx.Filing(ctx, id)
+}

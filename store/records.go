@@ -1,0 +1,168 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"sunshine/models"
+)
+
+// threePublicColumns are the columns of three_public in the order of models.ThreePublic.
+var threePublicColumns = func() []string {
+	cols := []string{"filing_id"}
+	for _, a := range models.ThreePublicAmounts {
+		cols = append(cols, a.Key)
+	}
+	for _, c := range models.ThreePublicCounts {
+		cols = append(cols, c.Key)
+	}
+	return append(cols, "change_reason", "unit", "source_row")
+}()
+
+func threePublicArgs(t *models.ThreePublic) []any {
+	args := []any{t.FilingID}
+	for _, a := range models.ThreePublicAmounts {
+		args = append(args, *a.Get(t))
+	}
+	for _, c := range models.ThreePublicCounts {
+		args = append(args, *c.Get(t))
+	}
+	return append(args, t.ChangeReason, t.Unit, t.SourceRow)
+}
+
+// PutThreePublic replaces the filing's 三公 record.
+func (tx *Tx) PutThreePublic(ctx context.Context, t models.ThreePublic) error {
+	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM three_public WHERE filing_id = ?`, t.FilingID); err != nil {
+		return fmt.Errorf("store: unable to replace 三公 record of filing %d: %w", t.FilingID, err)
+	}
+	query := `INSERT INTO three_public (` + strings.Join(threePublicColumns, ", ") + `) VALUES (` +
+		placeholders(len(threePublicColumns)) + `)`
+	if _, err := tx.tx.ExecContext(ctx, query, threePublicArgs(&t)...); err != nil {
+		return fmt.Errorf("store: unable to save 三公 record of filing %d: %w", t.FilingID, err)
+	}
+	return nil
+}
+
+// ThreePublic returns a filing's 三公 record, or nil when it has none.
+func (s *Store) ThreePublic(ctx context.Context, filingID int64) (*models.ThreePublic, error) {
+	return getThreePublic(ctx, s.read, filingID)
+}
+
+// ThreePublic reads a filing's 三公 record inside the transaction.
+func (tx *Tx) ThreePublic(ctx context.Context, filingID int64) (*models.ThreePublic, error) {
+	return getThreePublic(ctx, tx.tx, filingID)
+}
+
+func getThreePublic(ctx context.Context, q queryer, filingID int64) (*models.ThreePublic, error) {
+	var t models.ThreePublic
+	err := q.GetContext(ctx, &t, `SELECT `+strings.Join(threePublicColumns, ", ")+` FROM three_public WHERE filing_id = ?`, filingID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to fetch 三公 record of filing %d: %w", filingID, err)
+	}
+	return &t, nil
+}
+
+// DeleteTable removes one table's line items from a filing, so that an
+// upload of that table replaces it.
+func (tx *Tx) DeleteTable(ctx context.Context, filingID int64, table models.Table) error {
+	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM line_items WHERE filing_id = ? AND tbl = ?`, filingID, table); err != nil {
+		return fmt.Errorf("store: unable to clear table %s of filing %d: %w", table, filingID, err)
+	}
+	return nil
+}
+
+const lineItemColumns = "filing_id, tbl, code, name, col, amount, unit, source_row"
+
+// InsertLineItems adds line items with multi-row INSERTs, a few hundred rows
+// per statement: one round trip per cell would make a 200,000-row upload crawl.
+func (tx *Tx) InsertLineItems(ctx context.Context, items []models.LineItem) error {
+	const perRow = 8
+	batch := maxParams / perRow
+	for start := 0; start < len(items); start += batch {
+		part := items[start:min(start+batch, len(items))]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO line_items (` + lineItemColumns + `) VALUES `)
+		args := make([]any, 0, len(part)*perRow)
+		row := "(" + placeholders(perRow) + ")"
+		for i, li := range part {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(row)
+			args = append(args, li.FilingID, li.Table, li.Code, li.Name, li.Column, li.Amount, li.Unit, li.SourceRow)
+		}
+		if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("store: unable to insert line items: %w", err)
+		}
+	}
+	return nil
+}
+
+// LineItems returns a filing's line items by table, code and column.
+func (s *Store) LineItems(ctx context.Context, filingID int64) ([]models.LineItem, error) {
+	return getLineItems(ctx, s.read, filingID)
+}
+
+// LineItems reads a filing's line items inside the transaction.
+func (tx *Tx) LineItems(ctx context.Context, filingID int64) ([]models.LineItem, error) {
+	return getLineItems(ctx, tx.tx, filingID)
+}
+
+func getLineItems(ctx context.Context, q queryer, filingID int64) ([]models.LineItem, error) {
+	items := []models.LineItem{}
+	err := q.SelectContext(ctx, &items, `SELECT `+lineItemColumns+` FROM line_items WHERE filing_id = ?
+		ORDER BY tbl, code, col, id`, filingID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to fetch line items of filing %d: %w", filingID, err)
+	}
+	return items, nil
+}
+
+const findingColumns = `filing_id, rule, severity, message, tbl, code, col, row_num, value, expected, actual,
+	other_filing_id, other_tbl, other_code, other_col`
+
+// ReplaceFindings stores the findings of the checks over a filing in place of the previous ones.
+func (tx *Tx) ReplaceFindings(ctx context.Context, filingID int64, findings []models.Finding) error {
+	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM findings WHERE filing_id = ?`, filingID); err != nil {
+		return fmt.Errorf("store: unable to clear findings of filing %d: %w", filingID, err)
+	}
+	for start := 0; start < len(findings); start += 200 {
+		part := findings[start:min(start+200, len(findings))]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO findings (` + findingColumns + `) VALUES `)
+		args := make([]any, 0, len(part)*15)
+		for i, f := range part {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(" + placeholders(15) + ")")
+			args = append(args, filingID, f.Rule, f.Severity, f.Message, f.Table, f.Code, f.Column, f.Row, f.Value,
+				f.Expected, f.Actual, f.OtherFilingID, f.OtherTable, f.OtherCode, f.OtherColumn)
+		}
+		if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("store: unable to save findings of filing %d: %w", filingID, err)
+		}
+	}
+	return nil
+}
+
+// Findings returns a filing's stored findings, errors first.
+func (s *Store) Findings(ctx context.Context, filingID int64) ([]models.Finding, error) {
+	out := []models.Finding{}
+	err := s.read.SelectContext(ctx, &out, `SELECT `+findingColumns+` FROM findings WHERE filing_id = ?
+		ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, id`, filingID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to fetch findings of filing %d: %w", filingID, err)
+	}
+	return out, nil
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}

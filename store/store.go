@@ -1,0 +1,191 @@
+// Package store reads and writes the domain model of package models on SQLite
+// (the embedded default) and MySQL with the same SQL. Exported methods of
+// Store own their transaction; Write hands a *Tx to code that must compose
+// several steps atomically (an upload: departments, drafts, rows, findings,
+// the audit entry). Dialect differences are in dialect.go only.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/pressly/goose/v3"
+
+	"sunshine/migrations"
+	"sunshine/models"
+)
+
+// Store is the database of one deployment.
+type Store struct {
+	cfg Config
+	// read serves queries outside a write transaction. On SQLite it is a pool
+	// of read-only connections; on MySQL it is the same pool as write.
+	read *sqlx.DB
+	// write runs every transaction that changes something (one connection on SQLite).
+	write *sqlx.DB
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// Open connects to the database named by dsn (see ParseDSN) and checks that it
+// answers. It does not migrate; call Migrate. Returns EINVALID for a bad
+// address and EUNAVAILABLE when the database cannot be reached.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	cfg, err := ParseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return OpenConfig(ctx, cfg)
+}
+
+// OpenConfig is Open with an already parsed address.
+func OpenConfig(ctx context.Context, cfg Config) (*Store, error) {
+	read, write, err := openPools(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{cfg: cfg, read: read, write: write, Now: time.Now}, nil
+}
+
+// Config returns the parsed database address.
+func (s *Store) Config() Config { return s.cfg }
+
+// Close releases every connection.
+func (s *Store) Close() error {
+	err := s.write.Close()
+	if s.read != s.write {
+		err = errors.Join(err, s.read.Close())
+	}
+	return err
+}
+
+// Ping checks that the database answers (for /readyz).
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.read.PingContext(ctx); err != nil {
+		return models.Errorf(models.EUNAVAILABLE, "数据库无法访问：%v", err)
+	}
+	// A SELECT proves more than a ping: a MySQL server that accepts
+	// connections but whose storage is gone fails here.
+	var one int
+	if err := s.read.GetContext(ctx, &one, "SELECT 1"); err != nil {
+		return models.Errorf(models.EUNAVAILABLE, "数据库无法访问：%v", err)
+	}
+	return nil
+}
+
+// now is the store's clock in UTC, cut to the microsecond that MySQL's DATETIME(6) keeps,
+// so that a time reads back equal to what was written.
+func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+
+// MigrationStatus is the schema version of the database and of this binary.
+type MigrationStatus struct {
+	Current int64 // applied to the database
+	Latest  int64 // the newest this binary knows
+}
+
+func (s *Store) provider() (*goose.Provider, func(), error) {
+	db, dialect, dir, release, err := migrationDB(s.cfg, s.write)
+	if err != nil {
+		return nil, nil, err
+	}
+	sub, err := fs.Sub(migrations.FS, dir)
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	// The provider is not closed: Close would close the write pool it borrows on SQLite.
+	p, err := goose.NewProvider(dialect, db, sub)
+	if err != nil {
+		release()
+		return nil, nil, fmt.Errorf("store: unable to load migrations: %w", err)
+	}
+	return p, release, nil
+}
+
+// SchemaStatus returns the applied and latest schema versions.
+func (s *Store) SchemaStatus(ctx context.Context) (MigrationStatus, error) {
+	p, release, err := s.provider()
+	if err != nil {
+		return MigrationStatus{}, err
+	}
+	defer release()
+	cur, latest, err := p.GetVersions(ctx)
+	if err != nil {
+		return MigrationStatus{}, fmt.Errorf("store: unable to read schema version: %w", err)
+	}
+	return MigrationStatus{Current: cur, Latest: latest}, nil
+}
+
+// Migrate applies every pending migration. A database already at a newer
+// version than this binary knows is refused with ESCHEMA, before anything runs.
+func (s *Store) Migrate(ctx context.Context) (MigrationStatus, error) {
+	st, err := s.SchemaStatus(ctx)
+	if err != nil {
+		return st, err
+	}
+	if st.Current > st.Latest {
+		return st, models.Errorf(models.ESCHEMA,
+			"数据库的结构版本是 %d，比本程序支持的 %d 更新：请使用更新版本的 sunshine", st.Current, st.Latest)
+	}
+	if st.Current == st.Latest {
+		return st, nil
+	}
+	p, release, err := s.provider()
+	if err != nil {
+		return st, err
+	}
+	defer release()
+	if _, err := p.Up(ctx); err != nil {
+		return st, fmt.Errorf("store: unable to migrate: %w", err)
+	}
+	return s.SchemaStatus(ctx)
+}
+
+// Tx is a write transaction. Its methods compose: everything done through one
+// Tx commits or rolls back together.
+type Tx struct {
+	tx  *sqlx.Tx
+	now time.Time
+}
+
+// Now is the transaction's timestamp: every row it writes carries the same time.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// Write runs fn in one transaction and commits it when fn returns nil; any
+// error or panic rolls everything back.
+func (s *Store) Write(ctx context.Context, fn func(*Tx) error) (err error) {
+	t, err := s.write.BeginTxx(ctx, nil)
+	if err != nil {
+		return models.Errorf(models.EUNAVAILABLE, "数据库无法写入：%v", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = t.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = t.Rollback()
+		}
+	}()
+	if err = fn(&Tx{tx: t, now: s.now()}); err != nil {
+		return err
+	}
+	if err = t.Commit(); err != nil {
+		return fmt.Errorf("store: unable to commit: %w", err)
+	}
+	return nil
+}
+
+// queryer is what read helpers need: the read pool, or a write transaction
+// when a step must see what the same transaction wrote.
+type queryer interface {
+	sqlx.QueryerContext
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+}
+
+func notFound(what string) error { return models.Errorf(models.ENOTFOUND, "%s不存在", what) }
