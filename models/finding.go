@@ -69,7 +69,7 @@ func NewReport(findings []Finding) Report {
 	}
 	for _, sev := range []Severity{SeverityError, SeverityWarning, SeverityInfo} {
 		for _, f := range findings {
-			if f.Severity != sev {
+			if f.Severity != sev && !(sev == SeverityInfo && f.Severity != SeverityError && f.Severity != SeverityWarning) {
 				continue
 			}
 			if len(r.Findings) == MaxReportFindings {

@@ -115,11 +115,15 @@ func ParseMoney(s string, u Unit) (Money, error) {
 		return 0, overflow(s)
 	}
 	v, err := strconv.ParseUint(all, 10, 64)
-	if err != nil || v > math.MaxInt64 {
+	limit := uint64(math.MaxInt64)
+	if neg {
+		limit++ // math.MinInt64 fen, which Format prints, must parse back
+	}
+	if err != nil || v > limit {
 		return 0, overflow(s)
 	}
 	if neg {
-		return Money(-int64(v)), nil
+		return Money(-int64(v)), nil // int64(1<<63) is MinInt64, and so is its negation
 	}
 	return Money(v), nil
 }
@@ -179,7 +183,7 @@ func isASCIINumberish(s string) bool {
 }
 
 // Format prints m in unit u exactly, with at least two decimals and as many
-// more as the value needs: Money(608000000000).Format(YiYuan) == "6.08",
+// more as the value needs: Money(60800000000).Format(YiYuan) == "6.08",
 // Money(8300).Format(WanYuan) == "0.0083".
 func (m Money) Format(u Unit) string {
 	return m.format(u, 2, false)

@@ -86,7 +86,8 @@ var ThreePublicCounts = []ThreePublicCount{
 }
 
 // Validate checks what a single record can check alone: a known unit, no budget
-// columns on a budget-phase record, no negative amounts, and the length of the reason.
+// columns on a budget-phase record, no negative counts, and the length of the reason.
+// Negative amounts are left to the amount.negative rule, which reports them as findings.
 // The arithmetic between fields is the consistency rules' job, not this one.
 func (t *ThreePublic) Validate(p Phase) error {
 	if !t.Unit.Valid() {
