@@ -1,0 +1,139 @@
+// Command sunshine is the whole service in one binary: it serves the HTTP API,
+// migrates the database, and (in later subcommands) imports, checks and exports files.
+//
+//	sunshine serve   [--db DSN] [--addr :8080]
+//	sunshine migrate [--db DSN]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"sunshine/models"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// Exit codes: 0 success, 1 failure (or, for check, error findings), 2 usage errors.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// env is what every subcommand gets: its arguments and the process's I/O, passed in so tests can run it.
+type env struct {
+	args   []string
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+type command struct {
+	summary string
+	run     func(ctx context.Context, e env) error
+}
+
+var commands = map[string]command{
+	"serve":   {"serve the HTTP API (migrates first)", cmdServe},
+	"migrate": {"apply pending database migrations", cmdMigrate},
+}
+
+var commandOrder = []string{"serve", "migrate"}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "sunshine: 未知的子命令“%s”\n", args[0])
+		usage(stderr)
+		return exitUsage
+	}
+	err := cmd.run(ctx, env{args: args[1:], getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr})
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "sunshine %s: %v\n", args[0], ue.err)
+		return exitUsage
+	case errors.As(err, new(exitError)):
+		return int(err.(exitError))
+	}
+	// One sentence, no stack trace: the domain errors carry a message made for people.
+	var de *models.Error
+	if errors.As(err, &de) {
+		fmt.Fprintf(stderr, "sunshine %s: %s\n", args[0], de.Message)
+	} else {
+		fmt.Fprintf(stderr, "sunshine %s: %v\n", args[0], err)
+	}
+	return exitFailure
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "用法: sunshine <子命令> [选项]")
+	for _, name := range commandOrder {
+		fmt.Fprintf(w, "  %-8s %s\n", name, commands[name].summary)
+	}
+	fmt.Fprintln(w, "数据库: --db 或 SUNSHINE_DB（默认 sqlite:./data/sunshine.db；或 mysql://user:pass@tcp(host:3306)/dbname）")
+}
+
+// usageError marks a mistake in the command line (exit 2).
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+
+// exitError asks run to exit with a specific code and print nothing more.
+type exitError int
+
+func (e exitError) Error() string { return fmt.Sprintf("exit %d", int(e)) }
+
+// newFlags returns a flag set for a subcommand that reports errors to stderr
+// and returns them instead of exiting.
+func newFlags(name string, e env) *flag.FlagSet {
+	fs := flag.NewFlagSet("sunshine "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+// parseFlags parses and wraps failures as usage errors.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	return nil
+}
+
+// defaultDB is the embedded SQLite database under ./data.
+const defaultDB = "sqlite:./data/sunshine.db"
+
+// dbFlag adds --db, defaulting to SUNSHINE_DB and then to the embedded SQLite file.
+func dbFlag(fs *flag.FlagSet, e env) *string {
+	def := e.getenv("SUNSHINE_DB")
+	if def == "" {
+		def = defaultDB
+	}
+	return fs.String("db", def, "database: sqlite:PATH or mysql://user:pass@tcp(host:3306)/dbname (env SUNSHINE_DB)")
+}

@@ -1,0 +1,48 @@
+// Package handlers is the HTTP surface of the service. routes.go lists every
+// route in one place; handlers bind the request, call the store or a domain
+// package, and respond. Domain errors become HTTP statuses in errors.go only.
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"sunshine/store"
+)
+
+// Deps is what the HTTP surface is built from.
+type Deps struct {
+	Store    *store.Store
+	Log      *slog.Logger
+	Registry *prometheus.Registry // the service's metrics; Go runtime collectors are added by the caller
+}
+
+func init() { gin.SetMode(gin.ReleaseMode) }
+
+// New returns the service's HTTP handler.
+func New(d Deps) http.Handler {
+	return newRouter(d.Store, d)
+}
+
+func newRouter(db Pinger, d Deps) *gin.Engine {
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	metrics := NewMetrics(d.Registry)
+	r.Use(requestID(d.Log), recovery(), metrics.middleware(), accessLog())
+
+	r.GET("/healthz", healthz)
+	r.GET("/readyz", readyz(db))
+	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
+
+	r.NoRoute(func(c *gin.Context) {
+		c.JSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "not_found", Message: "没有这个地址：" + c.Request.URL.Path}})
+	})
+	r.NoMethod(func(c *gin.Context) {
+		c.JSON(http.StatusMethodNotAllowed, ErrorBody{ErrorDetail{Code: "method_not_allowed", Message: "此地址不支持 " + c.Request.Method + " 方法"}})
+	})
+	return r
+}
