@@ -1,0 +1,187 @@
+package ingest
+
+import (
+	"strings"
+
+	"sunshine/models"
+)
+
+// field is one column of an upload kind: its key (the English header), the
+// Chinese header that templates write, and the other headers accepted for it.
+type field struct {
+	key      string
+	chinese  string
+	aliases  []string
+	required bool
+}
+
+// The identifying columns both kinds start with (CONTRACT.md §2.1, §2.2).
+var keyFields = []field{
+	{key: "region_code", chinese: "区划代码", required: true},
+	{key: "region_name", chinese: "区划名称"},
+	{key: "dept_code", chinese: "部门编码", required: true},
+	{key: "dept_name", chinese: "部门名称", required: true},
+	{key: "fiscal_year", chinese: "年度", required: true},
+	{key: "phase", chinese: "阶段", required: true},
+	{key: "unit", chinese: "单位", required: true},
+}
+
+// threePublicAliases are the header variants CONTRACT.md §2.1 and DOMAIN.md §3
+// accept besides the names in models.ThreePublicAmounts: official tables write
+// the vehicle columns with and without 维护, with or without brackets.
+var threePublicAliases = map[string][]string{
+	"vehicles":                 {"公务用车购置及运行维护费", "公务用车购置及运行(维护)费"},
+	"vehicle_operation":        {"公务用车运行维护费", "公务用车运行(维护)费"},
+	"budget_vehicles":          {"预算数公务用车购置及运行维护费", "预算数公务用车购置及运行(维护)费"},
+	"budget_vehicle_operation": {"预算数公务用车运行维护费", "预算数公务用车运行(维护)费"},
+}
+
+// threePublicRequired are the 三公 amounts a row must have a column for (blank cells are allowed).
+var threePublicRequired = map[string]bool{
+	"total": true, "outbound_trips": true, "vehicle_purchase": true, "vehicle_operation": true, "reception": true,
+}
+
+// lineItemFields are the columns of the long-form line items after the key columns.
+var lineItemFields = []field{
+	{key: "table", chinese: "表", required: true},
+	{key: "code", chinese: "科目编码", required: true},
+	{key: "name", chinese: "科目名称", required: true},
+	{key: "column", chinese: "栏目", required: true},
+	{key: "amount", chinese: "金额", required: true},
+}
+
+// kindFields lists the columns of each upload kind in template order.
+var kindFields = map[string][]field{
+	models.KindThreePublic: threePublicFields(),
+	models.KindLineItems:   append(append([]field(nil), keyFields...), lineItemFields...),
+}
+
+func threePublicFields() []field {
+	fs := append([]field(nil), keyFields...)
+	for _, a := range models.ThreePublicAmounts {
+		fs = append(fs, field{key: a.Key, chinese: a.Chinese, aliases: threePublicAliases[a.Key], required: threePublicRequired[a.Key]})
+	}
+	for _, c := range models.ThreePublicCounts {
+		fs = append(fs, field{key: c.Key, chinese: c.Chinese})
+	}
+	return append(fs, field{key: "change_reason", chinese: "增减变化原因"})
+}
+
+// headerIndex maps every accepted header (normalised) of each kind to its field.
+var headerIndex = func() map[string]map[string]field {
+	idx := map[string]map[string]field{}
+	for kind, fs := range kindFields {
+		m := map[string]field{}
+		for _, f := range fs {
+			for _, name := range append([]string{f.key, f.chinese}, f.aliases...) {
+				m[normalizeHeader(name)] = f
+			}
+		}
+		idx[kind] = m
+	}
+	return idx
+}()
+
+var bracketReplacer = strings.NewReplacer("（", "(", "）", ")")
+
+// normalizeHeader is the one place headers are made comparable: surrounding
+// spaces (ASCII, full-width, no-break, a stray BOM) go, and full-width brackets
+// become half-width, as CONTRACT.md §2 promises. Nothing else is changed:
+// headers are otherwise matched exactly.
+func normalizeHeader(s string) string {
+	s = trimCell(s)
+	if !strings.ContainsAny(s, "（）") { // the common case, without the replacer's allocation
+		return s
+	}
+	return bracketReplacer.Replace(s)
+}
+
+// trimCell drops the white space that spreadsheets and Chinese input methods
+// leave around a value.
+func trimCell(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '\r' || r == '\n' || r == '\u3000' || r == '\u00a0' || r == '\ufeff'
+	})
+}
+
+// detectKind decides the upload kind from the header cells: line items have
+// 表/栏目/金额 and the like, the 三公 template has 合计, 因公出国(境)费 and so on.
+// Columns both kinds share (区划代码, 年度, …) do not count. Returns "" when the
+// headers say neither, or both equally.
+func detectKind(headers []string) string {
+	var line, three int
+	for _, h := range headers {
+		n := normalizeHeader(h)
+		_, inLine := headerIndex[models.KindLineItems][n]
+		_, inThree := headerIndex[models.KindThreePublic][n]
+		switch {
+		case inLine && !inThree:
+			line++
+		case inThree && !inLine:
+			three++
+		}
+	}
+	switch {
+	case line > three:
+		return models.KindLineItems
+	case three > line:
+		return models.KindThreePublic
+	}
+	return ""
+}
+
+// undetectedKind is the hard error when the headers name no known kind.
+func undetectedKind() error {
+	return models.Errorf(models.EINVALID,
+		"无法从表头识别文件类型：标准表明细应有“表”“科目编码”“栏目”“金额”等列，三公经费应有“合计”“因公出国(境)费”“公务接待费”等列（也可在上传时指定 kind）")
+}
+
+// columnMap is the result of reading a header row: which field each column is.
+type columnMap struct {
+	kind    string
+	headers []string       // the header text as written (trimmed), by column index
+	fields  []string       // the field key of each column, "" when unknown or blank
+	index   map[string]int // field key → column index
+	usable  bool           // every required column is present
+}
+
+// mapHeaders matches the header row of a flat sheet or CSV against the fields
+// of kind, adding header.unknown, header.duplicate and header.missing findings.
+// Blank header cells are not columns (Excel writes them for a used range wider
+// than the table); data under them is row.extra_cells.
+func mapHeaders(kind string, cells []string, row int, sheet string, out *findingList) *columnMap {
+	last := len(cells) - 1
+	for last >= 0 && trimCell(cells[last]) == "" {
+		last--
+	}
+	cm := &columnMap{kind: kind, headers: make([]string, last+1), fields: make([]string, last+1), index: map[string]int{}, usable: true}
+	idx := headerIndex[kind]
+	for i := 0; i <= last; i++ {
+		text := trimCell(cells[i])
+		cm.headers[i] = text
+		f, ok := idx[normalizeHeader(text)]
+		switch {
+		case text == "":
+			// Not a column; data under it is reported as row.extra_cells.
+		case !ok:
+			out.add(models.Finding{Rule: RuleHeaderUnknown, Row: row, Column: text, Value: text,
+				Message: prefixed(where(sheet, row, text), "未知的列名")})
+		default:
+			if first, dup := cm.index[f.key]; dup {
+				out.add(models.Finding{Rule: RuleHeaderDuplicate, Row: row, Column: text, Value: text,
+					Message: prefixed(where(sheet, row, text), "与第 "+itoa(first+1)+" 列“"+cm.headers[first]+"”重复（都是 "+f.key+"）")})
+				continue
+			}
+			cm.fields[i] = f.key
+			cm.index[f.key] = i
+		}
+	}
+	for _, f := range kindFields[kind] {
+		if _, ok := cm.index[f.key]; f.required && !ok {
+			cm.usable = false
+			out.add(models.Finding{Rule: RuleHeaderMissing, Row: row, Column: f.chinese,
+				Message: prefixed(where(sheet, row, ""), "缺少必填列“"+f.chinese+"”（"+f.key+"）")})
+		}
+	}
+	return cm
+}

@@ -1,0 +1,319 @@
+package ingest
+
+import (
+	"encoding/csv"
+	"io"
+
+	"github.com/xuri/excelize/v2"
+
+	"sunshine/models"
+)
+
+// Layout of a line-item template sheet. The reader does not depend on these
+// positions (it looks for the labels and the 科目编码 row), so a bureau may
+// insert rows or move the label block; they only fix what the service writes.
+const (
+	tplTitleRow  = 1
+	tplMetaRow   = 2 // rows 2–5: label | value | label | value
+	tplNoteRow   = 6
+	tplHeaderRow = 7
+	tplBlankRows = 30 // empty rows offered under a classified table
+)
+
+// exampleKey is the fictional department of the example rows.
+var exampleKey = struct{ regionCode, regionName, deptCode, deptName string }{"990001", "示例市", "001", "示例局（请替换）"}
+
+// WriteTemplateCSV writes the CSV template of kind: the Chinese headers of
+// CONTRACT.md §2 and one example row, in UTF-8 with a BOM (without it Excel
+// opens UTF-8 as GBK and shows mojibake) and CRLF line ends, as Excel writes.
+// Returns EINVALID for an unknown kind.
+func WriteTemplateCSV(w io.Writer, kind string) error {
+	fields, ok := kindFields[kind]
+	if !ok {
+		return badKind(kind)
+	}
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	header := make([]string, len(fields))
+	for i, f := range fields {
+		header[i] = f.chinese
+	}
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	if err := cw.Write(exampleRow(kind, fields)); err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// exampleRow is a consistent example: totals add up and counts go with the money.
+func exampleRow(kind string, fields []field) []string {
+	values := map[string]string{
+		"region_code": exampleKey.regionCode, "region_name": exampleKey.regionName,
+		"dept_code": exampleKey.deptCode, "dept_name": exampleKey.deptName, "fiscal_year": "2025", "phase": "预算",
+	}
+	if kind == models.KindThreePublic {
+		for k, v := range map[string]string{"unit": "万元", "total": "12.5", "outbound_trips": "0", "vehicles": "8.5",
+			"vehicle_purchase": "0", "vehicle_operation": "8.5", "reception": "4", "trip_groups": "0", "trip_persons": "0",
+			"vehicles_purchased": "0", "vehicles_held": "3", "reception_batches": "20", "reception_persons": "120",
+			"foreign_reception_batches": "0", "foreign_reception_persons": "0",
+			"change_reason": "严格落实过紧日子要求，公务接待费较上年减少 0.5 万元"} {
+			values[k] = v
+		}
+	} else {
+		for k, v := range map[string]string{"unit": "元", "table": "expenditure", "code": "2010601", "name": "行政运行",
+			"column": "basic", "amount": "1234567.89"} {
+			values[k] = v
+		}
+	}
+	row := make([]string, len(fields))
+	for i, f := range fields {
+		row[i] = values[f.key]
+	}
+	return row
+}
+
+func badKind(kind string) error {
+	return models.Errorf(models.EINVALID, "kind“%s”无效，应为 three_public 或 line_items", kind)
+}
+
+// WriteTemplateXLSX writes the workbook template of kind. For line items it is
+// one sheet per standard table, laid out as the official table (see
+// templateReader); for 三公 it is one flat sheet with the CSV headers and an
+// example row. Code cells are formatted as text so leading zeros survive.
+// Returns EINVALID for an unknown kind.
+func WriteTemplateXLSX(w io.Writer, kind string) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	st, err := newTemplateStyles(f)
+	if err != nil {
+		return err
+	}
+	switch kind {
+	case models.KindLineItems:
+		for i, spec := range lineItemTables() {
+			if err := writeTableSheet(f, st, spec, i == 0); err != nil {
+				return err
+			}
+		}
+	case models.KindThreePublic:
+		if err := writeFlatSheet(f, st, "三公经费", kind); err != nil {
+			return err
+		}
+	default:
+		return badKind(kind)
+	}
+	if err := f.DeleteSheet("Sheet1"); err != nil {
+		return err
+	}
+	f.SetActiveSheet(0)
+	return f.Write(w)
+}
+
+// lineItemTables are the standard tables uploaded as line items (all but 三公).
+func lineItemTables() []models.TableSpec {
+	var out []models.TableSpec
+	for _, t := range models.Tables {
+		if t.Key != models.TableThreePublic {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+type templateStyles struct {
+	title, label, header, text int
+}
+
+func newTemplateStyles(f *excelize.File) (templateStyles, error) {
+	var st templateStyles
+	var err error
+	border := []excelize.Border{{Type: "left", Color: "999999", Style: 1}, {Type: "right", Color: "999999", Style: 1},
+		{Type: "top", Color: "999999", Style: 1}, {Type: "bottom", Color: "999999", Style: 1}}
+	if st.title, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14},
+		Alignment: &excelize.Alignment{Horizontal: "center"}}); err != nil {
+		return st, err
+	}
+	if st.label, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}}); err != nil {
+		return st, err
+	}
+	if st.header, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Border: border,
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+		Alignment: &excelize.Alignment{Horizontal: "center", WrapText: true}}); err != nil {
+		return st, err
+	}
+	// Number format 49 is "@", text: "001" and "000000" keep their zeros.
+	st.text, err = f.NewStyle(&excelize.Style{NumFmt: 49})
+	return st, err
+}
+
+// templateRows are the rows printed under a table's header: the named rows of
+// a row-keyed table, or the total row and room for codes.
+func templateRows(spec models.TableSpec) [][2]string {
+	var rows [][2]string
+	switch {
+	case len(spec.Rows) > 0:
+		for _, r := range spec.Rows {
+			rows = append(rows, [2]string{r.Key, r.Chinese})
+		}
+	case spec.Key == models.TableFiscalSummary:
+		for _, key := range []string{"general_budget", "gov_fund", "state_capital", "income_subtotal", "carryover_in",
+			"income_total", "expenditure_subtotal", "carryover_out", "expenditure_total"} {
+			r, _ := models.LookupTableRow(models.TableSummary, key)
+			rows = append(rows, [2]string{r.Key, r.Chinese})
+		}
+	default:
+		rows = append(rows, [2]string{models.RowTotal, "合计"})
+	}
+	if spec.Classification != "" || spec.Key == models.TableSummary || spec.Key == models.TableFiscalSummary {
+		for i := 0; i < tplBlankRows; i++ {
+			rows = append(rows, [2]string{"", ""})
+		}
+	}
+	return rows
+}
+
+// writeTableSheet writes one standard table's sheet with the stream writer.
+func writeTableSheet(f *excelize.File, st templateStyles, spec models.TableSpec, first bool) error {
+	name := spec.BudgetName
+	if _, err := f.NewSheet(name); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return err
+	}
+	columns := append(append([]models.ColumnSpec(nil), spec.Columns...), spec.FinalColumns...)
+	lastCol, _ := excelize.ColumnNumberToName(2 + len(columns))
+	if err := sw.SetColWidth(1, 1, 22); err != nil { // fits the longest row key, expenditure_subtotal
+		return err
+	}
+	if err := sw.SetColWidth(2, 2, 30); err != nil {
+		return err
+	}
+	if err := sw.SetColWidth(3, max(4, 2+len(columns)), 18); err != nil {
+		return err
+	}
+	if err := sw.SetColStyle(1, 2, st.text); err != nil {
+		return err
+	}
+	// The header row stays in view while scrolling the codes.
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: tplHeaderRow, TopLeftCell: "A8", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	title := spec.BudgetName
+	if spec.FinalName != spec.BudgetName {
+		title += "（决算：" + spec.FinalName + "）"
+	}
+	set := func(row int, values ...any) error {
+		cell, _ := excelize.CoordinatesToCellName(1, row)
+		return sw.SetRow(cell, values)
+	}
+	label := func(s string) excelize.Cell { return excelize.Cell{StyleID: st.label, Value: s} }
+	text := func(s string) excelize.Cell { return excelize.Cell{StyleID: st.text, Value: s} }
+	note := "填写说明：金额按“单位”填写；空白单元格表示没有该项（按 0 计），为 0 请填 0。"
+	if !first {
+		note += "区划、部门、年度、阶段留空时沿用前一张表。"
+	}
+	if spec.FinalColumns != nil {
+		note += "“" + spec.FinalColumns[0].Chinese + "”等栏目只用于决算。"
+	}
+	rows := [][]any{
+		{excelize.Cell{StyleID: st.title, Value: title}},
+		{label("区划代码"), text(""), label("区划名称"), text("")},
+		{label("部门编码"), text(""), label("部门名称"), text("")},
+		{label("年度"), text(""), label("阶段"), text("")},
+		{label("单位"), text("元")},
+		{note},
+	}
+	for i, values := range rows {
+		if err := set(tplTitleRow+i, values...); err != nil {
+			return err
+		}
+	}
+	header := []any{excelize.Cell{StyleID: st.header, Value: "科目编码"}, excelize.Cell{StyleID: st.header, Value: "科目名称"}}
+	for _, c := range columns {
+		header = append(header, excelize.Cell{StyleID: st.header, Value: c.Chinese})
+	}
+	if err := set(tplHeaderRow, header...); err != nil {
+		return err
+	}
+	for i, r := range templateRows(spec) {
+		if err := set(tplHeaderRow+1+i, text(r[0]), text(r[1])); err != nil {
+			return err
+		}
+	}
+	if err := sw.MergeCell("A1", lastCol+"1"); err != nil {
+		return err
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return addChoices(f, name, "D4", "B5")
+}
+
+// addChoices offers drop-down lists for the phase and unit cells. The
+// worksheet is complete after Flush, so the normal API can add them.
+func addChoices(f *excelize.File, sheet, phaseCell, unitCell string) error {
+	for cell, choices := range map[string][]string{phaseCell: {"预算", "调整预算", "决算"}, unitCell: {"元", "万元", "亿元"}} {
+		dv := excelize.NewDataValidation(true)
+		dv.Sqref = cell
+		if err := dv.SetDropList(choices); err != nil {
+			return err
+		}
+		if err := f.AddDataValidation(sheet, dv); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeFlatSheet writes a sheet with the CSV headers and the example row.
+func writeFlatSheet(f *excelize.File, st templateStyles, name, kind string) error {
+	if _, err := f.NewSheet(name); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return err
+	}
+	fields := kindFields[kind]
+	if err := sw.SetColWidth(1, len(fields), 16); err != nil {
+		return err
+	}
+	for i, fl := range fields {
+		if fl.key == "region_code" || fl.key == "dept_code" {
+			if err := sw.SetColStyle(i+1, i+1, st.text); err != nil {
+				return err
+			}
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	header := make([]any, len(fields))
+	for i, fl := range fields {
+		header[i] = excelize.Cell{StyleID: st.header, Value: fl.chinese}
+	}
+	if err := sw.SetRow("A1", header); err != nil {
+		return err
+	}
+	example := exampleRow(kind, fields)
+	values := make([]any, len(example))
+	for i, v := range example {
+		if fields[i].key == "region_code" || fields[i].key == "dept_code" {
+			values[i] = excelize.Cell{StyleID: st.text, Value: v}
+		} else {
+			values[i] = v
+		}
+	}
+	if err := sw.SetRow("A2", values); err != nil {
+		return err
+	}
+	return sw.Flush()
+}
