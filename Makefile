@@ -6,10 +6,11 @@ ADDR    ?= :8080
 
 .PHONY: run build test test-sqlite test-mysql lint bench clean
 
-## run: build, migrate the embedded SQLite database under ./data and serve on http://localhost:8080
+## run: build, migrate the embedded SQLite database under ./data, load the demo city once, serve on http://localhost:8080
 run: build
 	@mkdir -p data
 	./$(BIN) migrate --db '$(DB)'
+	./$(BIN) demo --quiet --db '$(DB)'
 	./$(BIN) serve --db '$(DB)' --addr '$(ADDR)'
 
 ## build: the one binary, from ./cmd/sunshine

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"sunshine/filings"
 	"sunshine/store"
 )
 
@@ -19,6 +20,8 @@ type Deps struct {
 	Store    *store.Store
 	Log      *slog.Logger
 	Registry *prometheus.Registry // the service's metrics; Go runtime collectors are added by the caller
+	Filings  *filings.Service
+	Limits   UploadLimits
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -37,6 +40,15 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 	r.GET("/healthz", healthz)
 	r.GET("/readyz", readyz(db))
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
+
+	if d.Store != nil {
+		api := r.Group("/api/v1", authenticate(d.Store))
+		api.POST("/uploads", requireToken, postUpload(d.Filings, d.Limits))
+		api.GET("/filings/:id", getFiling(d.Store))
+		api.GET("/filings/:id/report", getFilingReport(d.Store))
+		api.POST("/filings/:id/publish", requireToken, postPublish(d.Filings))
+		api.POST("/filings/:id/withdraw", requireAdmin, postWithdraw(d.Filings))
+	}
 
 	r.NoRoute(func(c *gin.Context) {
 		c.JSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "not_found", Message: "没有这个地址：" + c.Request.URL.Path}})

@@ -154,8 +154,17 @@ func (tx *Tx) ReplaceFindings(ctx context.Context, filingID int64, findings []mo
 
 // Findings returns a filing's stored findings, errors first.
 func (s *Store) Findings(ctx context.Context, filingID int64) ([]models.Finding, error) {
+	return getFindings(ctx, s.read, filingID)
+}
+
+// Findings reads a filing's findings inside the transaction.
+func (tx *Tx) Findings(ctx context.Context, filingID int64) ([]models.Finding, error) {
+	return getFindings(ctx, tx.tx, filingID)
+}
+
+func getFindings(ctx context.Context, q queryer, filingID int64) ([]models.Finding, error) {
 	out := []models.Finding{}
-	err := s.read.SelectContext(ctx, &out, `SELECT `+findingColumns+` FROM findings WHERE filing_id = ?
+	err := q.SelectContext(ctx, &out, `SELECT `+findingColumns+` FROM findings WHERE filing_id = ?
 		ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, id`, filingID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to fetch findings of filing %d: %w", filingID, err)
@@ -165,4 +174,20 @@ func (s *Store) Findings(ctx context.Context, filingID int64) ([]models.Finding,
 
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// CopyContent copies a filing's 三公 record and line items into another
+// filing, so that a new draft starts from the published version it corrects
+// and a bureau re-uploads only the tables it changes.
+func (tx *Tx) CopyContent(ctx context.Context, from, to int64) error {
+	cols := strings.Join(threePublicColumns[1:], ", ")
+	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO three_public (filing_id, `+cols+`)
+		SELECT ?, `+cols+` FROM three_public WHERE filing_id = ?`, to, from); err != nil {
+		return fmt.Errorf("store: unable to copy 三公 record %d → %d: %w", from, to, err)
+	}
+	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO line_items (`+lineItemColumns+`)
+		SELECT ?, tbl, code, name, col, amount, unit, source_row FROM line_items WHERE filing_id = ? ORDER BY id`, to, from); err != nil {
+		return fmt.Errorf("store: unable to copy line items %d → %d: %w", from, to, err)
+	}
+	return nil
 }

@@ -48,9 +48,12 @@ type command struct {
 var commands = map[string]command{
 	"serve":   {"serve the HTTP API (migrates first)", cmdServe},
 	"migrate": {"apply pending database migrations", cmdMigrate},
+	"token":   {"create|revoke|list API tokens (the secret is printed once)", cmdToken},
+	"import":  {"store files as an upload would (FILE…)", cmdImport},
+	"demo":    {"load the fictional demo city (idempotent)", cmdDemo},
 }
 
-var commandOrder = []string{"serve", "migrate"}
+var commandOrder = []string{"serve", "migrate", "import", "token", "demo"}
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {

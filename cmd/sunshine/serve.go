@@ -40,7 +40,8 @@ func cmdServe(ctx context.Context, e env) error {
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	h := handlers.New(handlers.Deps{Store: s, Log: log, Registry: reg})
+	h := handlers.New(handlers.Deps{Store: s, Log: log, Registry: reg,
+		Filings: newFilingService(s, e), Limits: handlers.UploadLimits{MaxBytes: 64 << 20, TempDir: e.getenv("SUNSHINE_TMPDIR")}})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("无法监听 %s：%w", *addr, err)

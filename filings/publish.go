@@ -1,0 +1,72 @@
+package filings
+
+import (
+	"context"
+	"fmt"
+
+	"sunshine/models"
+	"sunshine/store"
+)
+
+// BlockedError refuses publication of a draft whose findings include errors; it carries the report.
+type BlockedError struct {
+	Report models.Report
+}
+
+func (e *BlockedError) Error() string {
+	return fmt.Sprintf("草稿有 %d 个错误，不能公开；请先更正", e.Report.Stats.Errors)
+}
+
+// Publish freezes a draft as the published version of its department-year-phase.
+// The draft's findings are checked first: any error refuses it with a
+// *BlockedError (ECONFLICT). A version that supersedes an earlier one needs a
+// correction note (EINVALID without). Only an admin, or an uploader of the
+// department when AllowUploaderPublish is set, may publish (EFORBIDDEN).
+func (s *Service) Publish(ctx context.Context, id int64, actor Actor, note string) (models.Filing, error) {
+	var out models.Filing
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		f, err := tx.Filing(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !s.mayPublish(actor, f) {
+			return models.Errorf(models.EFORBIDDEN, "令牌“%s”无权公开部门 %s 的申报", actor.Name, f.DeptCode)
+		}
+		findings, err := tx.Findings(ctx, id)
+		if err != nil {
+			return err
+		}
+		if r := models.NewReport(findings); !r.Valid {
+			return &BlockedError{Report: r}
+		}
+		if out, err = tx.Publish(ctx, id, actor.Name, note); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor.Name, "publish", fmt.Sprintf("filing:%d", id), map[string]any{
+			"region": f.RegionCode, "dept": f.DeptCode, "year": f.FiscalYear, "phase": f.Phase, "version": f.Version, "note": note})
+	})
+	return out, err
+}
+
+// Withdraw takes a published filing back with a note (admin only).
+func (s *Service) Withdraw(ctx context.Context, id int64, actor Actor, note string) (models.Filing, error) {
+	var out models.Filing
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		if actor.Token != nil && actor.Token.Role != models.RoleAdmin {
+			return models.Errorf(models.EFORBIDDEN, "只有管理员可以撤回已公开的申报")
+		}
+		var err error
+		if out, err = tx.Withdraw(ctx, id, actor.Name, note); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor.Name, "withdraw", fmt.Sprintf("filing:%d", id), map[string]any{"note": note})
+	})
+	return out, err
+}
+
+func (s *Service) mayPublish(a Actor, f models.Filing) bool {
+	if a.Token == nil || a.Token.Role == models.RoleAdmin {
+		return a.Token == nil || a.Token.Active()
+	}
+	return s.AllowUploaderPublish && a.Token.MayWrite(f.RegionCode, f.DeptCode)
+}

@@ -1,0 +1,410 @@
+// Package filings is the workflow of a filing: uploads into drafts, the
+// checks over each whole draft, publication and withdrawal.
+//
+// Upload reads a file with package ingest, writes every row into the open
+// draft of its department × year × phase, runs the consistency rules over each
+// whole draft and stores the findings — all in one transaction, so an upload
+// is stored whole or not at all. The HTTP upload, `sunshine import` and
+// `sunshine demo` all come through here.
+package filings
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"sunshine/ingest"
+	"sunshine/models"
+	"sunshine/store"
+)
+
+// Checker runs the consistency rules over one whole draft, inside the
+// upload's transaction (so it sees the rows just written).
+type Checker interface {
+	Check(ctx context.Context, tx *store.Tx, f models.Filing) ([]models.Finding, error)
+}
+
+// CheckerFunc adapts a function to Checker.
+type CheckerFunc func(ctx context.Context, tx *store.Tx, f models.Filing) ([]models.Finding, error)
+
+// Check calls f.
+func (f CheckerFunc) Check(ctx context.Context, tx *store.Tx, fl models.Filing) ([]models.Finding, error) {
+	return f(ctx, tx, fl)
+}
+
+// Service applies uploads.
+type Service struct {
+	Store   *store.Store
+	Checker Checker
+	Options ingest.Options
+	// AllowUploaderPublish lets an uploader publish its own departments' drafts; by default only an admin may.
+	AllowUploaderPublish bool
+}
+
+// Actor is who uploads: a token's holder, or the command line (admin rights).
+type Actor struct {
+	Name  string
+	Token *models.Token // nil for the command line and the demo loader, which may write anything
+}
+
+func (a Actor) mayWrite(region, dept string) bool {
+	return a.Token == nil || a.Token.MayWrite(region, dept)
+}
+
+// File is one uploaded file, already on disk (the HTTP handler spools the body;
+// the CLI has the file), so that it can be hashed before it is parsed.
+type File struct {
+	Path string
+	Name string // as the user named it
+	Kind string // "" detects it from the headers
+}
+
+// Result is what an upload did.
+type Result struct {
+	Upload models.Upload
+	// Filings lists the drafts the upload wrote into (at most MaxListedFilings); FilingsTotal counts them all.
+	Filings      []models.Filing
+	FilingsTotal int
+	Report       models.Report
+	// Duplicate is true when the same bytes were uploaded before: nothing new was stored.
+	Duplicate bool
+	// Rejected is true when the file had parse findings: nothing was stored and Report lists them.
+	Rejected bool
+}
+
+// MaxListedFilings caps Result.Filings (CONTRACT.md §3).
+const MaxListedFilings = 1000
+
+// ProgressFunc is told the number of rows read so far, every few thousand rows.
+type ProgressFunc func(rows int)
+
+// Upload stores an upload. A file with parse findings stores nothing and comes
+// back with Rejected set; a file touching a department the actor may not write
+// to is refused whole with EFORBIDDEN naming the rows; the byte-identical file
+// again comes back with Duplicate set and the report as it stands now.
+func (s *Service) Upload(ctx context.Context, f File, actor Actor, progress ProgressFunc) (Result, error) {
+	sum, size, err := hashFile(f.Path)
+	if err != nil {
+		return Result{}, err
+	}
+	if prev, ids, err := s.Store.UploadBySHA256(ctx, sum); err == nil {
+		res, err := s.duplicate(ctx, prev, ids, actor)
+		if !errors.Is(err, errNotYours) {
+			return res, err
+		}
+		// Someone else's file that this actor may not write: read it as new,
+		// which refuses it naming the rows, without telling what it held.
+	} else if models.ErrorCode(err) != models.ENOTFOUND {
+		return Result{}, err
+	}
+
+	opts := s.Options
+	opts.Kind = f.Kind
+	rd, err := ingest.OpenFile(f.Path, opts)
+	if err != nil {
+		return Result{}, err
+	}
+	defer rd.Close()
+
+	var res Result
+	var rejected = errors.New("rejected")
+	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+		w := newWriter(tx, actor)
+		rows := 0
+		for {
+			rec, err := rd.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			rows++
+			if progress != nil && rows%5000 == 0 {
+				progress(rows)
+			}
+			if len(rd.Findings()) > 0 {
+				continue // the file is refused anyway: read on only to report every problem
+			}
+			if err := w.add(ctx, rec); err != nil {
+				return err
+			}
+		}
+		if progress != nil {
+			progress(rows)
+		}
+		if fs := rd.Findings(); len(fs) > 0 {
+			res.Report = models.NewReport(fs)
+			res.Report.Partial = res.Report.Partial || rd.Partial()
+			res.Rejected = true
+			return rejected
+		}
+		if err := w.forbiddenError(); err != nil {
+			return err
+		}
+		if dups := w.duplicateFindings(); len(dups) > 0 {
+			res.Report = models.NewReport(dups)
+			res.Rejected = true
+			return rejected
+		}
+		if err := w.flush(ctx); err != nil {
+			return err
+		}
+		var findings []models.Finding
+		for _, fl := range w.filings {
+			fs, err := s.check(ctx, tx, fl)
+			if err != nil {
+				return err
+			}
+			findings = append(findings, fs...)
+			if err := tx.Touch(ctx, fl.ID); err != nil {
+				return err
+			}
+		}
+		ids := w.filingIDs()
+		up, err := tx.RecordUpload(ctx, models.Upload{SHA256: sum, Filename: f.Name, Kind: rd.Kind(), Size: size,
+			Rows: rows, CreatedBy: actor.Name}, ids)
+		if err != nil {
+			return err
+		}
+		if err := tx.Audit(ctx, actor.Name, "upload", fmt.Sprintf("upload:%d", up.ID), map[string]any{
+			"filename": f.Name, "sha256": sum, "kind": rd.Kind(), "rows": rows, "filings": ids}); err != nil {
+			return err
+		}
+		res.Upload = up
+		res.Report = models.NewReport(findings)
+		res.FilingsTotal = len(ids)
+		for _, fl := range w.filings[:min(len(w.filings), MaxListedFilings)] {
+			cur, err := tx.Filing(ctx, fl.ID)
+			if err != nil {
+				return err
+			}
+			res.Filings = append(res.Filings, cur)
+		}
+		return nil
+	})
+	if errors.Is(err, rejected) {
+		return res, nil
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	return res, nil
+}
+
+// check runs the rules over a draft and stores the findings with it.
+func (s *Service) check(ctx context.Context, tx *store.Tx, f models.Filing) ([]models.Finding, error) {
+	if s.Checker == nil {
+		return nil, tx.ReplaceFindings(ctx, f.ID, nil)
+	}
+	fs, err := s.Checker.Check(ctx, tx, f)
+	if err != nil {
+		return nil, err
+	}
+	for i := range fs {
+		fs[i].FilingID = f.ID
+	}
+	return fs, tx.ReplaceFindings(ctx, f.ID, fs)
+}
+
+var errNotYours = errors.New("the earlier upload touched filings the actor may not write")
+
+// duplicate answers a byte-identical re-upload with the filings and findings
+// as they stand now, provided the actor may write every one of them.
+func (s *Service) duplicate(ctx context.Context, prev models.Upload, ids []int64, actor Actor) (Result, error) {
+	res := Result{Upload: prev, Duplicate: true, FilingsTotal: len(ids)}
+	var findings []models.Finding
+	for i, id := range ids {
+		f, err := s.Store.Filing(ctx, id)
+		if err != nil {
+			return Result{}, err
+		}
+		if !actor.mayWrite(f.RegionCode, f.DeptCode) {
+			return Result{}, errNotYours
+		}
+		if i < MaxListedFilings {
+			res.Filings = append(res.Filings, f)
+		}
+		fs, err := s.Store.Findings(ctx, id)
+		if err != nil {
+			return Result{}, err
+		}
+		findings = append(findings, fs...)
+	}
+	res.Report = models.NewReport(findings)
+	return res, nil
+}
+
+func hashFile(path string) (sum string, size int64, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	size, err = io.Copy(h, f)
+	if err != nil {
+		return "", 0, err
+	}
+	return hex.EncodeToString(h.Sum(nil)), size, nil
+}
+
+// writer puts records into drafts as they stream in, buffering line items
+// into batches for multi-row INSERTs.
+type writer struct {
+	tx     *store.Tx
+	actor  Actor
+	drafts map[models.FilingKey]models.Filing
+	// filings in the order the file first names them.
+	filings []models.Filing
+	// cleared records which (filing, table) pairs this upload has replaced already.
+	cleared   map[tableKey]bool
+	threeRows map[int64][]int // rows of 三公 records per filing, to refuse two in one file
+	forbidden []int
+	batch     []models.LineItem
+}
+
+type tableKey struct {
+	filing int64
+	table  models.Table
+}
+
+const batchSize = 2000
+
+func newWriter(tx *store.Tx, actor Actor) *writer {
+	return &writer{tx: tx, actor: actor, drafts: map[models.FilingKey]models.Filing{},
+		cleared: map[tableKey]bool{}, threeRows: map[int64][]int{}}
+}
+
+func (w *writer) add(ctx context.Context, rec ingest.Record) error {
+	if !w.actor.mayWrite(rec.Key.RegionCode, rec.Key.DeptCode) {
+		w.forbidden = append(w.forbidden, rec.Row)
+		return nil
+	}
+	if len(w.forbidden) > 0 {
+		return nil // the upload is refused anyway; stop writing
+	}
+	f, err := w.draft(ctx, rec)
+	if err != nil {
+		return err
+	}
+	switch {
+	case rec.ThreePublic != nil:
+		w.threeRows[f.ID] = append(w.threeRows[f.ID], rec.Row)
+		tp := *rec.ThreePublic
+		tp.FilingID = f.ID
+		tp.SourceRow = rec.Row
+		return w.tx.PutThreePublic(ctx, tp)
+	case rec.LineItem != nil:
+		li := *rec.LineItem
+		li.FilingID = f.ID
+		li.SourceRow = rec.Row
+		k := tableKey{f.ID, li.Table}
+		if !w.cleared[k] {
+			if err := w.flush(ctx); err != nil {
+				return err
+			}
+			if err := w.tx.DeleteTable(ctx, f.ID, li.Table); err != nil {
+				return err
+			}
+			w.cleared[k] = true
+		}
+		w.batch = append(w.batch, li)
+		if len(w.batch) >= batchSize {
+			return w.flush(ctx)
+		}
+	}
+	return nil
+}
+
+// draft returns the open draft for the record's filing, creating the region,
+// the department and the draft on first sight. A new draft after a published
+// version starts as a copy of it.
+func (w *writer) draft(ctx context.Context, rec ingest.Record) (models.Filing, error) {
+	if f, ok := w.drafts[rec.Key]; ok {
+		return f, nil
+	}
+	if err := w.tx.PutRegion(ctx, models.Region{Code: rec.Key.RegionCode, Name: rec.RegionName}); err != nil {
+		return models.Filing{}, err
+	}
+	if err := w.tx.PutDepartment(ctx, models.Department{RegionCode: rec.Key.RegionCode, Code: rec.Key.DeptCode, Name: rec.DeptName}); err != nil {
+		return models.Filing{}, err
+	}
+	f, created, err := w.tx.OpenDraft(ctx, rec.Key, w.actor.Name)
+	if err != nil {
+		return f, err
+	}
+	if created {
+		if prev, err := w.tx.LatestPublished(ctx, rec.Key); err == nil {
+			if err := w.tx.CopyContent(ctx, prev.ID, f.ID); err != nil {
+				return f, err
+			}
+		} else if models.ErrorCode(err) != models.ENOTFOUND {
+			return f, err
+		}
+	}
+	w.drafts[rec.Key] = f
+	w.filings = append(w.filings, f)
+	return f, nil
+}
+
+func (w *writer) flush(ctx context.Context) error {
+	if len(w.batch) == 0 {
+		return nil
+	}
+	err := w.tx.InsertLineItems(ctx, w.batch)
+	w.batch = w.batch[:0]
+	return err
+}
+
+func (w *writer) filingIDs() []int64 {
+	ids := make([]int64, len(w.filings))
+	for i, f := range w.filings {
+		ids[i] = f.ID
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
+}
+
+// forbiddenError names the rows the actor may not write, if any.
+func (w *writer) forbiddenError() error {
+	if len(w.forbidden) == 0 {
+		return nil
+	}
+	return models.Errorf(models.EFORBIDDEN, "令牌“%s”无权上传区划 %s 以外或授权部门以外的数据：第 %s 行；整个文件未被接收",
+		w.actor.Name, w.actor.Token.RegionCode, rowList(w.forbidden))
+}
+
+// duplicateFindings refuses a 三公 file that gives one department-year-phase twice:
+// which row should win is the bureau's call, not ours.
+func (w *writer) duplicateFindings() []models.Finding {
+	var out []models.Finding
+	for _, f := range w.filings {
+		rows := w.threeRows[f.ID]
+		for _, r := range rows[min(1, len(rows)):] {
+			out = append(out, models.Finding{Rule: "row.duplicate", Severity: models.SeverityError, Table: string(models.TableThreePublic),
+				Row: r, Message: fmt.Sprintf("第 %d 行：部门 %s %d 年%s的三公经费在第 %d 行已经给出，同一文件中只能出现一次",
+					r, f.DeptCode, f.FiscalYear, f.Phase.Chinese(), rows[0])})
+		}
+	}
+	return out
+}
+
+// rowList prints row numbers for a message: the first twenty, then how many more.
+func rowList(rows []int) string {
+	parts := make([]string, 0, 21)
+	for i, r := range rows {
+		if i == 20 {
+			parts = append(parts, fmt.Sprintf("等共 %d 行", len(rows)))
+			break
+		}
+		parts = append(parts, fmt.Sprint(r))
+	}
+	return strings.Join(parts, "、")
+}

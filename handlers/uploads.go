@@ -1,0 +1,179 @@
+package handlers
+
+import (
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"sunshine/filings"
+	"sunshine/models"
+)
+
+// FilingRef is a filing as the upload answer lists it (CONTRACT.md §3).
+type FilingRef struct {
+	ID         int64         `json:"id"`
+	RegionCode string        `json:"region_code"`
+	DeptCode   string        `json:"dept_code"`
+	FiscalYear int           `json:"fiscal_year"`
+	Phase      models.Phase  `json:"phase"`
+	Version    int           `json:"version"`
+	Status     models.Status `json:"status"`
+}
+
+func filingRef(f models.Filing) FilingRef {
+	return FilingRef{ID: f.ID, RegionCode: f.RegionCode, DeptCode: f.DeptCode, FiscalYear: f.FiscalYear,
+		Phase: f.Phase, Version: f.Version, Status: f.Status}
+}
+
+// UploadAnswer is the body of a 200/201 upload answer.
+type UploadAnswer struct {
+	Upload       models.Upload `json:"upload"`
+	Filings      []FilingRef   `json:"filings"`
+	FilingsTotal int           `json:"filings_total"`
+	Report       models.Report `json:"report"`
+}
+
+// RejectedAnswer is the body of a 422 for a file with parse findings: the
+// usual error object plus the report of every problem.
+type RejectedAnswer struct {
+	Error  ErrorDetail   `json:"error"`
+	Report models.Report `json:"report"`
+}
+
+// UploadLimits are the request-level limits; row and cell limits live in ingest.Options.
+type UploadLimits struct {
+	MaxBytes int64  // per request (64 MiB)
+	TempDir  string // where the body is spooled; "" = system default
+}
+
+// postUpload takes a multipart form with the field "file" (and optionally
+// "kind"), spools the file to disk while it arrives — so a client that
+// disconnects halfway leaves nothing — and hands it to the upload service.
+func postUpload(svc *filings.Service, lim UploadLimits) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, lim.MaxBytes)
+		form, err := readUploadForm(c.Request, lim)
+		if form.path != "" {
+			defer os.Remove(form.path)
+		}
+		if err != nil {
+			respondError(c, err)
+			return
+		}
+		t := tokenOf(c)
+		res, err := svc.Upload(c.Request.Context(), filings.File{Path: form.path, Name: form.name, Kind: form.kind},
+			filings.Actor{Name: t.Name, Token: t}, nil)
+		if err != nil {
+			respondError(c, err)
+			return
+		}
+		if res.Rejected {
+			c.JSON(http.StatusUnprocessableEntity, RejectedAnswer{
+				Error: ErrorDetail{Code: models.EUNPROCESSABLE, Message: rejectedMessage(res.Report)}, Report: res.Report})
+			return
+		}
+		status := http.StatusCreated
+		if res.Duplicate {
+			status = http.StatusOK
+		}
+		ans := UploadAnswer{Upload: res.Upload, Filings: make([]FilingRef, 0, len(res.Filings)),
+			FilingsTotal: res.FilingsTotal, Report: res.Report}
+		for _, f := range res.Filings {
+			ans.Filings = append(ans.Filings, filingRef(f))
+		}
+		c.JSON(status, ans)
+	}
+}
+
+func rejectedMessage(r models.Report) string {
+	msg := "文件有 " + itoa(r.Stats.Errors) + " 处问题，未保存任何数据；请按报告逐条修改后重新上传"
+	if r.Partial {
+		msg += "（问题过多，报告只列出前 " + itoa(len(r.Findings)) + " 条）"
+	}
+	return msg
+}
+
+type uploadForm struct {
+	path, name, kind string
+}
+
+// readUploadForm streams the multipart body: the file part goes to a temporary
+// file, small fields are read into memory, anything else is refused.
+func readUploadForm(r *http.Request, lim UploadLimits) (uploadForm, error) {
+	var form uploadForm
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return form, models.Errorf(models.EINVALID, "请以 multipart/form-data 上传，文件放在 file 字段")
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return form, bodyError(err, lim)
+		}
+		switch part.FormName() {
+		case "file":
+			if form.path != "" {
+				return form, models.Errorf(models.EINVALID, "一次只能上传一个文件")
+			}
+			form.name = part.FileName()
+			form.path, err = spool(part, lim.TempDir)
+			if err != nil {
+				return form, bodyError(err, lim)
+			}
+		case "kind":
+			b, err := io.ReadAll(io.LimitReader(part, 64))
+			if err != nil {
+				return form, bodyError(err, lim)
+			}
+			form.kind = strings.TrimSpace(string(b))
+		default:
+			return form, models.Errorf(models.EINVALID, "未知的表单字段“%s”（只接受 file 和 kind）", part.FormName())
+		}
+	}
+	if form.path == "" {
+		return form, models.Errorf(models.EINVALID, "缺少 file 字段：请选择要上传的文件")
+	}
+	return form, nil
+}
+
+func spool(part *multipart.Part, dir string) (string, error) {
+	tmp, err := os.CreateTemp(dir, "sunshine-body-*")
+	if err != nil {
+		return "", err
+	}
+	_, err = io.Copy(tmp, part)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return "", err
+	}
+	return tmp.Name(), nil
+}
+
+func bodyError(err error, lim UploadLimits) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return models.Errorf(models.ETOOLARGE, "文件超过每次上传 %s 的上限", humanBytes(lim.MaxBytes))
+	}
+	return models.Errorf(models.EINVALID, "上传中断或格式不正确：%v", err)
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return itoa(int(n>>20)) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return itoa(int(n>>10)) + " KiB"
+	}
+	return itoa(int(n)) + " 字节"
+}
