@@ -44,6 +44,7 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 	if d.Store != nil {
 		api := r.Group("/api/v1", authenticate(d.Store))
 		api.POST("/uploads", requireToken, postUpload(d.Filings, d.Limits))
+		api.GET("/templates/:file", getTemplate)
 		api.GET("/filings/:id", getFiling(d.Store))
 		api.GET("/filings/:id/report", getFilingReport(d.Store))
 		api.POST("/filings/:id/publish", requireToken, postPublish(d.Filings))

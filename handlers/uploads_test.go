@@ -379,3 +379,27 @@ func TestFiling_DraftsNeedATokenPublishedArePublic(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestTemplates_DownloadedTemplateUploadsBack(t *testing.T) {
+	s := storetest.SQLite(t)
+	a := newAPI(t, s)
+	for _, path := range []string{"/api/v1/templates/three_public.xlsx", "/api/v1/templates/line_items.xlsx",
+		"/api/v1/templates/three_public.csv", "/api/v1/templates/line_items.csv"} {
+		w := httptest.NewRecorder()
+		a.h.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+		if w.Code != 200 || w.Body.Len() < 100 || !strings.Contains(w.Header().Get("Content-Disposition"), "filename*=UTF-8''") {
+			t.Fatalf("%s: %d %q", path, w.Code, w.Header())
+		}
+	}
+	// The CSV template carries an example row; uploaded as it comes, it is accepted.
+	w := httptest.NewRecorder()
+	a.h.ServeHTTP(w, httptest.NewRequest("GET", "/api/v1/templates/three_public.csv", nil))
+	if up := a.upload(t, a.admin, "三公模板.csv", w.Body.Bytes(), ""); up.Code != 201 {
+		t.Fatalf("template example row: %d %s", up.Code, up.Body)
+	}
+	w = httptest.NewRecorder()
+	a.h.ServeHTTP(w, httptest.NewRequest("GET", "/api/v1/templates/budget.pdf", nil))
+	if w.Code != 404 {
+		t.Fatalf("unknown template: %d", w.Code)
+	}
+}
