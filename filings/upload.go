@@ -116,28 +116,18 @@ func (s *Service) Upload(ctx context.Context, f File, actor Actor, progress Prog
 	var rejected = errors.New("rejected")
 	err = s.Store.Write(ctx, func(tx *store.Tx) error {
 		w := newWriter(tx, actor)
-		rows := 0
-		for {
-			rec, err := rd.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				return err
-			}
-			rows++
-			if progress != nil && rows%5000 == 0 {
-				progress(rows)
-			}
-			if len(rd.Findings()) > 0 {
-				continue // the file is refused anyway: read on only to report every problem
-			}
-			if err := w.add(ctx, rec); err != nil {
-				return err
+		ra := startReadAhead(rd, progress)
+		defer ra.stop()
+		for batch := range ra.batches {
+			for _, rec := range batch {
+				if err := w.add(ctx, rec); err != nil {
+					return err
+				}
 			}
 		}
-		if progress != nil {
-			progress(rows)
+		rows, err := ra.wait()
+		if err != nil {
+			return err
 		}
 		if fs := rd.Findings(); len(fs) > 0 {
 			res.Report = models.NewReport(fs)
@@ -307,9 +297,7 @@ func (w *writer) add(ctx context.Context, rec ingest.Record) error {
 		li.SourceRow = rec.Row
 		k := tableKey{f.ID, li.Table}
 		if !w.cleared[k] {
-			if err := w.flush(ctx); err != nil {
-				return err
-			}
+			// Buffered rows belong to other tables, which this DELETE does not touch.
 			if err := w.tx.DeleteTable(ctx, f.ID, li.Table); err != nil {
 				return err
 			}

@@ -79,29 +79,57 @@ func (tx *Tx) DeleteTable(ctx context.Context, filingID int64, table models.Tabl
 
 const lineItemColumns = "filing_id, tbl, code, name, col, amount, unit, source_row"
 
-// InsertLineItems adds line items with multi-row INSERTs, a few hundred rows
-// per statement: one round trip per cell would make a 200,000-row upload crawl.
+// InsertLineItems adds line items with multi-row INSERTs of up to
+// lineItemBatch rows: one round trip per cell would make a 200,000-row upload
+// crawl. Full batches reuse one prepared statement, so SQLite parses the long
+// statement once per transaction rather than once per batch.
 func (tx *Tx) InsertLineItems(ctx context.Context, items []models.LineItem) error {
-	const perRow = 8
-	batch := maxParams / perRow
-	for start := 0; start < len(items); start += batch {
-		part := items[start:min(start+batch, len(items))]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO line_items (` + lineItemColumns + `) VALUES `)
-		args := make([]any, 0, len(part)*perRow)
-		row := "(" + placeholders(perRow) + ")"
-		for i, li := range part {
-			if i > 0 {
-				b.WriteString(", ")
+	for start := 0; start < len(items); start += lineItemBatch {
+		part := items[start:min(start+lineItemBatch, len(items))]
+		args := make([]any, 0, len(part)*lineItemParams)
+		for _, li := range part {
+			// Plain strings and int64s: database/sql passes them to the driver as they
+			// are, where the named types would go through reflection, row by row.
+			var amount any
+			if li.Amount.Valid {
+				amount = int64(li.Amount.Money)
 			}
-			b.WriteString(row)
-			args = append(args, li.FilingID, li.Table, li.Code, li.Name, li.Column, li.Amount, li.Unit, li.SourceRow)
+			args = append(args, li.FilingID, string(li.Table), li.Code, li.Name, li.Column, amount, string(li.Unit), int64(li.SourceRow))
 		}
-		if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
+		var err error
+		if len(part) == lineItemBatch {
+			if tx.insertBatch == nil {
+				if tx.insertBatch, err = tx.tx.PreparexContext(ctx, insertLineItemsSQL(lineItemBatch)); err != nil {
+					return fmt.Errorf("store: unable to prepare line item insert: %w", err)
+				}
+			}
+			_, err = tx.insertBatch.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.tx.ExecContext(ctx, insertLineItemsSQL(len(part)), args...)
+		}
+		if err != nil {
 			return fmt.Errorf("store: unable to insert line items: %w", err)
 		}
 	}
 	return nil
+}
+
+const (
+	lineItemParams = 8
+	lineItemBatch  = maxParams / lineItemParams
+)
+
+func insertLineItemsSQL(rows int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO line_items (` + lineItemColumns + `) VALUES `)
+	row := "(" + placeholders(lineItemParams) + ")"
+	for i := 0; i < rows; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	return b.String()
 }
 
 // LineItems returns a filing's line items by table, code and column.

@@ -150,6 +150,8 @@ func (s *Store) Migrate(ctx context.Context) (MigrationStatus, error) {
 type Tx struct {
 	tx  *sqlx.Tx
 	now time.Time
+	// insertBatch is the prepared full-batch line item insert, made on first use.
+	insertBatch *sqlx.Stmt
 }
 
 // Now is the transaction's timestamp: every row it writes carries the same time.

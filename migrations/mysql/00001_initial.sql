@@ -86,7 +86,6 @@ CREATE TABLE line_items (
     source_row INT NOT NULL DEFAULT 0,
     -- Not unique: the same cell twice is a finding (row.duplicate), not a crash.
     KEY line_items_filing (filing_id, tbl, code, col),
-    KEY line_items_code (tbl, code),
     CONSTRAINT line_items_filing FOREIGN KEY (filing_id) REFERENCES filings(id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 

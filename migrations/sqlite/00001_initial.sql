@@ -83,7 +83,6 @@ CREATE TABLE line_items (
 );
 -- Not unique: the same cell twice is a finding (row.duplicate) the bureau must see, not a crash.
 CREATE INDEX line_items_filing ON line_items (filing_id, tbl, code, col);
-CREATE INDEX line_items_code ON line_items (tbl, code);
 
 CREATE TABLE findings (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
