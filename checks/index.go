@@ -1,0 +1,293 @@
+package checks
+
+import (
+	"sort"
+
+	"sunshine/codes"
+	"sunshine/models"
+)
+
+// input is the filing under check, indexed once for every rule.
+type input struct {
+	*Filing
+	env    Env
+	tables map[models.Table]*table
+}
+
+func newInput(f *Filing, env Env) *input {
+	in := &input{Filing: f, env: env, tables: map[models.Table]*table{}}
+	lines := map[models.Table]int{}
+	for i := range f.Items {
+		lines[f.Items[i].Table]++
+	}
+	for i := range f.Items {
+		li := &f.Items[i]
+		t := in.tables[li.Table]
+		if t == nil {
+			spec, _ := models.LookupTable(string(li.Table))
+			n := lines[li.Table]
+			t = &table{key: li.Table, spec: spec, phase: f.Phase, cells: make(map[cellKey]*models.LineItem, n),
+				first: make(map[string]*models.LineItem, n), used: map[string]bool{}}
+			in.tables[li.Table] = t
+		}
+		t.add(li)
+	}
+	for _, t := range in.tables {
+		t.sortRows()
+	}
+	return in
+}
+
+// table returns an indexed table of the filing, or nil when the filing has no line of it.
+func (in *input) table(key models.Table) *table { return in.tables[key] }
+
+// has reports whether the filing has the table: a line item of it, or for
+// three_public a 三公 record.
+func (in *input) has(key models.Table) bool {
+	if key == models.TableThreePublic {
+		return in.ThreePublic != nil
+	}
+	return in.tables[key] != nil
+}
+
+// eachTable calls fn for the filing's tables, in the order of models.Tables.
+func (in *input) eachTable(fn func(t *table)) {
+	for _, spec := range models.Tables {
+		if t := in.tables[spec.Key]; t != nil {
+			fn(t)
+		}
+	}
+}
+
+// codeList returns the list of a kind that applies to the filing's year, and the year it is from (0: starter).
+func (in *input) codeList(kind string) (*codes.List, int) {
+	return in.env.Codes.For(kind, in.FiscalYear)
+}
+
+// table is one standard table of the filing: the first line of each cell
+// (a second one is row.duplicate's business) and its rows in print order.
+type table struct {
+	key   models.Table
+	spec  models.TableSpec
+	phase models.Phase
+	cells map[cellKey]*models.LineItem
+	first map[string]*models.LineItem // the first line of each row
+	rows  []string                    // distinct row codes in print order
+	cols  []string                    // the column keys of the table in the filing's phase
+	used  map[string]bool             // the columns that have at least one line
+}
+
+type cellKey struct{ code, column string }
+
+func (t *table) add(li *models.LineItem) {
+	k := cellKey{li.Code, li.Column}
+	if _, dup := t.cells[k]; !dup {
+		t.cells[k] = li
+	}
+	t.used[li.Column] = true
+	if _, seen := t.first[li.Code]; !seen {
+		t.first[li.Code] = li
+		t.rows = append(t.rows, li.Code)
+	}
+}
+
+// namedRows are the row keys the table may have besides codes and 合计:
+// its own, or for fiscal_summary those of the summary.
+func (t *table) namedRows() []models.RowSpec {
+	if t.key == models.TableFiscalSummary {
+		spec, _ := models.LookupTable(string(models.TableSummary))
+		return spec.Rows
+	}
+	return t.spec.Rows
+}
+
+// sortRows puts the rows in print order: 合计, the named rows of the table in
+// spec order, then classification codes (201, 20106, 2010601, 2010602, 204, …).
+func (t *table) sortRows() {
+	named := t.namedRows()
+	rank := func(code string) (int, string) {
+		if code == models.RowTotal {
+			return 0, ""
+		}
+		for i, r := range named {
+			if r.Key == code {
+				return 1 + i, ""
+			}
+		}
+		return 1 + len(named), code
+	}
+	sort.SliceStable(t.rows, func(i, j int) bool {
+		ri, ci := rank(t.rows[i])
+		rj, cj := rank(t.rows[j])
+		if ri != rj {
+			return ri < rj
+		}
+		return ci < cj
+	})
+}
+
+// has reports whether the table has a row with the code.
+func (t *table) has(code string) bool { _, ok := t.first[code]; return ok }
+
+// present reports whether the cell has a line.
+func (t *table) present(code, column string) bool { _, ok := t.cells[cellKey{code, column}]; return ok }
+
+// fig returns the cell as a figure: absent lines count 0, a line given empty is not disclosed.
+func (t *table) fig(code, column string) figure {
+	li, ok := t.cells[cellKey{code, column}]
+	if !ok {
+		return figure{}
+	}
+	return disclosed(li.Amount, li.Unit)
+}
+
+// absentHint explains, for a message, that a cell compared as 0 was not in the upload at all.
+func (t *table) absentHint(code, column string) string {
+	if t.present(code, column) {
+		return ""
+	}
+	return "该格未上传，按空白（0）核对"
+}
+
+// columns returns the column keys the table has in the filing's phase, in print order.
+func (t *table) columns() []string {
+	if t.cols == nil {
+		for _, c := range t.spec.Columns {
+			t.cols = append(t.cols, c.Key)
+		}
+		if t.phase == models.PhaseFinal {
+			for _, c := range t.spec.FinalColumns {
+				t.cols = append(t.cols, c.Key)
+			}
+		}
+	}
+	return t.cols
+}
+
+// usedColumns returns the columns that have at least one line, in print
+// order: a column with none is all zeros, which no sum needs to look at.
+func (t *table) usedColumns() []string {
+	var out []string
+	for _, c := range t.columns() {
+		if t.used[c] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// classCodes returns the 类 rows (3-digit codes) in print order.
+func (t *table) classCodes() []string {
+	var out []string
+	for _, code := range t.rows {
+		if l, ok := codes.LevelOf(code); ok && l == codes.LevelClass {
+			out = append(out, code)
+		}
+	}
+	return out
+}
+
+// name returns the table's title as printed in the filing's phase.
+func (t *table) name() string {
+	if n := t.spec.Name(t.phase); n != "" {
+		return n
+	}
+	return string(t.key)
+}
+
+// rowLabel is a row as the printed table shows it: "2010601 行政运行", "本年收入合计", "合计".
+func (t *table) rowLabel(code string) string {
+	if code == models.RowTotal {
+		return "合计"
+	}
+	for _, r := range t.namedRows() {
+		if r.Key == code {
+			return r.Chinese
+		}
+	}
+	if li := t.nameOf(code); li != "" {
+		return code + " " + li
+	}
+	return code
+}
+
+// nameOf returns the first name printed for a row, "" when none was.
+func (t *table) nameOf(code string) string {
+	if li := t.first[code]; li != nil && li.Name != "" {
+		return li.Name
+	}
+	for _, col := range t.columns() {
+		if li := t.cells[cellKey{code, col}]; li != nil && li.Name != "" {
+			return li.Name
+		}
+	}
+	return ""
+}
+
+func (t *table) columnLabel(column string) string {
+	if c, ok := t.spec.Column(column, t.phase); ok {
+		return c.Chinese
+	}
+	return column
+}
+
+// singleColumn reports whether the table has one amount column (the summary,
+// procurement, operating cost), so a cell is named by its row alone.
+func (t *table) singleColumn() bool { return len(t.spec.Columns) == 1 }
+
+// at locates a cell: 部门支出总表“2010601 行政运行”行“基本支出”栏.
+func (t *table) at(code, column string) where {
+	w := where{printedIn: t, Table: t.key, Code: code, Column: column}
+	if li, ok := t.cells[cellKey{code, column}]; ok {
+		w.Row = li.SourceRow
+	} else if li := t.first[code]; li != nil {
+		w.Row = li.SourceRow
+	}
+	return w
+}
+
+// atRow locates a whole row: 部门支出总表“201 一般公共服务支出”行.
+func (t *table) atRow(code string) where {
+	w := where{printedIn: t, wholeRow: true, Table: t.key, Code: code}
+	if li := t.first[code]; li != nil {
+		w.Row = li.SourceRow
+	}
+	return w
+}
+
+// side returns a cell as one side of a comparison, named by its location.
+func (t *table) side(code, column string) side {
+	return side{Named: t.at(code, column), Figures: []figure{t.fig(code, column)}}
+}
+
+// tree maps each row to the rows directly below it among those present: a
+// code's children are the present codes whose nearest present ancestor it is
+// (so a 类 printed with 项 rows but no 款 row has those 项 as children), and
+// the total row's children are the codes with no present ancestor.
+func (t *table) tree() map[string][]string {
+	kids := map[string][]string{}
+	for _, code := range t.rows {
+		if _, ok := codes.LevelOf(code); !ok {
+			continue
+		}
+		parent := models.RowTotal
+		for p := codes.Parent(code); p != ""; p = codes.Parent(p) {
+			if t.has(p) {
+				parent = p
+				break
+			}
+		}
+		kids[parent] = append(kids[parent], code)
+	}
+	return kids
+}
+
+// allZero reports whether every disclosed amount of a row is 0.
+func (t *table) allZero(code string) bool {
+	for _, col := range t.columns() {
+		if li := t.cells[cellKey{code, col}]; li != nil && li.Amount.Valid && li.Amount.Money != 0 {
+			return false
+		}
+	}
+	return true
+}
