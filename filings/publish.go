@@ -42,6 +42,9 @@ func (s *Service) Publish(ctx context.Context, id int64, actor Actor, note strin
 		if out, err = tx.Publish(ctx, id, actor.Name, note); err != nil {
 			return err
 		}
+		if err := s.recheckDependents(ctx, tx, out); err != nil {
+			return err
+		}
 		return tx.Audit(ctx, actor.Name, "publish", fmt.Sprintf("filing:%d", id), map[string]any{
 			"region": f.RegionCode, "dept": f.DeptCode, "year": f.FiscalYear, "phase": f.Phase, "version": f.Version, "note": note})
 	})
@@ -69,4 +72,24 @@ func (s *Service) mayPublish(a Actor, f models.Filing) bool {
 		return a.Token == nil || a.Token.Active()
 	}
 	return s.AllowUploaderPublish && a.Token.MayWrite(f.RegionCode, f.DeptCode)
+}
+
+// recheckDependents recomputes the findings of the drafts that compare
+// themselves with a filing that was just published (a final with its budget,
+// next year's draft with this year's). Peer statistics (count.outlier and the
+// peer median of unit.suspect) are refreshed at the next upload to a draft,
+// not here: rechecking a whole region on every publication would cost more than
+// those warnings are worth.
+func (s *Service) recheckDependents(ctx context.Context, tx *store.Tx, f models.Filing) error {
+	deps, err := tx.DependentDrafts(ctx, f)
+	if err != nil || len(deps) == 0 {
+		return err
+	}
+	chk := s.session(ctx, tx)
+	for _, d := range deps {
+		if _, err := check(ctx, tx, chk, d); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -146,9 +146,10 @@ func (s *Service) Upload(ctx context.Context, f File, actor Actor, progress Prog
 		if err := w.flush(ctx); err != nil {
 			return err
 		}
+		chk := s.session(ctx, tx)
 		var findings []models.Finding
 		for _, fl := range w.filings {
-			fs, err := s.check(ctx, tx, fl)
+			fs, err := check(ctx, tx, chk, fl)
 			if err != nil {
 				return err
 			}
@@ -188,12 +189,20 @@ func (s *Service) Upload(ctx context.Context, f File, actor Actor, progress Prog
 	return res, nil
 }
 
+// session returns the checker for one transaction.
+func (s *Service) session(ctx context.Context, tx *store.Tx) Checker {
+	if sc, ok := s.Checker.(sessioner); ok {
+		return sc.Session(ctx, tx)
+	}
+	return s.Checker
+}
+
 // check runs the rules over a draft and stores the findings with it.
-func (s *Service) check(ctx context.Context, tx *store.Tx, f models.Filing) ([]models.Finding, error) {
-	if s.Checker == nil {
+func check(ctx context.Context, tx *store.Tx, chk Checker, f models.Filing) ([]models.Finding, error) {
+	if chk == nil {
 		return nil, tx.ReplaceFindings(ctx, f.ID, nil)
 	}
-	fs, err := s.Checker.Check(ctx, tx, f)
+	fs, err := chk.Check(ctx, tx, f)
 	if err != nil {
 		return nil, err
 	}

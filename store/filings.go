@@ -228,3 +228,29 @@ func (tx *Tx) Withdraw(ctx context.Context, id int64, by, note string) (models.F
 	}
 	return tx.Filing(ctx, id)
 }
+
+// PublishedFilings returns the published version of every department's filing
+// for a region, year and phase, by department code.
+func (tx *Tx) PublishedFilings(ctx context.Context, region string, year int, phase models.Phase) ([]models.Filing, error) {
+	fs := []models.Filing{}
+	err := tx.tx.SelectContext(ctx, &fs, `SELECT `+filingColumns+` FROM filings
+		WHERE region_code = ? AND fiscal_year = ? AND phase = ? AND status = 'published' ORDER BY dept_code`, region, year, phase)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list published filings: %w", err)
+	}
+	return fs, nil
+}
+
+// DependentDrafts returns the open drafts whose cross-filing checks read the
+// given filing: the same department's drafts of the same fiscal year (a final
+// against its budget) and of the next year (changes against last year).
+func (tx *Tx) DependentDrafts(ctx context.Context, f models.Filing) ([]models.Filing, error) {
+	fs := []models.Filing{}
+	err := tx.tx.SelectContext(ctx, &fs, `SELECT `+filingColumns+` FROM filings
+		WHERE region_code = ? AND dept_code = ? AND fiscal_year IN (?, ?) AND status = 'draft' AND id <> ? ORDER BY id`,
+		f.RegionCode, f.DeptCode, f.FiscalYear, f.FiscalYear+1, f.ID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list dependent drafts: %w", err)
+	}
+	return fs, nil
+}

@@ -11,5 +11,5 @@ import (
 func newFilingService(s *store.Store, e env) *filings.Service {
 	opts := ingest.DefaultOptions()
 	opts.TempDir = e.getenv("SUNSHINE_TMPDIR")
-	return &filings.Service{Store: s, Options: opts}
+	return &filings.Service{Store: s, Checker: &filings.Rules{}, Options: opts}
 }
