@@ -9,31 +9,40 @@ import (
 	"testing"
 	"time"
 
+	"sunshine/demo"
 	"sunshine/filings"
 	"sunshine/ingest"
+	"sunshine/models"
 	"sunshine/store"
 )
 
-// writeLineItems writes a valid long-form file of n rows: departments of 500
-// rows each, every row a distinct cell of general_expenditure.
-func writeLineItems(tb testing.TB, path string, n int) {
+// writeLineItems writes a realistic line-item file of at least n rows: copies
+// of the demo city's departments (every standard table, consistent totals)
+// under as many synthetic region codes as it takes.
+func writeLineItems(tb testing.TB, path string, n int) int {
 	tb.Helper()
+	perRegion := 0
+	for _, f := range demo.Synthetic(1, 2024, models.PhaseBudget) {
+		perRegion += len(f.Items)
+	}
+	fs := demo.Synthetic((n+perRegion-1)/perRegion, 2024, models.PhaseBudget)
 	f, err := os.Create(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	defer f.Close()
 	w := bufio.NewWriter(f)
-	fmt.Fprintln(w, "region_code,dept_code,dept_name,fiscal_year,phase,unit,table,code,name,column,amount")
-	cols := []string{"total", "basic", "project"}
-	for i := 0; i < n; i++ {
-		dept, j := i/500, i%500
-		fmt.Fprintf(w, "431081,%03d,部门%d,2024,budget,元,general_expenditure,%d,行政运行,%s,%d.%02d\n",
-			dept, dept, 2010100+j/3, cols[j%3], 1000+i, i%100)
+	if err := demo.WriteLineItemsCSV(w, fs); err != nil {
+		tb.Fatal(err)
 	}
 	if err := w.Flush(); err != nil {
 		tb.Fatal(err)
 	}
-	f.Close()
+	rows := 0
+	for _, f := range fs {
+		rows += len(f.Items)
+	}
+	return rows
 }
 
 // BenchmarkUploadLineItems measures a 200,000-row line-item CSV through the
@@ -41,10 +50,9 @@ func writeLineItems(tb testing.TB, path string, n int) {
 // file per iteration, side by side with the sqlite3 command-line tool's
 // .import of the same file into a plain table. rows/s and the ratio are reported.
 func BenchmarkUploadLineItems(b *testing.B) {
-	const rows = 200000
 	dir := b.TempDir()
 	path := filepath.Join(dir, "line_items.csv")
-	writeLineItems(b, path, rows)
+	rows := writeLineItems(b, path, 200000)
 
 	var ref time.Duration
 	if sqlite3, err := exec.LookPath("sqlite3"); err == nil {

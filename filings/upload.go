@@ -263,7 +263,10 @@ type writer struct {
 	// filings in the order the file first names them.
 	filings []models.Filing
 	// cleared records which (filing, table) pairs this upload has replaced already.
-	cleared   map[tableKey]bool
+	cleared map[tableKey]bool
+	// empty marks the drafts this upload created with nothing in them yet.
+	empty     map[int64]bool
+	regions   map[string]bool // regions saved already
 	threeRows map[int64][]int // rows of 三公 records per filing, to refuse two in one file
 	forbidden []int
 	batch     []models.LineItem
@@ -278,7 +281,7 @@ const batchSize = 2000
 
 func newWriter(tx *store.Tx, actor Actor) *writer {
 	return &writer{tx: tx, actor: actor, drafts: map[models.FilingKey]models.Filing{},
-		cleared: map[tableKey]bool{}, threeRows: map[int64][]int{}}
+		cleared: map[tableKey]bool{}, empty: map[int64]bool{}, regions: map[string]bool{}, threeRows: map[int64][]int{}}
 }
 
 func (w *writer) add(ctx context.Context, rec ingest.Record) error {
@@ -306,9 +309,12 @@ func (w *writer) add(ctx context.Context, rec ingest.Record) error {
 		li.SourceRow = rec.Row
 		k := tableKey{f.ID, li.Table}
 		if !w.cleared[k] {
+			// A draft made by this upload from nothing has no rows to replace.
 			// Buffered rows belong to other tables, which this DELETE does not touch.
-			if err := w.tx.DeleteTable(ctx, f.ID, li.Table); err != nil {
-				return err
+			if !w.empty[f.ID] {
+				if err := w.tx.DeleteTable(ctx, f.ID, li.Table); err != nil {
+					return err
+				}
 			}
 			w.cleared[k] = true
 		}
@@ -327,8 +333,11 @@ func (w *writer) draft(ctx context.Context, rec ingest.Record) (models.Filing, e
 	if f, ok := w.drafts[rec.Key]; ok {
 		return f, nil
 	}
-	if err := w.tx.PutRegion(ctx, models.Region{Code: rec.Key.RegionCode, Name: rec.RegionName}); err != nil {
-		return models.Filing{}, err
+	if !w.regions[rec.Key.RegionCode] {
+		if err := w.tx.PutRegion(ctx, models.Region{Code: rec.Key.RegionCode, Name: rec.RegionName}); err != nil {
+			return models.Filing{}, err
+		}
+		w.regions[rec.Key.RegionCode] = true
 	}
 	if err := w.tx.PutDepartment(ctx, models.Department{RegionCode: rec.Key.RegionCode, Code: rec.Key.DeptCode, Name: rec.DeptName}); err != nil {
 		return models.Filing{}, err
@@ -338,11 +347,15 @@ func (w *writer) draft(ctx context.Context, rec ingest.Record) (models.Filing, e
 		return f, err
 	}
 	if created {
-		if prev, err := w.tx.LatestPublished(ctx, rec.Key); err == nil {
+		prev, err := w.tx.LatestPublished(ctx, rec.Key)
+		switch {
+		case err == nil:
 			if err := w.tx.CopyContent(ctx, prev.ID, f.ID); err != nil {
 				return f, err
 			}
-		} else if models.ErrorCode(err) != models.ENOTFOUND {
+		case models.ErrorCode(err) == models.ENOTFOUND:
+			w.empty[f.ID] = true
+		default:
 			return f, err
 		}
 	}

@@ -143,13 +143,40 @@ func (tx *Tx) LineItems(ctx context.Context, filingID int64) ([]models.LineItem,
 }
 
 func getLineItems(ctx context.Context, q queryer, filingID int64) ([]models.LineItem, error) {
-	items := []models.LineItem{}
-	err := q.SelectContext(ctx, &items, `SELECT `+lineItemColumns+` FROM line_items WHERE filing_id = ?
+	rows, err := q.QueryxContext(ctx, `SELECT `+lineItemColumns+` FROM line_items WHERE filing_id = ?
 		ORDER BY tbl, code, col, id`, filingID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to fetch line items of filing %d: %w", filingID, err)
 	}
+	defer rows.Close()
+	items := []models.LineItem{}
+	for rows.Next() {
+		li, err := scanLineItem(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: unable to read line items of filing %d: %w", filingID, err)
+		}
+		items = append(items, li)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: unable to read line items of filing %d: %w", filingID, err)
+	}
 	return items, nil
+}
+
+// scanLineItem reads one row of lineItemColumns. It scans into plain
+// variables rather than through sqlx's reflection: the checks read every line
+// item of every draft an upload touches, and reflection per row was a third of that time.
+func scanLineItem(rows interface{ Scan(...any) error }) (models.LineItem, error) {
+	var li models.LineItem
+	var table, unit string
+	var amount sql.NullInt64
+	var sourceRow int64
+	if err := rows.Scan(&li.FilingID, &table, &li.Code, &li.Name, &li.Column, &amount, &unit, &sourceRow); err != nil {
+		return li, err
+	}
+	li.Table, li.Unit, li.SourceRow = models.Table(table), models.Unit(unit), int(sourceRow)
+	li.Amount = models.NullMoney{Money: models.Money(amount.Int64), Valid: amount.Valid}
+	return li, nil
 }
 
 const findingColumns = `filing_id, rule, severity, message, tbl, code, col, row_num, value, expected, actual,
