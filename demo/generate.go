@@ -426,3 +426,26 @@ func lineItems(d Dept, p plan) []models.LineItem {
 	l.add(models.TableOperatingCost, models.RowTotal, "amount", publicUse, models.WanYuan)
 	return l.items
 }
+
+// Synthetic returns the filings of n fictional regions for one year and phase,
+// each region a copy of the demo city's departments under its own region code
+// (990101, 990102, …) — realistic, consistent data at any size, for benchmarks.
+// Deliberate defects are left out.
+func Synthetic(n, year int, phase models.Phase) []Filing {
+	out := make([]Filing, 0, n*len(Depts))
+	for r := 0; r < n; r++ {
+		code := fmt.Sprintf("99%04d", 101+r)
+		for _, d := range Depts {
+			b := budgetPlan(d, year)
+			p := b
+			if phase == models.PhaseFinal {
+				p = finalPlan(d, year, b)
+			}
+			f := Filing{Key: models.FilingKey{RegionCode: code, DeptCode: d.Code, FiscalYear: year, Phase: phase}, DeptName: d.Name}
+			f.ThreePublic = threePublic(d, year, phase, p, b)
+			f.Items = lineItems(d, p)
+			out = append(out, f)
+		}
+	}
+	return out
+}
