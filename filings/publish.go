@@ -39,7 +39,18 @@ func (s *Service) Publish(ctx context.Context, id int64, actor Actor, note strin
 		if r := models.NewReport(findings); !r.Valid {
 			return &BlockedError{Report: r}
 		}
+		prev, err := tx.LatestPublished(ctx, f.FilingKey)
+		if err != nil && models.ErrorCode(err) != models.ENOTFOUND {
+			return err
+		}
 		if out, err = tx.Publish(ctx, id, actor.Name, note); err != nil {
+			return err
+		}
+		action := store.ActionPublish
+		if out.Version > 1 {
+			action = store.ActionCorrection
+		}
+		if _, err := tx.RecordRelease(ctx, out, prev, action, note, actor.Name); err != nil {
 			return err
 		}
 		if err := s.recheckDependents(ctx, tx, out); err != nil {
@@ -60,6 +71,9 @@ func (s *Service) Withdraw(ctx context.Context, id int64, actor Actor, note stri
 		}
 		var err error
 		if out, err = tx.Withdraw(ctx, id, actor.Name, note); err != nil {
+			return err
+		}
+		if _, err := tx.RecordRelease(ctx, out, models.Filing{}, store.ActionWithdrawal, note, actor.Name); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, actor.Name, "withdraw", fmt.Sprintf("filing:%d", id), map[string]any{"note": note})

@@ -166,12 +166,14 @@ func getLineItems(ctx context.Context, q queryer, filingID int64) ([]models.Line
 // scanLineItem reads one row of lineItemColumns. It scans into plain
 // variables rather than through sqlx's reflection: the checks read every line
 // item of every draft an upload touches, and reflection per row was a third of that time.
-func scanLineItem(rows interface{ Scan(...any) error }) (models.LineItem, error) {
+// lead are destinations for columns selected before lineItemColumns.
+func scanLineItem(rows interface{ Scan(...any) error }, lead ...any) (models.LineItem, error) {
 	var li models.LineItem
 	var table, unit string
 	var amount sql.NullInt64
 	var sourceRow int64
-	if err := rows.Scan(&li.FilingID, &table, &li.Code, &li.Name, &li.Column, &amount, &unit, &sourceRow); err != nil {
+	dest := append(lead, &li.FilingID, &table, &li.Code, &li.Name, &li.Column, &amount, &unit, &sourceRow)
+	if err := rows.Scan(dest...); err != nil {
 		return li, err
 	}
 	li.Table, li.Unit, li.SourceRow = models.Table(table), models.Unit(unit), int(sourceRow)

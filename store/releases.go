@@ -1,0 +1,307 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"sunshine/models"
+)
+
+// Dataset is region × fiscal year × phase × kind: what a journalist downloads whole.
+type Dataset struct {
+	ID            string       `db:"id" json:"id"`
+	RegionCode    string       `db:"region_code" json:"region_code"`
+	RegionName    string       `db:"region_name" json:"region_name"`
+	FiscalYear    int          `db:"fiscal_year" json:"fiscal_year"`
+	Phase         models.Phase `db:"phase" json:"phase"`
+	Kind          string       `db:"kind" json:"kind"`
+	LatestRelease int          `db:"latest_release" json:"release"`
+	UpdatedAt     time.Time    `db:"updated_at" json:"updated_at"`
+}
+
+// DatasetID is the readable, citable id of a dataset: "990101-2024-final-three_public".
+func DatasetID(region string, year int, phase models.Phase, kind string) string {
+	return fmt.Sprintf("%s-%d-%s-%s", region, year, phase, kind)
+}
+
+// Release actions.
+const (
+	ActionPublish    = "publish"    // a department's first published version
+	ActionCorrection = "correction" // a later version superseding an earlier one
+	ActionWithdrawal = "withdrawal" // a published version taken back
+)
+
+// Release is one numbered state of a dataset.
+type Release struct {
+	ID         int64     `db:"id" json:"-"`
+	DatasetID  string    `db:"dataset_id" json:"dataset_id"`
+	Number     int       `db:"number" json:"release"`
+	Action     string    `db:"action" json:"action"`
+	FilingID   int64     `db:"filing_id" json:"filing_id"`
+	Note       string    `db:"note" json:"note"`
+	Rows       int       `db:"row_count" json:"rows"`
+	CreatedAt  time.Time `db:"created_at" json:"created_at"`
+	CreatedBy  string    `db:"created_by" json:"-"`
+	DeptCode   string    `db:"dept_code" json:"dept_code"`
+	DeptName   string    `db:"dept_name" json:"dept_name"`
+	RegionCode string    `db:"region_code" json:"region_code"`
+	RegionName string    `db:"region_name" json:"region_name"`
+	FiscalYear int       `db:"fiscal_year" json:"fiscal_year"`
+	Phase      string    `db:"phase" json:"phase"`
+	Kind       string    `db:"kind" json:"kind"`
+}
+
+// RecordRelease makes the next release of every dataset the filing has data
+// in, after it was published (superseding prev, when prev.ID != 0) or
+// withdrawn. Each release lists the member filing versions, so any release
+// can be rebuilt later.
+func (tx *Tx) RecordRelease(ctx context.Context, f models.Filing, prev models.Filing, action, note, by string) ([]Release, error) {
+	var out []Release
+	for _, kind := range []string{models.KindThreePublic, models.KindLineItems} {
+		has, err := tx.hasKind(ctx, f.ID, kind)
+		if err != nil {
+			return nil, err
+		}
+		prevHad := false
+		if prev.ID != 0 {
+			if prevHad, err = tx.hasKind(ctx, prev.ID, kind); err != nil {
+				return nil, err
+			}
+		}
+		if !has && !prevHad {
+			continue // this filing never was part of that dataset
+		}
+		id := DatasetID(f.RegionCode, f.FiscalYear, f.Phase, kind)
+		var latest int
+		err = tx.tx.GetContext(ctx, &latest, `SELECT latest_release FROM datasets WHERE id = ?`, id)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			if _, err := tx.tx.ExecContext(ctx, `INSERT INTO datasets (id, region_code, fiscal_year, phase, kind, latest_release, updated_at)
+				VALUES (?, ?, ?, ?, ?, 0, ?)`, id, f.RegionCode, f.FiscalYear, f.Phase, kind, tx.now); err != nil {
+				return nil, fmt.Errorf("store: unable to create dataset %s: %w", id, err)
+			}
+		case err != nil:
+			return nil, fmt.Errorf("store: unable to read dataset %s: %w", id, err)
+		}
+		members, err := tx.releaseMembers(ctx, id, latest)
+		if err != nil {
+			return nil, err
+		}
+		next := members[:0:0]
+		for _, m := range members {
+			if m != f.ID && m != prev.ID {
+				next = append(next, m)
+			}
+		}
+		if action != ActionWithdrawal && has {
+			next = append(next, f.ID)
+		}
+		r := Release{DatasetID: id, Number: latest + 1, Action: action, FilingID: f.ID, Note: note, CreatedAt: tx.now, CreatedBy: by}
+		if r.Rows, err = tx.countRows(ctx, kind, next); err != nil {
+			return nil, err
+		}
+		res, err := tx.tx.ExecContext(ctx, `INSERT INTO releases (dataset_id, number, action, filing_id, note, row_count, created_at, created_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.DatasetID, r.Number, r.Action, r.FilingID, r.Note, r.Rows, r.CreatedAt, r.CreatedBy)
+		if err != nil {
+			return nil, fmt.Errorf("store: unable to record release %s/%d: %w", id, r.Number, err)
+		}
+		if r.ID, err = res.LastInsertId(); err != nil {
+			return nil, err
+		}
+		for _, m := range next {
+			if _, err := tx.tx.ExecContext(ctx, `INSERT INTO release_filings (release_id, filing_id) VALUES (?, ?)`, r.ID, m); err != nil {
+				return nil, fmt.Errorf("store: unable to record release members: %w", err)
+			}
+		}
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE datasets SET latest_release = ?, updated_at = ? WHERE id = ?`, r.Number, tx.now, id); err != nil {
+			return nil, fmt.Errorf("store: unable to advance dataset %s: %w", id, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func (tx *Tx) hasKind(ctx context.Context, filingID int64, kind string) (bool, error) {
+	q := `SELECT COUNT(*) FROM three_public WHERE filing_id = ?`
+	if kind == models.KindLineItems {
+		q = `SELECT COUNT(*) FROM line_items WHERE filing_id = ?`
+	}
+	var n int
+	if err := tx.tx.GetContext(ctx, &n, q, filingID); err != nil {
+		return false, fmt.Errorf("store: unable to count %s of filing %d: %w", kind, filingID, err)
+	}
+	return n > 0, nil
+}
+
+func (tx *Tx) countRows(ctx context.Context, kind string, filingIDs []int64) (int, error) {
+	if len(filingIDs) == 0 {
+		return 0, nil
+	}
+	table := "three_public"
+	if kind == models.KindLineItems {
+		table = "line_items"
+	}
+	q, args := inInt64(`SELECT COUNT(*) FROM `+table+` WHERE filing_id IN (%s)`, filingIDs)
+	var n int
+	if err := tx.tx.GetContext(ctx, &n, q, args...); err != nil {
+		return 0, fmt.Errorf("store: unable to count release rows: %w", err)
+	}
+	return n, nil
+}
+
+// releaseMembers lists the filing versions of a dataset's release (none for release 0).
+func (tx *Tx) releaseMembers(ctx context.Context, datasetID string, number int) ([]int64, error) {
+	return releaseMembers(ctx, tx.tx, datasetID, number)
+}
+
+func releaseMembers(ctx context.Context, q queryer, datasetID string, number int) ([]int64, error) {
+	ids := []int64{}
+	if number == 0 {
+		return ids, nil
+	}
+	err := q.SelectContext(ctx, &ids, `SELECT rf.filing_id FROM release_filings rf JOIN releases r ON r.id = rf.release_id
+		WHERE r.dataset_id = ? AND r.number = ? ORDER BY rf.filing_id`, datasetID, number)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list release members: %w", err)
+	}
+	return ids, nil
+}
+
+// ReleaseMembers lists the filing versions that make up a release. Returns
+// ENOTFOUND when the dataset has no such release.
+func (s *Store) ReleaseMembers(ctx context.Context, datasetID string, number int) ([]int64, error) {
+	d, err := s.Dataset(ctx, datasetID)
+	if err != nil {
+		return nil, err
+	}
+	if number < 1 || number > d.LatestRelease {
+		return nil, models.Errorf(models.ENOTFOUND, "数据集 %s 没有第 %d 版（最新为第 %d 版）", datasetID, number, d.LatestRelease)
+	}
+	return releaseMembers(ctx, s.read, datasetID, number)
+}
+
+func inInt64(format string, ids []int64) (string, []any) {
+	marks := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		marks[i], args[i] = "?", id
+	}
+	return fmt.Sprintf(format, strings.Join(marks, ", ")), args
+}
+
+const datasetColumns = `d.id, d.region_code, COALESCE(rg.name, '') AS region_name, d.fiscal_year, d.phase, d.kind,
+	d.latest_release, d.updated_at`
+
+// Dataset returns one dataset. Returns ENOTFOUND if there is none with that id.
+func (s *Store) Dataset(ctx context.Context, id string) (Dataset, error) {
+	var d Dataset
+	err := s.read.GetContext(ctx, &d, `SELECT `+datasetColumns+` FROM datasets d LEFT JOIN regions rg ON rg.code = d.region_code
+		WHERE d.id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, notFound("数据集 " + id + " ")
+	}
+	if err != nil {
+		return d, fmt.Errorf("store: unable to fetch dataset: %w", err)
+	}
+	return d, nil
+}
+
+// DatasetFilter selects datasets for the catalogue; zero fields match all.
+type DatasetFilter struct {
+	Region string
+	Year   int
+	Phase  models.Phase
+	Kind   string
+	// After is the keyset cursor: the (updated_at, id) of the last dataset of the previous page.
+	AfterTime time.Time
+	AfterID   string
+	Limit     int
+}
+
+// Datasets lists datasets newest first (by their latest release), keyset-paged.
+func (s *Store) Datasets(ctx context.Context, f DatasetFilter) ([]Dataset, error) {
+	where := []string{"d.latest_release > 0"}
+	var args []any
+	if f.Region != "" {
+		where, args = append(where, "d.region_code = ?"), append(args, f.Region)
+	}
+	if f.Year != 0 {
+		where, args = append(where, "d.fiscal_year = ?"), append(args, f.Year)
+	}
+	if f.Phase != "" {
+		where, args = append(where, "d.phase = ?"), append(args, f.Phase)
+	}
+	if f.Kind != "" {
+		where, args = append(where, "d.kind = ?"), append(args, f.Kind)
+	}
+	if f.AfterID != "" {
+		where = append(where, "(d.updated_at < ? OR (d.updated_at = ? AND d.id < ?))")
+		args = append(args, f.AfterTime, f.AfterTime, f.AfterID)
+	}
+	limit := clampLimit(f.Limit, 100, 1000)
+	ds := []Dataset{}
+	err := s.read.SelectContext(ctx, &ds, `SELECT `+datasetColumns+` FROM datasets d LEFT JOIN regions rg ON rg.code = d.region_code
+		WHERE `+strings.Join(where, " AND ")+fmt.Sprintf(` ORDER BY d.updated_at DESC, d.id DESC LIMIT %d`, limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list datasets: %w", err)
+	}
+	return ds, nil
+}
+
+func clampLimit(n, def, max int) int {
+	if n <= 0 {
+		return def
+	}
+	return min(n, max)
+}
+
+const releaseColumns = `r.id, r.dataset_id, r.number, r.action, r.filing_id, r.note, r.row_count, r.created_at, r.created_by,
+	f.dept_code, COALESCE(dp.name, '') AS dept_name, d.region_code, COALESCE(rg.name, '') AS region_name,
+	d.fiscal_year, d.phase, d.kind`
+
+const releaseJoins = ` FROM releases r JOIN datasets d ON d.id = r.dataset_id JOIN filings f ON f.id = r.filing_id
+	LEFT JOIN departments dp ON dp.region_code = f.region_code AND dp.code = f.dept_code
+	LEFT JOIN regions rg ON rg.code = d.region_code`
+
+// Releases lists a dataset's releases, newest first.
+func (s *Store) Releases(ctx context.Context, datasetID string) ([]Release, error) {
+	rs := []Release{}
+	err := s.read.SelectContext(ctx, &rs, `SELECT `+releaseColumns+releaseJoins+` WHERE r.dataset_id = ? ORDER BY r.number DESC`, datasetID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list releases: %w", err)
+	}
+	return rs, nil
+}
+
+// ChangeFilter selects entries of the change log.
+type ChangeFilter struct {
+	Region   string
+	BeforeID int64 // keyset cursor: releases older than this one
+	Limit    int
+}
+
+// Changes lists releases of every dataset, newest first.
+func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]Release, error) {
+	var where []string
+	var args []any
+	if f.Region != "" {
+		where, args = append(where, "d.region_code = ?"), append(args, f.Region)
+	}
+	if f.BeforeID > 0 {
+		where, args = append(where, "r.id < ?"), append(args, f.BeforeID)
+	}
+	q := `SELECT ` + releaseColumns + releaseJoins
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += fmt.Sprintf(" ORDER BY r.id DESC LIMIT %d", clampLimit(f.Limit, 50, 1000))
+	rs := []Release{}
+	if err := s.read.SelectContext(ctx, &rs, q, args...); err != nil {
+		return nil, fmt.Errorf("store: unable to list changes: %w", err)
+	}
+	return rs, nil
+}
