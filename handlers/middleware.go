@@ -120,3 +120,11 @@ func recovery() gin.HandlerFunc {
 			ErrorBody{ErrorDetail{Code: "internal", Message: "服务器内部错误"}})
 	})
 }
+
+// publicRead marks open data: any origin may read it from a browser (the
+// portal's own pages call it), and the headers scripts need are exposed.
+func publicRead(c *gin.Context) {
+	c.Header("Access-Control-Allow-Origin", "*")
+	c.Header("Access-Control-Expose-Headers", "ETag, Link, X-Request-ID, Content-Disposition")
+	c.Next()
+}

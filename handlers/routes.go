@@ -22,6 +22,9 @@ type Deps struct {
 	Registry *prometheus.Registry // the service's metrics; Go runtime collectors are added by the caller
 	Filings  *filings.Service
 	Limits   UploadLimits
+	// BaseURL is the public address used in absolute links ("https://data.example.gov.cn");
+	// "" takes it from each request's Host.
+	BaseURL string
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -49,6 +52,12 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		api.GET("/filings/:id/report", getFilingReport(d.Store))
 		api.POST("/filings/:id/publish", requireToken, postPublish(d.Filings))
 		api.POST("/filings/:id/withdraw", requireAdmin, postWithdraw(d.Filings))
+
+		api.GET("/datasets", publicRead, getDatasets(d.Store, d.BaseURL))
+		api.GET("/datasets/:id", publicRead, getDataset(d.Store, d.BaseURL))
+		api.GET("/datasets/:id/diff", publicRead, getDiff(d.Store, d.Store))
+		api.GET("/changes", publicRead, getChanges(d.Store, d.BaseURL))
+		r.GET("/feeds/changes.atom", publicRead, getChangesAtom(d.Store, d.BaseURL))
 	}
 
 	r.NoRoute(func(c *gin.Context) {
