@@ -27,6 +27,7 @@ func cmdServe(ctx context.Context, e env) error {
 		defAddr = ":8080"
 	}
 	addr := fs.String("addr", defAddr, "listen address (env SUNSHINE_ADDR)")
+	baseURL := fs.String("base-url", e.getenv("SUNSHINE_BASE_URL"), "public address for absolute links, e.g. https://data.example.gov.cn (env SUNSHINE_BASE_URL; default: each request's Host)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
@@ -41,7 +42,8 @@ func cmdServe(ctx context.Context, e env) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	h := handlers.New(handlers.Deps{Store: s, Log: log, Registry: reg,
-		Filings: newFilingService(s, e), Limits: handlers.UploadLimits{MaxBytes: 64 << 20, TempDir: e.getenv("SUNSHINE_TMPDIR")}})
+		Filings: newFilingService(s, e), Limits: handlers.UploadLimits{MaxBytes: 64 << 20, TempDir: e.getenv("SUNSHINE_TMPDIR")},
+		BaseURL: *baseURL})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("无法监听 %s：%w", *addr, err)
