@@ -99,11 +99,6 @@ func (s *Service) recheckDependents(ctx context.Context, tx *store.Tx, f models.
 	if err != nil || len(deps) == 0 {
 		return err
 	}
-	chk := s.session(ctx, tx)
-	for _, d := range deps {
-		if _, err := check(ctx, tx, chk, d); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err = checkDrafts(ctx, tx, s.session(ctx, tx), deps, nil)
+	return err
 }

@@ -2,6 +2,7 @@ package filings
 
 import (
 	"context"
+	"sync"
 
 	"sunshine/checks"
 	"sunshine/codes"
@@ -18,45 +19,25 @@ type Rules struct {
 	Severity map[string]models.Severity
 }
 
-// Check loads the draft and runs every rule over it. Each call reads the
-// published filings afresh; Session shares them across the drafts of one upload.
-func (r *Rules) Check(ctx context.Context, tx *store.Tx, f models.Filing) ([]models.Finding, error) {
-	return r.Session(ctx, tx).Check(ctx, tx, f)
+// Check runs every rule over the draft. Each call reads the published
+// filings afresh; Session shares them across the drafts of one transaction.
+func (r *Rules) Check(ctx context.Context, tx *store.Tx, draft *checks.Filing) ([]models.Finding, error) {
+	return r.Session(ctx, tx).Check(ctx, tx, draft)
 }
 
 // Session returns a Checker for one transaction that reads each published
 // filing and each region's peers at most once: an upload of forty departments
-// compares every one of them with the same published peers.
+// compares every one of them with the same published peers. Its Check may be
+// called from several goroutines; reads of the database are serialised.
 func (r *Rules) Session(ctx context.Context, tx *store.Tx) Checker {
 	view := &publishedView{ctx: ctx, tx: tx, latest: map[models.FilingKey]*checks.Filing{}, peers: map[peerKey][]checks.Filing{}}
-	return CheckerFunc(func(ctx context.Context, tx *store.Tx, f models.Filing) ([]models.Finding, error) {
-		draft, err := loadFiling(ctx, tx, f)
-		if err != nil {
-			return nil, err
-		}
+	return CheckerFunc(func(ctx context.Context, tx *store.Tx, draft *checks.Filing) ([]models.Finding, error) {
 		findings := checks.Run(draft, checks.Env{Codes: r.Codes, Published: view, Severity: r.Severity})
-		if view.err != nil {
-			return nil, view.err
+		if err := view.error(); err != nil {
+			return nil, err
 		}
 		return findings, nil
 	})
-}
-
-// sessioner is a Checker that can share work across the drafts of one upload.
-type sessioner interface {
-	Session(ctx context.Context, tx *store.Tx) Checker
-}
-
-func loadFiling(ctx context.Context, tx *store.Tx, f models.Filing) (*checks.Filing, error) {
-	tp, err := tx.ThreePublic(ctx, f.ID)
-	if err != nil {
-		return nil, err
-	}
-	items, err := tx.LineItems(ctx, f.ID)
-	if err != nil {
-		return nil, err
-	}
-	return &checks.Filing{Filing: f, ThreePublic: tp, Items: items}, nil
 }
 
 type peerKey struct {
@@ -69,6 +50,7 @@ type peerKey struct {
 // transaction. The interface has no error return, so the first database error
 // is kept and reported by the checker after the rules have run.
 type publishedView struct {
+	mu     sync.Mutex // the rules run on several goroutines; the transaction is one connection
 	ctx    context.Context
 	tx     *store.Tx
 	latest map[models.FilingKey]*checks.Filing
@@ -77,6 +59,8 @@ type publishedView struct {
 }
 
 func (v *publishedView) Latest(key models.FilingKey) (*checks.Filing, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
 	if f, ok := v.latest[key]; ok {
 		return f, f != nil
 	}
@@ -94,6 +78,8 @@ func (v *publishedView) Latest(key models.FilingKey) (*checks.Filing, bool) {
 }
 
 func (v *publishedView) Peers(region string, year int, phase models.Phase) []checks.Filing {
+	v.mu.Lock()
+	defer v.mu.Unlock()
 	k := peerKey{region, year, phase}
 	if ps, ok := v.peers[k]; ok {
 		return ps
@@ -111,6 +97,12 @@ func (v *publishedView) Peers(region string, year int, phase models.Phase) []che
 	}
 	v.peers[k] = ps
 	return ps
+}
+
+func (v *publishedView) error() error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.err
 }
 
 func (v *publishedView) keep(err error) {

@@ -24,20 +24,6 @@ import (
 	"sunshine/store"
 )
 
-// Checker runs the consistency rules over one whole draft, inside the
-// upload's transaction (so it sees the rows just written).
-type Checker interface {
-	Check(ctx context.Context, tx *store.Tx, f models.Filing) ([]models.Finding, error)
-}
-
-// CheckerFunc adapts a function to Checker.
-type CheckerFunc func(ctx context.Context, tx *store.Tx, f models.Filing) ([]models.Finding, error)
-
-// Check calls f.
-func (f CheckerFunc) Check(ctx context.Context, tx *store.Tx, fl models.Filing) ([]models.Finding, error) {
-	return f(ctx, tx, fl)
-}
-
 // Service applies uploads.
 type Service struct {
 	Store   *store.Store
@@ -146,14 +132,11 @@ func (s *Service) Upload(ctx context.Context, f File, actor Actor, progress Prog
 		if err := w.flush(ctx); err != nil {
 			return err
 		}
-		chk := s.session(ctx, tx)
-		var findings []models.Finding
+		findings, err := checkDrafts(ctx, tx, s.session(ctx, tx), w.filings, w.content)
+		if err != nil {
+			return err
+		}
 		for _, fl := range w.filings {
-			fs, err := check(ctx, tx, chk, fl)
-			if err != nil {
-				return err
-			}
-			findings = append(findings, fs...)
 			if err := tx.Touch(ctx, fl.ID); err != nil {
 				return err
 			}
@@ -187,29 +170,6 @@ func (s *Service) Upload(ctx context.Context, f File, actor Actor, progress Prog
 		return Result{}, err
 	}
 	return res, nil
-}
-
-// session returns the checker for one transaction.
-func (s *Service) session(ctx context.Context, tx *store.Tx) Checker {
-	if sc, ok := s.Checker.(sessioner); ok {
-		return sc.Session(ctx, tx)
-	}
-	return s.Checker
-}
-
-// check runs the rules over a draft and stores the findings with it.
-func check(ctx context.Context, tx *store.Tx, chk Checker, f models.Filing) ([]models.Finding, error) {
-	if chk == nil {
-		return nil, tx.ReplaceFindings(ctx, f.ID, nil)
-	}
-	fs, err := chk.Check(ctx, tx, f)
-	if err != nil {
-		return nil, err
-	}
-	for i := range fs {
-		fs[i].FilingID = f.ID
-	}
-	return fs, tx.ReplaceFindings(ctx, f.ID, fs)
 }
 
 var errNotYours = errors.New("the earlier upload touched filings the actor may not write")
@@ -265,7 +225,10 @@ type writer struct {
 	// cleared records which (filing, table) pairs this upload has replaced already.
 	cleared map[tableKey]bool
 	// empty marks the drafts this upload created with nothing in them yet.
-	empty     map[int64]bool
+	empty map[int64]bool
+	// content holds what this upload wrote into the drafts it created from
+	// nothing — all there is of them — so the checks need not read it back.
+	content   *memory
 	regions   map[string]bool // regions saved already
 	threeRows map[int64][]int // rows of 三公 records per filing, to refuse two in one file
 	forbidden []int
@@ -281,7 +244,8 @@ const batchSize = 2000
 
 func newWriter(tx *store.Tx, actor Actor) *writer {
 	return &writer{tx: tx, actor: actor, drafts: map[models.FilingKey]models.Filing{},
-		cleared: map[tableKey]bool{}, empty: map[int64]bool{}, regions: map[string]bool{}, threeRows: map[int64][]int{}}
+		cleared: map[tableKey]bool{}, empty: map[int64]bool{}, regions: map[string]bool{}, threeRows: map[int64][]int{},
+		content: newMemory(maxRememberedRows)}
 }
 
 func (w *writer) add(ctx context.Context, rec ingest.Record) error {
@@ -302,6 +266,9 @@ func (w *writer) add(ctx context.Context, rec ingest.Record) error {
 		tp := *rec.ThreePublic
 		tp.FilingID = f.ID
 		tp.SourceRow = rec.Row
+		if w.empty[f.ID] {
+			w.content.putThreePublic(tp)
+		}
 		return w.tx.PutThreePublic(ctx, tp)
 	case rec.LineItem != nil:
 		li := *rec.LineItem
@@ -317,6 +284,9 @@ func (w *writer) add(ctx context.Context, rec ingest.Record) error {
 				}
 			}
 			w.cleared[k] = true
+		}
+		if w.empty[f.ID] {
+			w.content.addItem(li)
 		}
 		w.batch = append(w.batch, li)
 		if len(w.batch) >= batchSize {

@@ -1,0 +1,169 @@
+package filings
+
+import (
+	"context"
+	"runtime"
+	"sync"
+
+	"sunshine/checks"
+	"sunshine/models"
+	"sunshine/store"
+)
+
+// Checker runs the consistency rules over one whole draft. It may read other
+// filings through tx. Within one session (see Rules.Session) Check is called
+// from several goroutines at once, so an implementation must not use tx
+// without holding its own lock — package filings never uses tx while checks run.
+type Checker interface {
+	Check(ctx context.Context, tx *store.Tx, draft *checks.Filing) ([]models.Finding, error)
+}
+
+// CheckerFunc adapts a function to Checker.
+type CheckerFunc func(ctx context.Context, tx *store.Tx, draft *checks.Filing) ([]models.Finding, error)
+
+// Check calls f.
+func (f CheckerFunc) Check(ctx context.Context, tx *store.Tx, draft *checks.Filing) ([]models.Finding, error) {
+	return f(ctx, tx, draft)
+}
+
+// sessioner is a Checker that can share work across the drafts of one transaction.
+type sessioner interface {
+	Session(ctx context.Context, tx *store.Tx) Checker
+}
+
+// session returns the checker for one transaction.
+func (s *Service) session(ctx context.Context, tx *store.Tx) Checker {
+	if sc, ok := s.Checker.(sessioner); ok {
+		return sc.Session(ctx, tx)
+	}
+	return s.Checker
+}
+
+// checkChunk is how many drafts are held in memory at once while they are checked.
+const checkChunk = 256
+
+// checkDrafts runs the rules over each draft and stores its findings with it.
+// Drafts are taken a chunk at a time: their content is loaded (from mem when
+// this upload wrote all of it, else from the database), the rules run on every
+// core — they are pure computation — and the findings are written back.
+func checkDrafts(ctx context.Context, tx *store.Tx, chk Checker, fs []models.Filing, mem *memory) ([]models.Finding, error) {
+	var all []models.Finding
+	for start := 0; start < len(fs); start += checkChunk {
+		part := fs[start:min(start+checkChunk, len(fs))]
+		drafts := make([]*checks.Filing, len(part))
+		for i, f := range part {
+			d, ok := mem.filing(f)
+			if !ok {
+				var err error
+				if d, err = loadFiling(ctx, tx, f); err != nil {
+					return nil, err
+				}
+			}
+			drafts[i] = d
+		}
+		results, err := runChecks(ctx, tx, chk, drafts)
+		if err != nil {
+			return nil, err
+		}
+		for i, f := range part {
+			for j := range results[i] {
+				results[i][j].FilingID = f.ID
+			}
+			if err := tx.ReplaceFindings(ctx, f.ID, results[i]); err != nil {
+				return nil, err
+			}
+			all = append(all, results[i]...)
+		}
+	}
+	return all, nil
+}
+
+// runChecks checks drafts in parallel, one worker per core.
+func runChecks(ctx context.Context, tx *store.Tx, chk Checker, drafts []*checks.Filing) ([][]models.Finding, error) {
+	results := make([][]models.Finding, len(drafts))
+	if chk == nil {
+		return results, nil
+	}
+	errs := make([]error, len(drafts))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(drafts)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i], errs[i] = chk.Check(ctx, tx, drafts[i])
+			}
+		}()
+	}
+	for i := range drafts {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return results, nil
+}
+
+// loadFiling reads a draft's whole content from the database.
+func loadFiling(ctx context.Context, tx *store.Tx, f models.Filing) (*checks.Filing, error) {
+	tp, err := tx.ThreePublic(ctx, f.ID)
+	if err != nil {
+		return nil, err
+	}
+	items, err := tx.LineItems(ctx, f.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &checks.Filing{Filing: f, ThreePublic: tp, Items: items}, nil
+}
+
+// maxRememberedRows caps the rows an upload keeps in memory for the checks
+// (about 200 bytes each); past it, drafts are read back from the database.
+const maxRememberedRows = 600_000
+
+// memory holds what one upload wrote into drafts it created from nothing, up to a cap.
+type memory struct {
+	limit, rows int
+	full        bool
+	items       map[int64][]models.LineItem
+	three       map[int64]*models.ThreePublic
+}
+
+func newMemory(limit int) *memory {
+	return &memory{limit: limit, items: map[int64][]models.LineItem{}, three: map[int64]*models.ThreePublic{}}
+}
+
+func (m *memory) addItem(li models.LineItem) {
+	if m.full {
+		return
+	}
+	if m.rows++; m.rows > m.limit {
+		m.full, m.items, m.three = true, nil, nil
+		return
+	}
+	m.items[li.FilingID] = append(m.items[li.FilingID], li)
+}
+
+func (m *memory) putThreePublic(tp models.ThreePublic) {
+	if !m.full {
+		m.three[tp.FilingID] = &tp
+	}
+}
+
+// filing returns the remembered content of f, if the upload kept it.
+func (m *memory) filing(f models.Filing) (*checks.Filing, bool) {
+	if m == nil || m.full {
+		return nil, false
+	}
+	items, hasItems := m.items[f.ID]
+	tp, hasThree := m.three[f.ID]
+	if !hasItems && !hasThree {
+		return nil, false
+	}
+	return &checks.Filing{Filing: f, ThreePublic: tp, Items: items}, true
+}
