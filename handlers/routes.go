@@ -25,6 +25,8 @@ type Deps struct {
 	// BaseURL is the public address used in absolute links ("https://data.example.gov.cn");
 	// "" takes it from each request's Host.
 	BaseURL string
+	// FrameAncestors are the origins allowed to frame the embeds (CSP frame-ancestors); "" allows any.
+	FrameAncestors string
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -58,6 +60,10 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		api.GET("/datasets/:id/diff", publicRead, getDiff(d.Store, d.Store))
 		api.GET("/changes", publicRead, getChanges(d.Store, d.BaseURL))
 		r.GET("/feeds/changes.atom", publicRead, getChangesAtom(d.Store, d.BaseURL))
+
+		api.GET("/charts/three-public/:chart", publicRead, getChart(d.Store))
+		r.GET("/embed/three-public/:chart", getEmbed(d.Store, d.BaseURL, d.FrameAncestors))
+		r.GET("/embed/embed.css", getEmbedCSS)
 	}
 
 	r.NoRoute(func(c *gin.Context) {

@@ -1,0 +1,259 @@
+package handlers
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"sunshine/charts"
+	"sunshine/models"
+	"sunshine/store"
+)
+
+// ChartSource is what the chart endpoints need from the store.
+type ChartSource interface {
+	FeedReader
+	Catalogue
+}
+
+// chartKinds are the four charts of the portal.
+var chartKinds = []string{"trend", "composition", "ranking", "budget-vs-final"}
+
+// chartRequest is a chart and its parameters, parsed once for the JSON, SVG, CSV and embed answers.
+type chartRequest struct {
+	kind    string
+	format  string // "json", "svg" or "csv"
+	region  string
+	dept    string
+	year    int
+	phase   models.Phase
+	item    string
+	release int // pinned release of the chart's one dataset; 0 = latest
+	width   int
+}
+
+// parseChart reads "/…/:chart" (trend, trend.svg, trend.csv, …) and the query.
+func parseChart(c *gin.Context) (chartRequest, error) {
+	r := chartRequest{format: "json"}
+	name := c.Param("chart")
+	if base, ext, ok := strings.Cut(name, "."); ok {
+		name, r.format = base, ext
+	}
+	known := false
+	for _, k := range chartKinds {
+		known = known || k == name
+	}
+	if !known || (r.format != "json" && r.format != "svg" && r.format != "csv") {
+		return r, models.Errorf(models.ENOTFOUND, "没有图表“%s”：可选 trend、composition、ranking、budget-vs-final（可加 .svg 或 .csv）", c.Param("chart"))
+	}
+	r.kind = name
+	r.region, r.dept, r.item = c.Query("region"), c.Query("dept"), c.DefaultQuery("item", "total")
+	if err := models.ValidateRegionCode(r.region); err != nil {
+		return r, models.Errorf(models.EINVALID, "请用 region 参数指定 6 位区划代码")
+	}
+	var err error
+	if r.year, err = intParam(c, "year"); err != nil {
+		return r, err
+	}
+	if r.release, err = intParam(c, "release"); err != nil {
+		return r, err
+	}
+	if r.width, err = intParam(c, "width"); err != nil {
+		return r, err
+	}
+	if p := c.Query("phase"); p != "" {
+		if r.phase, err = models.ParsePhase(p); err != nil {
+			return r, err
+		}
+	}
+	switch r.kind {
+	case "trend":
+		if r.dept == "" {
+			return r, models.Errorf(models.EINVALID, "趋势图需要 dept 参数（部门编码）")
+		}
+		if r.release != 0 {
+			return r, models.Errorf(models.EINVALID, "趋势图跨越多个年度的数据集，不能固定到某一版（release）")
+		}
+	case "composition", "ranking":
+		if r.year == 0 || r.phase == "" {
+			return r, models.Errorf(models.EINVALID, "此图需要 year 和 phase 参数，例如 year=2024&phase=final")
+		}
+	case "budget-vs-final":
+		if r.year == 0 {
+			return r, models.Errorf(models.EINVALID, "预算与决算对比图需要 year 参数")
+		}
+		if r.release != 0 {
+			return r, models.Errorf(models.EINVALID, "预算与决算对比图读取两个数据集，不能固定到某一版（release）")
+		}
+	}
+	return r, nil
+}
+
+// chartRecords reads the published 三公 records a chart needs, each with the
+// release it belongs to, and the latest release when a pinned one is older.
+func chartRecords(ctx context.Context, src ChartSource, r chartRequest) ([]charts.Record, int, error) {
+	ff := store.FeedFilter{Region: r.region}
+	if r.kind == "trend" {
+		ff.Dept = r.dept
+	} else {
+		ff.Year = r.year
+	}
+	if r.kind == "composition" || r.kind == "ranking" {
+		ff.Phase = r.phase
+	}
+	ds, err := src.Datasets(ctx, store.DatasetFilter{Region: r.region, Kind: models.KindThreePublic, Year: ff.Year, Phase: ff.Phase, Limit: 1000})
+	if err != nil {
+		return nil, 0, err
+	}
+	latest := map[string]int{}
+	for _, d := range ds {
+		latest[d.ID] = d.LatestRelease
+	}
+	newest := 0
+	if r.release != 0 {
+		id := store.DatasetID(r.region, r.year, r.phase, models.KindThreePublic)
+		if ff.Members, err = src.ReleaseMembers(ctx, id, r.release); err != nil {
+			return nil, 0, err
+		}
+		newest = latest[id]
+	}
+	var out []charts.Record
+	err = src.EachThreePublic(ctx, ff, func(row store.ThreePublicRow) error {
+		id := store.DatasetID(row.RegionCode, row.FiscalYear, row.Phase, models.KindThreePublic)
+		n := latest[id]
+		if r.release != 0 {
+			n = r.release
+		}
+		out = append(out, charts.Record{RegionCode: row.RegionCode, RegionName: row.RegionName, DeptCode: row.DeptCode,
+			DeptName: row.DeptName, FiscalYear: row.FiscalYear, Phase: row.Phase, FilingID: row.FeedFiling.FilingID,
+			Version: row.Version, Release: charts.ReleaseRef{DatasetID: id, Number: n}, ThreePublic: row.ThreePublic})
+		return nil
+	})
+	return out, newest, err
+}
+
+// chartData computes the chart: its JSON-ready data, its SVG and its CSV rows.
+type chartData struct {
+	data any
+	svg  func(charts.SVGOptions) ([]byte, error)
+	rows [][]string // CSV, header first: exactly the figures shown
+	text string     // the title, for the embed page
+}
+
+func buildChart(r chartRequest, recs []charts.Record, note string) (chartData, error) {
+	yuan := func(m models.NullMoney) string {
+		if !m.Valid {
+			return ""
+		}
+		return m.Money.Format(models.Yuan)
+	}
+	switch r.kind {
+	case "trend":
+		d := charts.Trend(recs, r.dept)
+		d.Source.Note = note
+		rows := [][]string{{"年度", "项目", "阶段", "金额（元）"}}
+		for _, s := range d.Series {
+			for i, y := range d.Categories {
+				rows = append(rows, []string{y, charts.ItemName(s.Item), s.Phase.Chinese(), yuan(s.Data[i])})
+			}
+		}
+		return chartData{data: d, svg: func(o charts.SVGOptions) ([]byte, error) { return charts.TrendSVG(d, o) }, rows: rows,
+			text: d.DeptName + " 三公经费历年预算与决算"}, nil
+	case "composition":
+		d := charts.Composition(recs, r.year, r.phase)
+		d.Source.Note = note
+		rows := [][]string{{"项目", "金额（元）", "占比（%）", "已公开部门数", "未公开部门数"}}
+		for _, p := range append(append([]charts.Part{}, d.Items...), d.Vehicles...) {
+			rows = append(rows, []string{p.Name, yuan(p.Amount), string(p.Share), strconv.Itoa(p.Counted), strconv.Itoa(p.Excluded)})
+		}
+		return chartData{data: d, svg: func(o charts.SVGOptions) ([]byte, error) { return charts.CompositionSVG(d, o) }, rows: rows,
+			text: fmt.Sprintf("%s %d 年%s 三公经费构成", d.RegionName, r.year, r.phase.Chinese())}, nil
+	case "ranking":
+		d, err := charts.Ranking(recs, r.year, r.phase, r.item)
+		if err != nil {
+			return chartData{}, err
+		}
+		d.Source.Note = note
+		rows := [][]string{{"名次", "部门编码", "部门名称", d.ItemName + "（元）"}}
+		for _, x := range d.Rows {
+			rank := ""
+			if x.Rank > 0 {
+				rank = strconv.Itoa(x.Rank)
+			}
+			rows = append(rows, []string{rank, x.DeptCode, x.DeptName, yuan(x.Amount)})
+		}
+		return chartData{data: d, svg: func(o charts.SVGOptions) ([]byte, error) { return charts.RankingSVG(d, o) }, rows: rows,
+			text: fmt.Sprintf("%s %d 年%s 各部门%s排名", d.RegionName, r.year, r.phase.Chinese(), d.ItemName)}, nil
+	default:
+		d := charts.BudgetVsFinal(recs, r.year)
+		d.Source.Note = note
+		rows := [][]string{{"部门编码", "部门名称", "预算数（元）", "决算数（元）", "执行率（%）", "超预算"}}
+		for _, x := range d.Rows {
+			over := ""
+			if x.OverBudget {
+				over = "是"
+			}
+			rows = append(rows, []string{x.DeptCode, x.DeptName, yuan(x.Budget), yuan(x.Final), string(x.Rate), over})
+		}
+		return chartData{data: d, svg: func(o charts.SVGOptions) ([]byte, error) { return charts.BudgetVsFinalSVG(d, o) }, rows: rows,
+			text: fmt.Sprintf("%s %d 年三公经费预算与决算对比", d.RegionName, r.year)}, nil
+	}
+}
+
+// pinNote says, on a chart pinned to an older release, that a newer one exists.
+func pinNote(r chartRequest, newest int) string {
+	if r.release == 0 || newest <= r.release {
+		return ""
+	}
+	return fmt.Sprintf("本图固定为第 %d 版数据，已有更新的第 %d 版", r.release, newest)
+}
+
+// getChart answers the chart as JSON (for the portal's own ECharts), SVG or CSV.
+func getChart(src ChartSource) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		r, err := parseChart(c)
+		if err != nil {
+			respondError(c, err)
+			return
+		}
+		recs, newest, err := chartRecords(c.Request.Context(), src, r)
+		if err != nil {
+			respondError(c, err)
+			return
+		}
+		cd, err := buildChart(r, recs, pinNote(r, newest))
+		if err != nil {
+			respondError(c, err)
+			return
+		}
+		if r.release != 0 {
+			c.Header("Cache-Control", "public, max-age=86400") // a pinned release never changes
+		} else {
+			c.Header("Cache-Control", "public, max-age=60")
+		}
+		switch r.format {
+		case "svg":
+			svg, err := cd.svg(charts.SVGOptions{Width: r.width})
+			if err != nil {
+				respondError(c, err)
+				return
+			}
+			c.Data(http.StatusOK, "image/svg+xml; charset=utf-8", svg)
+		case "csv":
+			c.Header("Content-Disposition", "attachment; filename=\"chart.csv\"")
+			c.Status(http.StatusOK)
+			c.Header("Content-Type", "text/csv; charset=utf-8")
+			c.Writer.WriteString("\ufeff") // Excel opens UTF-8 CSV correctly only with a BOM
+			w := csv.NewWriter(c.Writer)
+			w.UseCRLF = true
+			w.WriteAll(cd.rows)
+		default:
+			c.JSON(http.StatusOK, cd.data)
+		}
+	}
+}
