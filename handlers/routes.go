@@ -11,7 +11,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"sunshine/exports"
 	"sunshine/filings"
+	"sunshine/models"
 	"sunshine/store"
 )
 
@@ -50,6 +52,7 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		api := r.Group("/api/v1", authenticate(d.Store))
 		api.POST("/uploads", requireToken, postUpload(d.Filings, d.Limits))
 		api.GET("/templates/:file", getTemplate)
+		api.GET("/rules", getRules(d.Filings))
 		api.GET("/filings/:id", getFiling(d.Store))
 		api.GET("/filings/:id/report", getFilingReport(d.Store))
 		api.POST("/filings/:id/publish", requireToken, postPublish(d.Filings))
@@ -60,6 +63,13 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		api.GET("/datasets/:id/diff", publicRead, getDiff(d.Store, d.Store))
 		api.GET("/changes", publicRead, getChanges(d.Store, d.BaseURL))
 		r.GET("/feeds/changes.atom", publicRead, getChangesAtom(d.Store, d.BaseURL))
+
+		api.GET("/three-public", publicRead, getFeedJSON(d.Store, exports.ThreePublicTable, eachThreePublic, d.Store, models.KindThreePublic, d.BaseURL))
+		api.GET("/three-public.csv", publicRead, getFeedCSV(d.Store, exports.ThreePublicTable, eachThreePublic, d.Store, models.KindThreePublic, d.BaseURL, "three_public.csv"))
+		api.GET("/line-items", publicRead, getFeedJSON(d.Store, exports.LineItemsTable, eachLineItem, d.Store, models.KindLineItems, d.BaseURL))
+		api.GET("/line-items.csv", publicRead, getFeedCSV(d.Store, exports.LineItemsTable, eachLineItem, d.Store, models.KindLineItems, d.BaseURL, "line_items.csv"))
+		api.GET("/datasets/:id/releases/:n/:file", publicRead, getReleaseFile(d.Store, d.BaseURL))
+		api.GET("/datasets/:id/latest/:file", publicRead, getLatest(d.Store, d.BaseURL))
 
 		api.GET("/charts/three-public/:chart", publicRead, getChart(d.Store))
 		r.GET("/embed/three-public/:chart", getEmbed(d.Store, d.BaseURL, d.FrameAncestors))

@@ -46,14 +46,16 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"serve":   {"serve the HTTP API (migrates first)", cmdServe},
+	"serve":   {"serve the HTTP API (migrates first) [--severity 规则=级别,…]", withSeverity(cmdServe)},
 	"migrate": {"apply pending database migrations", cmdMigrate},
 	"token":   {"create|revoke|list API tokens (the secret is printed once)", cmdToken},
-	"import":  {"store files as an upload would (FILE…)", cmdImport},
-	"demo":    {"load the fictional demo city (idempotent)", cmdDemo},
+	"import":  {"store files as an upload would (FILE…) [--severity 规则=级别,…]", withSeverity(cmdImport)},
+	"check":   {"check files against every rule, store nothing (FILE…); exit 1 on errors", cmdCheck},
+	"codes":   {"load FILE --year Y | list: the classification code lists", cmdCodes},
+	"demo":    {"load the fictional demo city (idempotent)", withSeverity(cmdDemo)},
 }
 
-var commandOrder = []string{"serve", "migrate", "import", "token", "demo"}
+var commandOrder = []string{"serve", "migrate", "import", "check", "codes", "token", "demo"}
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {

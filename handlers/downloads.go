@@ -1,0 +1,253 @@
+package handlers
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"sunshine/exports"
+	"sunshine/models"
+	"sunshine/store"
+)
+
+// ReleaseReader is what the downloads need from the store.
+type ReleaseReader interface {
+	Catalogue
+	FeedReader
+	Filing(ctx context.Context, id int64) (models.Filing, error)
+	Departments(ctx context.Context, region string) ([]models.Department, error)
+}
+
+// release is one resolved release of a dataset.
+type release struct {
+	dataset store.Dataset
+	entry   store.Release
+	members []int64
+}
+
+func resolveRelease(ctx context.Context, src ReleaseReader, id string, n int) (release, error) {
+	d, err := src.Dataset(ctx, id)
+	if err != nil {
+		return release{}, err
+	}
+	members, err := src.ReleaseMembers(ctx, id, n)
+	if err != nil {
+		return release{}, err
+	}
+	rs, err := src.Releases(ctx, id)
+	if err != nil {
+		return release{}, err
+	}
+	r := release{dataset: d, members: members}
+	for _, x := range rs {
+		if x.Number == n {
+			r.entry = x
+		}
+	}
+	return r, nil
+}
+
+// getLatest redirects the latest alias to the immutable URL of the newest release,
+// so a citation of the alias can always be resolved to the exact file.
+func getLatest(cat Catalogue, base string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		d, err := cat.Dataset(c.Request.Context(), c.Param("id"))
+		if err != nil {
+			respondError(c, err)
+			return
+		}
+		target := baseURL(c, base) + "/api/v1/datasets/" + url.PathEscape(d.ID) + "/releases/" + strconv.Itoa(d.LatestRelease) +
+			"/" + c.Param("file")
+		if q := c.Request.URL.RawQuery; q != "" {
+			target += "?" + q
+		}
+		c.Header("Cache-Control", "no-cache")
+		c.Redirect(http.StatusFound, target)
+	}
+}
+
+// getReleaseFile serves one file of a release. Releases never change, so each
+// answer is cached for a year and revalidated by an ETag derived from the
+// release and the options.
+func getReleaseFile(src ReleaseReader, base string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx := c.Request.Context()
+		n, err := strconv.Atoi(c.Param("n"))
+		if err != nil || n < 1 {
+			respondError(c, models.Errorf(models.ENOTFOUND, "版本号“%s”无效", c.Param("n")))
+			return
+		}
+		file := c.Param("file")
+		if !knownFile(file) {
+			respondError(c, models.Errorf(models.ENOTFOUND, "没有文件“%s”：可选 data.csv、data.json、data.ndjson、data.xlsx、filings.csv、datapackage.json", file))
+			return
+		}
+		rel, err := resolveRelease(ctx, src, c.Param("id"), n)
+		if err != nil {
+			respondError(c, err)
+			return
+		}
+		etag := releaseETag(rel, file, c.Request.URL.Query())
+		c.Header("ETag", etag)
+		c.Header("Cache-Control", "public, max-age=31536000, immutable")
+		if c.GetHeader("If-None-Match") == etag {
+			c.Status(http.StatusNotModified)
+			return
+		}
+		b := baseURL(c, base)
+		q := feedQuery{filter: store.FeedFilter{Members: rel.members}, release: n, unit: models.Yuan}
+		if u := c.Query("unit"); u != "" {
+			if q.unit, err = models.ParseUnit(u); err != nil {
+				respondError(c, err)
+				return
+			}
+		}
+		q.csv = exports.CSVOptions{Unit: q.unit, BOM: c.Query("bom") == "1", ChineseHeaders: c.Query("headers") == "zh"}
+		if e := c.Query("encoding"); e == "gb18030" || e == "gbk" {
+			q.csv.Encoding = exports.EncodingGB18030
+		}
+		name := rel.dataset.ID + "-r" + strconv.Itoa(n)
+		if file == "datapackage.json" {
+			serveDataPackage(c, rel, b)
+			return
+		}
+		if file == "filings.csv" {
+			csvHeaders(c, name+"-filings.csv", q.csv)
+			err = writeFilings(ctx, src, c, rel, b, q.csv)
+		} else if rel.dataset.Kind == models.KindThreePublic {
+			err = writeRelease(c, exports.ThreePublicTable, eachThreePublic, src, q, b, name, file, rel.entry.Rows)
+		} else {
+			err = writeRelease(c, exports.LineItemsTable, eachLineItem, src, q, b, name, file, rel.entry.Rows)
+		}
+		if err != nil {
+			if !c.Writer.Written() {
+				respondError(c, err)
+				return
+			}
+			logger(c).Error("download", "err", err)
+		}
+	}
+}
+
+var releaseFiles = []string{"data.csv", "data.json", "data.ndjson", "data.xlsx", "filings.csv", "datapackage.json"}
+
+func knownFile(f string) bool {
+	for _, k := range releaseFiles {
+		if k == f {
+			return true
+		}
+	}
+	return false
+}
+
+// releaseETag names the exact bytes an answer will hold: the release and every option that changes them.
+func releaseETag(rel release, file string, q url.Values) string {
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString(rel.dataset.ID + "/" + strconv.Itoa(rel.entry.Number) + "/" + file)
+	for _, k := range keys {
+		b.WriteString("&" + k + "=" + strings.Join(q[k], ","))
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	return `"` + hex.EncodeToString(sum[:12]) + `"`
+}
+
+// writeRelease streams a release's rows in the format of the file name.
+func writeRelease[T any](c *gin.Context, table *exports.Table[T], each func(context.Context, FeedReader, feedQuery, string, func(T, int64) error) error,
+	feeds FeedReader, q feedQuery, base, name, file string, rows int) error {
+	ctx := c.Request.Context()
+	var enc exports.Encoder[T]
+	switch file {
+	case "data.csv":
+		csvHeaders(c, name+".csv", q.csv)
+		enc = exports.NewCSVEncoder(c.Writer, table, q.csv)
+	case "data.json":
+		c.Header("Content-Type", "application/json; charset=utf-8")
+		enc = exports.NewJSONEncoder(c.Writer, table, exports.JSONOptions{Unit: q.unit,
+			Head: []exports.Member{{Key: "release", Value: q.release}, {Key: "amount_unit", Value: string(q.unit)}}})
+	case "data.ndjson":
+		c.Header("Content-Type", "application/x-ndjson; charset=utf-8")
+		enc = exports.NewNDJSONEncoder(c.Writer, table, exports.JSONOptions{Unit: q.unit})
+	case "data.xlsx":
+		xe, err := exports.NewXLSXEncoder(c.Writer, table, exports.XLSXOptions{Unit: q.unit, Rows: int64(rows)})
+		if err != nil {
+			return err // refused before a byte was written: the client gets the error as JSON
+		}
+		c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		c.Header("Content-Disposition", "attachment; filename=\""+name+".xlsx\"")
+		enc = xe
+	}
+	if err := each(ctx, feeds, q, base, func(row T, _ int64) error { return enc.Encode(row) }); err != nil {
+		return err
+	}
+	return enc.Close()
+}
+
+// writeFilings writes the filing versions of a release, with their correction notes.
+func writeFilings(ctx context.Context, src ReleaseReader, c *gin.Context, rel release, base string, o exports.CSVOptions) error {
+	depts, err := src.Departments(ctx, rel.dataset.RegionCode)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, d := range depts {
+		names[d.Code] = d.Name
+	}
+	enc := exports.NewCSVEncoder(c.Writer, exports.FilingsTable, o)
+	for _, id := range rel.members {
+		f, err := src.Filing(ctx, id)
+		if err != nil {
+			return err
+		}
+		row := exports.NewFilingRow(&f, rel.dataset.RegionName, names[f.DeptCode], rel.entry.Number, permalink(base, id))
+		if err := enc.Encode(row); err != nil {
+			return err
+		}
+	}
+	return enc.Close()
+}
+
+// serveDataPackage describes a release as a Frictionless Data Package with the Fiscal Data Package model.
+func serveDataPackage(c *gin.Context, rel release, base string) {
+	d := rel.dataset
+	var table exports.Describer = exports.LineItemsTable
+	if d.Kind == models.KindThreePublic {
+		table = exports.ThreePublicTable
+	}
+	self := base + "/api/v1/datasets/" + url.PathEscape(d.ID) + "/releases/" + strconv.Itoa(rel.entry.Number) + "/"
+	p, err := exports.DataPackage(exports.PackageInfo{
+		Name:        "sunshine-" + d.ID,
+		ID:          self + "datapackage.json",
+		Title:       datasetTitle(d),
+		Description: "阳光财政发布的" + datasetTitle(d) + "，第 " + strconv.Itoa(rel.entry.Number) + " 版。金额单位为元，空值表示未公开（不是 0）。",
+		Homepage:    base + "/api/v1/datasets/" + url.PathEscape(d.ID),
+		Release:     rel.entry.Number,
+		Created:     rel.entry.CreatedAt,
+		Keywords:    []string{"三公经费", "部门预算", "部门决算", "财政公开"},
+		FiscalYear:  d.FiscalYear,
+		Resources: []exports.Resource{
+			{Name: strings.ReplaceAll(d.Kind, "_", "-"), Path: "data.csv", Title: datasetTitle(d), Table: table, Phase: d.Phase},
+			{Name: "filings", Path: "filings.csv", Title: "申报版本", Table: exports.FilingsTable},
+		},
+	})
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	c.Status(http.StatusOK)
+	c.Header("Content-Type", "application/json; charset=utf-8")
+	if err := p.Write(c.Writer); err != nil {
+		logger(c).Error("datapackage", "err", err)
+	}
+}

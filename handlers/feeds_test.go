@@ -1,0 +1,176 @@
+package handlers_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"sunshine/exports"
+	"sunshine/handlers"
+	"sunshine/store"
+	"sunshine/store/storetest"
+)
+
+type feedPage struct {
+	AmountUnit string           `json:"amount_unit"`
+	Release    int              `json:"release"`
+	Data       []map[string]any `json:"data"`
+	Next       *string          `json:"next"`
+}
+
+func TestThreePublicFeed_PagesFiltersUnitsAndReleases(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s)
+		publishedFixture(t, a)
+		p := decode[feedPage](t, a.get(t, "/api/v1/three-public?region=431081&year=2024&phase=final&limit=1"))
+		if len(p.Data) != 1 || p.Next == nil || p.AmountUnit != "元" {
+			t.Fatalf("first page: %+v", p)
+		}
+		// Rows come by filing id: 002 (filing 2), then 001's correction (filing 3).
+		if first := p.Data[0]; first["dept_code"] != "002" || first["total"] != 10205000.0 || first["release"] != nil {
+			t.Fatalf("first row: %+v", first)
+		}
+		p2 := decode[feedPage](t, a.get(t, strings.TrimPrefix(*p.Next, "http://example.com")))
+		if len(p2.Data) != 1 {
+			t.Fatalf("second page: %+v", p2)
+		}
+		second := p2.Data[0]
+		if second["dept_code"] != "001" || second["total"] != 120000.0 || second["budget_total"] != nil ||
+			!strings.HasSuffix(second["permalink"].(string), "/api/v1/filings/3") || second["version"] != 2.0 {
+			t.Fatalf("second row: %+v", second)
+		}
+		if p2.Next != nil {
+			if rest := decode[feedPage](t, a.get(t, strings.TrimPrefix(*p2.Next, "http://example.com"))); len(rest.Data) != 0 {
+				t.Fatalf("third page: %+v", rest)
+			}
+		}
+		// The raw text keeps two decimals exactly: 1,020.50 万元 is 10205000.00 元.
+		raw := a.get(t, "/api/v1/three-public?region=431081&dept=002").Body.String()
+		if !strings.Contains(raw, `"total":10205000.00`) {
+			t.Fatalf("exact amount: %s", raw)
+		}
+		wan := a.get(t, "/api/v1/three-public?region=431081&dept=002&unit=万元").Body.String()
+		if !strings.Contains(wan, `"total":1020.50`) || !strings.Contains(wan, `"amount_unit":"万元"`) {
+			t.Fatalf("万元: %s", wan)
+		}
+		old := decode[feedPage](t, a.get(t, "/api/v1/three-public?region=431081&year=2024&phase=final&release=2&dept=001"))
+		if old.Release != 2 || len(old.Data) != 1 || old.Data[0]["total"] != 123500.0 {
+			t.Fatalf("as of release 2: %+v", old)
+		}
+		if w := a.get(t, "/api/v1/three-public?release=2"); w.Code != 422 {
+			t.Fatalf("release without dataset: %d", w.Code)
+		}
+	})
+}
+
+func TestThreePublicCSV_ExcelVariants(t *testing.T) {
+	s := storetest.SQLite(t)
+	a := newAPI(t, s)
+	publishedFixture(t, a)
+	plain := a.get(t, "/api/v1/three-public.csv?region=431081").Body.String()
+	if !strings.HasPrefix(plain, "filing_id,") || !strings.Contains(plain, ",10205000.00,") {
+		t.Fatalf("csv: %q", plain[:min(200, len(plain))])
+	}
+	bom := a.get(t, "/api/v1/three-public.csv?region=431081&bom=1&headers=zh").Body.String()
+	if !strings.HasPrefix(bom, "\ufeff") || !strings.Contains(bom, "合计") || !strings.Contains(bom, "\r\n") {
+		t.Fatalf("bom: %q", bom[:min(200, len(bom))])
+	}
+	gbw := a.get(t, "/api/v1/three-public.csv?region=431081&encoding=gb18030")
+	utf, err := simplifiedchinese.GB18030.NewDecoder().Bytes(gbw.Body.Bytes())
+	if err != nil || !strings.Contains(string(utf), "资兴市教育局") || !strings.Contains(gbw.Header().Get("Content-Type"), "gb18030") {
+		t.Fatalf("gb18030: %v %q", err, gbw.Header())
+	}
+}
+
+func TestReleaseDownloads_EveryFormatCachedForeverAndDescribed(t *testing.T) {
+	s := storetest.SQLite(t)
+	a := newAPI(t, s)
+	publishedFixture(t, a)
+	base := "/api/v1/datasets/431081-2024-final-three_public/releases/2/"
+	csvw := a.get(t, base+"data.csv")
+	if csvw.Code != 200 || !strings.Contains(csvw.Header().Get("Cache-Control"), "immutable") || csvw.Header().Get("ETag") == "" {
+		t.Fatalf("csv: %d %v", csvw.Code, csvw.Header())
+	}
+	if !strings.Contains(csvw.Body.String(), ",123500.00,") {
+		t.Fatalf("release 2 must hold the figure before the correction: %s", csvw.Body)
+	}
+	req := httptest.NewRequest("GET", base+"data.csv", nil)
+	req.Header.Set("If-None-Match", csvw.Header().Get("ETag"))
+	w := httptest.NewRecorder()
+	a.h.ServeHTTP(w, req)
+	if w.Code != 304 {
+		t.Fatalf("revalidation: %d", w.Code)
+	}
+	var js struct {
+		Release int              `json:"release"`
+		Data    []map[string]any `json:"data"`
+	}
+	if err := json.Unmarshal(a.get(t, base+"data.json").Body.Bytes(), &js); err != nil || js.Release != 2 || len(js.Data) != 2 {
+		t.Fatalf("json: %v %+v", err, js)
+	}
+	nd := a.get(t, base+"data.ndjson").Body.String()
+	if strings.Count(nd, "\n") != 2 {
+		t.Fatalf("ndjson: %q", nd)
+	}
+	xw := a.get(t, base+"data.xlsx")
+	f, err := excelize.OpenReader(bytes.NewReader(xw.Body.Bytes()))
+	if err != nil {
+		t.Fatalf("xlsx: %v", err)
+	}
+	rows, _ := f.GetRows(f.GetSheetList()[0])
+	if len(rows) != 3 {
+		t.Fatalf("xlsx rows: %d", len(rows))
+	}
+	filingsCSV := a.get(t, base+"filings.csv").Body.String()
+	dp := a.get(t, base+"datapackage.json")
+	if dp.Code != 200 {
+		t.Fatalf("datapackage: %d %s", dp.Code, dp.Body)
+	}
+	files := fstest.MapFS{"data.csv": {Data: csvw.Body.Bytes()}, "filings.csv": {Data: []byte(filingsCSV)}}
+	if err := exports.ValidatePackage(dp.Body.Bytes(), files); err != nil {
+		t.Fatalf("the descriptor does not describe the files: %v\n%s", err, dp.Body)
+	}
+	latest := a.get(t, "/api/v1/datasets/431081-2024-final-three_public/latest/data.csv?bom=1")
+	if latest.Code != 302 || !strings.HasSuffix(latest.Header().Get("Location"), "/releases/3/data.csv?bom=1") {
+		t.Fatalf("latest: %d %v", latest.Code, latest.Header())
+	}
+	for path, code := range map[string]int{base + "data.pdf": 404, "/api/v1/datasets/431081-2024-final-three_public/releases/9/data.csv": 404,
+		"/api/v1/datasets/431081-2024-final-three_public/releases/x/data.csv": 404} {
+		if w := a.get(t, path); w.Code != code {
+			t.Errorf("%s: %d, want %d", path, w.Code, code)
+		}
+	}
+	_ = handlers.Formats
+}
+
+func TestLineItemsFeed_FiltersByTableAndCode(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s)
+		up := decode[handlers.UploadAnswer](t, a.upload(t, a.admin, "line_items_utf8.csv", nil, ""))
+		a.publish(t, up.Filings[0].ID, "")
+		p := decode[feedPage](t, a.get(t, "/api/v1/line-items?region=431081&table=general_expenditure&code=2010601"))
+		if len(p.Data) != 2 || p.Data[0]["amount"] != 800000.0 || p.Data[0]["column"] != "total" || p.Data[0]["name"] != "行政运行" {
+			t.Fatalf("filtered: %+v", p.Data)
+		}
+		all := decode[feedPage](t, a.get(t, "/api/v1/line-items?region=431081&limit=5"))
+		if len(all.Data) != 5 || all.Next == nil {
+			t.Fatalf("page: %d %v", len(all.Data), all.Next)
+		}
+		csv := a.get(t, "/api/v1/line-items.csv?region=431081&unit=万元").Body.String()
+		if strings.Count(csv, "\n") != 14 || !strings.Contains(csv, ",80.00,") {
+			t.Fatalf("csv: %s", csv)
+		}
+		ds := a.get(t, "/api/v1/datasets/431081-2025-budget-line_items/releases/1/datapackage.json")
+		data := a.get(t, "/api/v1/datasets/431081-2025-budget-line_items/releases/1/data.csv")
+		filings := a.get(t, "/api/v1/datasets/431081-2025-budget-line_items/releases/1/filings.csv")
+		if err := exports.ValidatePackage(ds.Body.Bytes(), fstest.MapFS{"data.csv": {Data: data.Body.Bytes()}, "filings.csv": {Data: filings.Body.Bytes()}}); err != nil {
+			t.Fatalf("line-item package: %v", err)
+		}
+	})
+}
