@@ -97,7 +97,7 @@ func getReleaseFile(src ReleaseReader, base string) gin.HandlerFunc {
 		etag := releaseETag(rel, file, c.Request.URL.Query())
 		c.Header("ETag", etag)
 		c.Header("Cache-Control", "public, max-age=31536000, immutable")
-		if c.GetHeader("If-None-Match") == etag {
+		if etagMatches(c.GetHeader("If-None-Match"), etag) {
 			c.Status(http.StatusNotModified)
 			return
 		}
@@ -210,6 +210,9 @@ func writeFilings(ctx context.Context, src ReleaseReader, c *gin.Context, rel re
 		if err != nil {
 			return err
 		}
+		// As of the release every member was published; its status since then
+		// (superseded, withdrawn) belongs to later releases, not to this file.
+		f.Status = models.StatusPublished
 		row := exports.NewFilingRow(&f, rel.dataset.RegionName, names[f.DeptCode], rel.entry.Number, permalink(base, id))
 		if err := enc.Encode(row); err != nil {
 			return err
@@ -250,4 +253,16 @@ func serveDataPackage(c *gin.Context, rel release, base string) {
 	if err := p.Write(c.Writer); err != nil {
 		logger(c).Error("datapackage", "err", err)
 	}
+}
+
+// etagMatches compares If-None-Match with an ETag, taking the compressed
+// variant's ETag (see gzipETagSuffix) as naming the same release file.
+func etagMatches(header, etag string) bool {
+	for _, v := range strings.Split(header, ",") {
+		v = strings.TrimSpace(v)
+		if v == "*" || v == etag || strings.Replace(v, gzipETagSuffix+`"`, `"`, 1) == etag {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"github.com/gin-gonic/gin"
+
 	"log/slog"
 	"net/http"
 
@@ -10,4 +12,10 @@ import (
 // NewForTest builds the router over a stand-in database for tests of readiness.
 func NewForTest(db Pinger, log *slog.Logger, reg *prometheus.Registry) http.Handler {
 	return newRouter(db, Deps{Log: log, Registry: reg})
+}
+
+// RoutesForTest lists the routes the handler serves, for the OpenAPI test.
+func RoutesForTest(d Deps) gin.RoutesInfo {
+	d.Registry = prometheus.NewRegistry() // the real one is taken by the handler under test
+	return newRouter(d.Store, d).Routes()
 }

@@ -2,8 +2,11 @@ package handlers_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
+	"io"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -173,4 +176,123 @@ func TestLineItemsFeed_FiltersByTableAndCode(t *testing.T) {
 			t.Fatalf("line-item package: %v", err)
 		}
 	})
+}
+
+func TestRateLimit_QueryAPIAnswers429WithHeadersReleaseFilesAreExempt(t *testing.T) {
+	s := storetest.SQLite(t)
+	a := newAPI(t, s)
+	a.rateLimit = handlers.RateLimit{Rate: 0.5, Burst: 3}
+	a.h = a.handler(t)
+	publishedFixture(t, a)
+	var last *httptest.ResponseRecorder
+	for i := 0; i < 4; i++ {
+		last = a.get(t, "/api/v1/three-public?region=431081")
+		if i < 3 && (last.Code != 200 || last.Header().Get("RateLimit-Limit") != "3" || last.Header().Get("RateLimit-Remaining") != strconv.Itoa(2-i)) {
+			t.Fatalf("request %d: %d %v", i, last.Code, last.Header())
+		}
+	}
+	if last.Code != 429 || last.Header().Get("Retry-After") == "" || !strings.Contains(last.Body.String(), "请求过于频繁") {
+		t.Fatalf("past the limit: %d %v %s", last.Code, last.Header(), last.Body)
+	}
+	// Another client is not affected, and release files are never limited.
+	req := httptest.NewRequest("GET", "/api/v1/three-public?region=431081", nil)
+	req.RemoteAddr = "10.9.8.7:5555"
+	w := httptest.NewRecorder()
+	a.h.ServeHTTP(w, req)
+	if w.Code != 200 {
+		t.Fatalf("other client: %d", w.Code)
+	}
+	if w := a.get(t, "/api/v1/datasets/431081-2024-final-three_public/releases/3/data.csv"); w.Code != 200 || w.Header().Get("RateLimit-Limit") != "" {
+		t.Fatalf("release file: %d %v", w.Code, w.Header())
+	}
+}
+
+func TestGzip_CompressedAnswersKeepCORSAndRevalidate(t *testing.T) {
+	s := storetest.SQLite(t)
+	a := newAPI(t, s)
+	publishedFixture(t, a)
+	path := "/api/v1/datasets/431081-2024-final-three_public/releases/3/data.json"
+	req := httptest.NewRequest("GET", path, nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	w := httptest.NewRecorder()
+	a.h.ServeHTTP(w, req)
+	if w.Code != 200 || w.Header().Get("Content-Encoding") != "gzip" || w.Header().Get("Access-Control-Allow-Origin") != "*" {
+		t.Fatalf("gzip: %d %v", w.Code, w.Header())
+	}
+	zr, err := gzip.NewReader(w.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := io.ReadAll(zr)
+	if !strings.Contains(string(plain), `"release":3`) {
+		t.Fatalf("body: %s", plain)
+	}
+	etag := w.Header().Get("ETag")
+	if !strings.Contains(etag, "-gzip") {
+		t.Fatalf("compressed ETag must differ from the plain one: %q", etag)
+	}
+	req = httptest.NewRequest("GET", path, nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	req.Header.Set("If-None-Match", etag)
+	w = httptest.NewRecorder()
+	a.h.ServeHTTP(w, req)
+	if w.Code != 304 {
+		t.Fatalf("revalidating the compressed answer: %d", w.Code)
+	}
+	csvw := a.get(t, "/api/v1/three-public.csv?region=431081")
+	if csvw.Header().Get("Access-Control-Allow-Origin") != "*" {
+		t.Fatalf("CORS on CSV: %v", csvw.Header())
+	}
+}
+
+// TestDrafts_NeverVisibleOnAnyPublicEndpoint uploads drafts and publishes
+// nothing, then asks every public endpoint without a token.
+func TestDrafts_NeverVisibleOnAnyPublicEndpoint(t *testing.T) {
+	s := storetest.SQLite(t)
+	a := newAPI(t, s)
+	up := decode[handlers.UploadAnswer](t, a.upload(t, a.admin, "three_public_gbk.csv", nil, ""))
+	decode[handlers.UploadAnswer](t, a.upload(t, a.admin, "line_items_utf8.csv", nil, ""))
+	id := strconv.FormatInt(up.Filings[0].ID, 10)
+	for _, path := range []string{
+		"/api/v1/three-public", "/api/v1/three-public?region=431081&year=2024&phase=final", "/api/v1/three-public.csv",
+		"/api/v1/line-items", "/api/v1/line-items.csv?region=431081", "/api/v1/datasets", "/api/v1/changes",
+		"/feeds/changes.atom", "/api/v1/charts/three-public/ranking?region=431081&year=2024&phase=final",
+		"/api/v1/charts/three-public/trend?region=431081&dept=001", "/api/v1/charts/three-public/budget-vs-final.csv?region=431081&year=2024",
+		"/embed/three-public/composition?region=431081&year=2024&phase=final", "/api/v1/filings/" + id,
+		"/api/v1/filings/" + id + "/report", "/api/v1/datasets/431081-2024-final-three_public",
+		"/api/v1/datasets/431081-2024-final-three_public/latest/data.csv",
+	} {
+		w := a.get(t, path)
+		body := w.Body.String()
+		for _, secret := range []string{"资兴市财政局", "资兴市教育局", "123500", "1,020.50", "10205000"} {
+			if strings.Contains(body, secret) {
+				t.Errorf("%s (%d) shows draft content %q", path, w.Code, secret)
+			}
+		}
+	}
+}
+
+// TestRelease_OneReadsBackByteIdenticalAfterACorrection is the promise to a
+// journalist who cited release 1: it never changes.
+func TestRelease_OneReadsBackByteIdenticalAfterACorrection(t *testing.T) {
+	s := storetest.SQLite(t)
+	a := newAPI(t, s)
+	up := decode[handlers.UploadAnswer](t, a.upload(t, a.admin, "three_public_gbk.csv", nil, ""))
+	a.publish(t, up.Filings[0].ID, "")
+	paths := []string{"data.csv", "data.csv?bom=1&headers=zh", "data.json", "data.ndjson", "filings.csv", "datapackage.json"}
+	before := map[string]string{}
+	for _, p := range paths {
+		before[p] = a.get(t, "/api/v1/datasets/431081-2024-final-three_public/releases/1/"+p).Body.String()
+	}
+	a.publish(t, up.Filings[1].ID, "")
+	fix := decode[handlers.UploadAnswer](t, a.upload(t, a.admin, "fix.csv", []byte(correctedThreePublic), ""))
+	a.publish(t, fix.Filings[0].ID, "更正")
+	for _, p := range paths {
+		if after := a.get(t, "/api/v1/datasets/431081-2024-final-three_public/releases/1/"+p).Body.String(); after != before[p] {
+			t.Errorf("release 1 %s changed after a correction:\nbefore %s\nafter  %s", p, before[p], after)
+		}
+	}
+	if latest := a.get(t, "/api/v1/datasets/431081-2024-final-three_public/releases/3/data.csv").Body.String(); latest == before["data.csv"] {
+		t.Fatal("release 3 should hold the correction")
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+	"github.com/klauspost/compress/gzhttp"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -29,18 +30,35 @@ type Deps struct {
 	BaseURL string
 	// FrameAncestors are the origins allowed to frame the embeds (CSP frame-ancestors); "" allows any.
 	FrameAncestors string
+	// RateLimit limits each client on the query API; the zero value turns it off.
+	RateLimit RateLimit
+	// TrustedProxies are the addresses whose X-Forwarded-For is believed when
+	// telling clients apart; none by default, so a client cannot pose as another.
+	TrustedProxies []string
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
 
-// New returns the service's HTTP handler.
+// New returns the service's HTTP handler. Answers are gzip-compressed when
+// the client accepts it and they are worth it (1 KiB or more, not already compressed).
 func New(d Deps) http.Handler {
-	return newRouter(d.Store, d)
+	compress, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.SuffixETag(gzipETagSuffix))
+	if err != nil {
+		panic(err) // the options are constants
+	}
+	return compress(newRouter(d.Store, d))
 }
+
+// gzipETagSuffix marks the ETag of a compressed answer: its bytes differ from
+// the plain one's, so its strong ETag must too.
+const gzipETagSuffix = "-gzip"
 
 func newRouter(db Pinger, d Deps) *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
+	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
+		panic(err) // checked by the caller's configuration
+	}
 	metrics := NewMetrics(d.Registry)
 	r.Use(requestID(d.Log), recovery(), metrics.middleware(), accessLog())
 
@@ -58,20 +76,22 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		api.POST("/filings/:id/publish", requireToken, postPublish(d.Filings))
 		api.POST("/filings/:id/withdraw", requireAdmin, postWithdraw(d.Filings))
 
-		api.GET("/datasets", publicRead, getDatasets(d.Store, d.BaseURL))
-		api.GET("/datasets/:id", publicRead, getDataset(d.Store, d.BaseURL))
-		api.GET("/datasets/:id/diff", publicRead, getDiff(d.Store, d.Store))
-		api.GET("/changes", publicRead, getChanges(d.Store, d.BaseURL))
+		// The query API is rate-limited per client; release files and bulk downloads are not.
+		query := rateLimited(d.RateLimit)
+		api.GET("/datasets", publicRead, query, getDatasets(d.Store, d.BaseURL))
+		api.GET("/datasets/:id", publicRead, query, getDataset(d.Store, d.BaseURL))
+		api.GET("/datasets/:id/diff", publicRead, query, getDiff(d.Store, d.Store))
+		api.GET("/changes", publicRead, query, getChanges(d.Store, d.BaseURL))
 		r.GET("/feeds/changes.atom", publicRead, getChangesAtom(d.Store, d.BaseURL))
 
-		api.GET("/three-public", publicRead, getFeedJSON(d.Store, exports.ThreePublicTable, eachThreePublic, d.Store, models.KindThreePublic, d.BaseURL))
-		api.GET("/three-public.csv", publicRead, getFeedCSV(d.Store, exports.ThreePublicTable, eachThreePublic, d.Store, models.KindThreePublic, d.BaseURL, "three_public.csv"))
-		api.GET("/line-items", publicRead, getFeedJSON(d.Store, exports.LineItemsTable, eachLineItem, d.Store, models.KindLineItems, d.BaseURL))
-		api.GET("/line-items.csv", publicRead, getFeedCSV(d.Store, exports.LineItemsTable, eachLineItem, d.Store, models.KindLineItems, d.BaseURL, "line_items.csv"))
+		api.GET("/three-public", publicRead, query, getFeedJSON(d.Store, exports.ThreePublicTable, eachThreePublic, d.Store, models.KindThreePublic, d.BaseURL))
+		api.GET("/three-public.csv", publicRead, query, getFeedCSV(d.Store, exports.ThreePublicTable, eachThreePublic, d.Store, models.KindThreePublic, d.BaseURL, "three_public.csv"))
+		api.GET("/line-items", publicRead, query, getFeedJSON(d.Store, exports.LineItemsTable, eachLineItem, d.Store, models.KindLineItems, d.BaseURL))
+		api.GET("/line-items.csv", publicRead, query, getFeedCSV(d.Store, exports.LineItemsTable, eachLineItem, d.Store, models.KindLineItems, d.BaseURL, "line_items.csv"))
 		api.GET("/datasets/:id/releases/:n/:file", publicRead, getReleaseFile(d.Store, d.BaseURL))
 		api.GET("/datasets/:id/latest/:file", publicRead, getLatest(d.Store, d.BaseURL))
 
-		api.GET("/charts/three-public/:chart", publicRead, getChart(d.Store))
+		api.GET("/charts/three-public/:chart", publicRead, query, getChart(d.Store))
 		r.GET("/embed/three-public/:chart", getEmbed(d.Store, d.BaseURL, d.FrameAncestors))
 		r.GET("/embed/embed.css", getEmbedCSS)
 	}

@@ -32,6 +32,8 @@ type api struct {
 	admin, zixing, zixing001 string
 	revoked                  string
 	maxBytes                 int64
+	rateLimit                handlers.RateLimit
+	deps                     handlers.Deps
 }
 
 func newAPI(t *testing.T, s *store.Store) *api {
@@ -50,8 +52,10 @@ func newAPI(t *testing.T, s *store.Store) *api {
 
 func (a *api) handler(t *testing.T) http.Handler {
 	svc := &filings.Service{Store: a.s, Options: ingest.DefaultOptions()}
-	return handlers.New(handlers.Deps{Store: a.s, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Registry: prometheus.NewRegistry(), Filings: svc, Limits: handlers.UploadLimits{MaxBytes: a.maxBytes, TempDir: t.TempDir()}})
+	a.deps = handlers.Deps{Store: a.s, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Registry: prometheus.NewRegistry(), Filings: svc, Limits: handlers.UploadLimits{MaxBytes: a.maxBytes, TempDir: t.TempDir()},
+		RateLimit: a.rateLimit}
+	return handlers.New(a.deps)
 }
 
 func makeToken(t *testing.T, s *store.Store, tok models.Token) string {

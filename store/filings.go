@@ -222,8 +222,11 @@ func (tx *Tx) Withdraw(ctx context.Context, id int64, by, note string) (models.F
 	if f.Status != models.StatusPublished {
 		return f, models.Errorf(models.ECONFLICT, "申报 %d 的状态是 %s，只有已公开的申报可以撤回", id, f.Status)
 	}
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE filings SET status = 'withdrawn', note = ?, updated_at = ? WHERE id = ?`,
-		note, tx.now, id); err != nil {
+	// The reason is kept with the release the withdrawal makes (and in the audit
+	// log), not on the filing: the filing's note is its correction note, which
+	// the files of earlier releases print and must keep printing.
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE filings SET status = 'withdrawn', updated_at = ? WHERE id = ?`,
+		tx.now, id); err != nil {
 		return f, fmt.Errorf("store: unable to withdraw filing %d: %w", id, err)
 	}
 	return tx.Filing(ctx, id)

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -28,8 +30,27 @@ func cmdServe(ctx context.Context, e env) error {
 	}
 	addr := fs.String("addr", defAddr, "listen address (env SUNSHINE_ADDR)")
 	baseURL := fs.String("base-url", e.getenv("SUNSHINE_BASE_URL"), "public address for absolute links, e.g. https://data.example.gov.cn (env SUNSHINE_BASE_URL; default: each request's Host)")
+	frames := fs.String("frame-ancestors", e.getenv("SUNSHINE_FRAME_ANCESTORS"), "origins allowed to embed the charts in an iframe, space-separated (env SUNSHINE_FRAME_ANCESTORS; default any)")
+	limit := fs.String("rate-limit", envOr(e, "SUNSHINE_RATE_LIMIT", "10/100"), "query API limit per client: requests per second / burst, or 0 for none (env SUNSHINE_RATE_LIMIT)")
+	proxies := fs.String("trusted-proxies", e.getenv("SUNSHINE_TRUSTED_PROXIES"), "comma-separated proxy addresses whose X-Forwarded-For is believed (env SUNSHINE_TRUSTED_PROXIES)")
+	uploaderPublish := fs.Bool("uploader-publish", e.getenv("SUNSHINE_UPLOADER_PUBLISH") == "1", "let uploaders publish their own departments' drafts (env SUNSHINE_UPLOADER_PUBLISH=1; default admins only)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
+	}
+	rl, err := parseRateLimit(*limit)
+	if err != nil {
+		return usageError{err}
+	}
+	var trusted []string
+	for _, p := range strings.Split(*proxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			if net.ParseIP(p) == nil {
+				if _, _, err := net.ParseCIDR(p); err != nil {
+					return usageError{fmt.Errorf("代理地址“%s”不是 IP 或 CIDR", p)}
+				}
+			}
+			trusted = append(trusted, p)
+		}
 	}
 	log := newLogger(e)
 
@@ -41,9 +62,11 @@ func cmdServe(ctx context.Context, e env) error {
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	svc := newFilingService(s, e)
+	svc.AllowUploaderPublish = *uploaderPublish
 	h := handlers.New(handlers.Deps{Store: s, Log: log, Registry: reg,
-		Filings: newFilingService(s, e), Limits: handlers.UploadLimits{MaxBytes: 64 << 20, TempDir: e.getenv("SUNSHINE_TMPDIR")},
-		BaseURL: *baseURL})
+		Filings: svc, Limits: handlers.UploadLimits{MaxBytes: 64 << 20, TempDir: e.getenv("SUNSHINE_TMPDIR")},
+		BaseURL: *baseURL, FrameAncestors: *frames, RateLimit: rl, TrustedProxies: trusted})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("无法监听 %s：%w", *addr, err)
@@ -137,4 +160,26 @@ func cmdMigrate(ctx context.Context, e env) error {
 		fmt.Fprintf(e.stdout, "数据库结构已从版本 %d 升级到 %d\n", before.Current, after.Current)
 	}
 	return nil
+}
+
+func envOr(e env, key, def string) string {
+	if v := e.getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// parseRateLimit reads "10/100" (per second / burst) or "0" (no limit).
+func parseRateLimit(s string) (handlers.RateLimit, error) {
+	s = strings.TrimSpace(s)
+	if s == "0" || s == "" {
+		return handlers.RateLimit{}, nil
+	}
+	r, b, ok := strings.Cut(s, "/")
+	rate, err1 := strconv.ParseFloat(r, 64)
+	burst, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || rate <= 0 || burst < 1 {
+		return handlers.RateLimit{}, fmt.Errorf("限速设置“%s”无效：应写成 每秒请求数/突发上限，例如 10/100，或 0 表示不限", s)
+	}
+	return handlers.RateLimit{Rate: rate, Burst: burst}, nil
 }
