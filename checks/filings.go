@@ -376,3 +376,9 @@ func medianOf(amounts []models.Money) models.Money {
 	}
 	return s[n/2-1] + (s[n/2]-s[n/2-1])/2
 }
+
+// PublishedRowCodes are the row codes of the line items the cross-filing rules
+// read from other filings: the tables' totals (unit.suspect's headlines). A
+// Published view may hand over filings holding just these lines and the 三公
+// record; a test keeps this list in step with the headlines.
+func PublishedRowCodes() []string { return []string{models.RowTotal, "income_total"} }

@@ -167,3 +167,26 @@ func (m *memory) filing(f models.Filing) (*checks.Filing, bool) {
 	}
 	return &checks.Filing{Filing: f, ThreePublic: tp, Items: items}, true
 }
+
+// Recheck runs the rules again over the given drafts and stores their
+// findings, as an upload to them would: after a code list is loaded, say.
+// Filings that are not drafts are skipped (published findings are frozen).
+func (s *Service) Recheck(ctx context.Context, ids []int64) ([]models.Finding, error) {
+	var out []models.Finding
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		var drafts []models.Filing
+		for _, id := range ids {
+			f, err := tx.Filing(ctx, id)
+			if err != nil {
+				return err
+			}
+			if f.Status == models.StatusDraft {
+				drafts = append(drafts, f)
+			}
+		}
+		var err error
+		out, err = checkDrafts(ctx, tx, s.session(ctx, tx), drafts, nil)
+		return err
+	})
+	return out, err
+}

@@ -68,7 +68,7 @@ func (v *publishedView) Latest(key models.FilingKey) (*checks.Filing, bool) {
 	f, err := v.tx.LatestPublished(v.ctx, key)
 	switch {
 	case err == nil:
-		out, err = loadFiling(v.ctx, v.tx, f)
+		out, err = loadPublished(v.ctx, v.tx, f)
 		v.keep(err)
 	case models.ErrorCode(err) != models.ENOTFOUND:
 		v.keep(err)
@@ -88,7 +88,7 @@ func (v *publishedView) Peers(region string, year int, phase models.Phase) []che
 	v.keep(err)
 	ps := make([]checks.Filing, 0, len(fs))
 	for _, f := range fs {
-		cf, err := loadFiling(v.ctx, v.tx, f)
+		cf, err := loadPublished(v.ctx, v.tx, f)
 		if err != nil {
 			v.keep(err)
 			break
@@ -109,4 +109,18 @@ func (v *publishedView) keep(err error) {
 	if v.err == nil && err != nil {
 		v.err = err
 	}
+}
+
+// loadPublished reads what the cross-filing rules look at in a published
+// filing — its 三公 record and its tables' totals — not every line item.
+func loadPublished(ctx context.Context, tx *store.Tx, f models.Filing) (*checks.Filing, error) {
+	tp, err := tx.ThreePublic(ctx, f.ID)
+	if err != nil {
+		return nil, err
+	}
+	items, err := tx.LineItemsWithCodes(ctx, f.ID, checks.PublishedRowCodes())
+	if err != nil {
+		return nil, err
+	}
+	return &checks.Filing{Filing: f, ThreePublic: tp, Items: items}, nil
 }

@@ -248,3 +248,28 @@ func (tx *Tx) CopyContent(ctx context.Context, from, to int64) error {
 	}
 	return nil
 }
+
+// LineItemsWithCodes returns a filing's line items whose row code is one of
+// codes: a published filing seen by the cross-filing checks needs only its totals.
+func (tx *Tx) LineItemsWithCodes(ctx context.Context, filingID int64, codes []string) ([]models.LineItem, error) {
+	args := []any{filingID}
+	marks := make([]string, len(codes))
+	for i, c := range codes {
+		marks[i], args = "?", append(args, c)
+	}
+	rows, err := tx.tx.QueryxContext(ctx, `SELECT `+lineItemColumns+` FROM line_items WHERE filing_id = ? AND code IN (`+
+		strings.Join(marks, ", ")+`) ORDER BY tbl, code, col, id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to fetch totals of filing %d: %w", filingID, err)
+	}
+	defer rows.Close()
+	items := []models.LineItem{}
+	for rows.Next() {
+		li, err := scanLineItem(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: unable to read totals of filing %d: %w", filingID, err)
+		}
+		items = append(items, li)
+	}
+	return items, rows.Err()
+}
