@@ -120,3 +120,13 @@ func formulaTrigger(s string) bool {
 	}
 	return false
 }
+
+// SafeCSVText is a text cell as the CSV encoder writes it: with a leading
+// apostrophe when a spreadsheet would run it as a formula. For callers that
+// write CSV of their own (a chart's figures); never use it on a number.
+func SafeCSVText(s string) string {
+	if formulaTrigger(s) {
+		return "'" + s
+	}
+	return s
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"sunshine/charts"
+	"sunshine/exports"
 	"sunshine/models"
 	"sunshine/store"
 )
@@ -146,6 +147,7 @@ type chartData struct {
 }
 
 func buildChart(r chartRequest, recs []charts.Record, note string) (chartData, error) {
+	text := exports.SafeCSVText // names come from uploads; amounts are numbers and never touched
 	yuan := func(m models.NullMoney) string {
 		if !m.Valid {
 			return ""
@@ -185,7 +187,7 @@ func buildChart(r chartRequest, recs []charts.Record, note string) (chartData, e
 			if x.Rank > 0 {
 				rank = strconv.Itoa(x.Rank)
 			}
-			rows = append(rows, []string{rank, x.DeptCode, x.DeptName, yuan(x.Amount)})
+			rows = append(rows, []string{rank, text(x.DeptCode), text(x.DeptName), yuan(x.Amount)})
 		}
 		return chartData{data: d, svg: func(o charts.SVGOptions) ([]byte, error) { return charts.RankingSVG(d, o) }, rows: rows,
 			text: fmt.Sprintf("%s %d 年%s 各部门%s排名", d.RegionName, r.year, r.phase.Chinese(), d.ItemName)}, nil
@@ -198,7 +200,7 @@ func buildChart(r chartRequest, recs []charts.Record, note string) (chartData, e
 			if x.OverBudget {
 				over = "是"
 			}
-			rows = append(rows, []string{x.DeptCode, x.DeptName, yuan(x.Budget), yuan(x.Final), string(x.Rate), over})
+			rows = append(rows, []string{text(x.DeptCode), text(x.DeptName), yuan(x.Budget), yuan(x.Final), string(x.Rate), over})
 		}
 		return chartData{data: d, svg: func(o charts.SVGOptions) ([]byte, error) { return charts.BudgetVsFinalSVG(d, o) }, rows: rows,
 			text: fmt.Sprintf("%s %d 年三公经费预算与决算对比", d.RegionName, r.year)}, nil
@@ -213,22 +215,35 @@ func pinNote(r chartRequest, newest int) string {
 	return fmt.Sprintf("本图固定为第 %d 版数据，已有更新的第 %d 版", r.release, newest)
 }
 
+// loadChart parses the request, reads the records and computes the chart;
+// on failure it has answered with the error and returns ok false.
+func loadChart(c *gin.Context, src ChartSource, embed bool) (r chartRequest, cd chartData, note string, ok bool) {
+	r, err := parseChart(c)
+	if err == nil && embed && r.format != "json" {
+		err = errNoSuchEmbed
+	}
+	if err != nil {
+		respondError(c, err)
+		return r, cd, "", false
+	}
+	recs, newest, err := chartRecords(c.Request.Context(), src, r)
+	if err != nil {
+		respondError(c, err)
+		return r, cd, "", false
+	}
+	note = pinNote(r, newest)
+	if cd, err = buildChart(r, recs, note); err != nil {
+		respondError(c, err)
+		return r, cd, "", false
+	}
+	return r, cd, note, true
+}
+
 // getChart answers the chart as JSON (for the portal's own ECharts), SVG or CSV.
 func getChart(src ChartSource) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		r, err := parseChart(c)
-		if err != nil {
-			respondError(c, err)
-			return
-		}
-		recs, newest, err := chartRecords(c.Request.Context(), src, r)
-		if err != nil {
-			respondError(c, err)
-			return
-		}
-		cd, err := buildChart(r, recs, pinNote(r, newest))
-		if err != nil {
-			respondError(c, err)
+		r, cd, _, ok := loadChart(c, src, false)
+		if !ok {
 			return
 		}
 		if r.release != 0 {

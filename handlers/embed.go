@@ -64,22 +64,8 @@ func embedHeaders(c *gin.Context, frameAncestors string) {
 
 func getEmbed(src ChartSource, base, frameAncestors string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		r, err := parseChart(c)
-		if err != nil || r.format != "json" {
-			if err == nil {
-				err = errNoSuchEmbed
-			}
-			respondError(c, err)
-			return
-		}
-		recs, newest, err := chartRecords(c.Request.Context(), src, r)
-		if err != nil {
-			respondError(c, err)
-			return
-		}
-		cd, err := buildChart(r, recs, pinNote(r, newest))
-		if err != nil {
-			respondError(c, err)
+		r, cd, note, ok := loadChart(c, src, true)
+		if !ok {
 			return
 		}
 		svg, err := cd.svg(charts.SVGOptions{Width: r.width, ID: r.kind})
@@ -99,7 +85,7 @@ func getEmbed(src ChartSource, base, frameAncestors string) gin.HandlerFunc {
 		c.Status(http.StatusOK)
 		c.Header("Content-Type", "text/html; charset=utf-8")
 		err = embedPage.Execute(c.Writer, map[string]any{
-			"Title": cd.text, "SVG": template.HTML(svg), "Notice": pinNote(r, newest), "Home": b + "/",
+			"Title": cd.text, "SVG": template.HTML(svg), "Notice": note, "Home": b + "/",
 			"Releases": rels, "CSV": csvURL, "Rows": cd.rows,
 		})
 		if err != nil {
