@@ -35,6 +35,14 @@ type Deps struct {
 	// TrustedProxies are the addresses whose X-Forwarded-For is believed when
 	// telling clients apart; none by default, so a client cannot pose as another.
 	TrustedProxies []string
+	// PublisherName names the publisher in /catalog.jsonld, /data.json and the
+	// bulk downloads; "" is DefaultPublisher (阳光财政).
+	PublisherName string
+	// LicenseURL is the licence the deployment publishes the data under. ""
+	// states none anywhere: a licence is the publisher's to choose, never assumed.
+	LicenseURL string
+	// ContactEmail is where questions about the data go (DCAT contactPoint); "" gives none.
+	ContactEmail string
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -95,6 +103,7 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		r.GET("/embed/three-public/:chart", getEmbed(d.Store, d.BaseURL, d.FrameAncestors))
 		r.GET("/embed/embed.css", getEmbedCSS)
 	}
+	registerWeb(r, d) // HTML pages and the upload desk (web*.go)
 
 	r.NoRoute(func(c *gin.Context) {
 		c.JSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "not_found", Message: "没有这个地址：" + c.Request.URL.Path}})
