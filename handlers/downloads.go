@@ -76,7 +76,7 @@ func getLatest(cat Catalogue, base string) gin.HandlerFunc {
 // getReleaseFile serves one file of a release. Releases never change, so each
 // answer is cached for a year and revalidated by an ETag derived from the
 // release and the options.
-func getReleaseFile(src ReleaseReader, base string) gin.HandlerFunc {
+func getReleaseFile(src ReleaseReader, base, license string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx := c.Request.Context()
 		n, err := strconv.Atoi(c.Param("n"))
@@ -115,7 +115,7 @@ func getReleaseFile(src ReleaseReader, base string) gin.HandlerFunc {
 		}
 		name := rel.dataset.ID + "-r" + strconv.Itoa(n)
 		if file == "datapackage.json" {
-			serveDataPackage(c, rel, b)
+			serveDataPackage(c, rel, b, license)
 			return
 		}
 		if file == "filings.csv" {
@@ -204,25 +204,11 @@ func writeFilings(ctx context.Context, src ReleaseReader, c *gin.Context, rel re
 	for _, d := range depts {
 		names[d.Code] = d.Name
 	}
-	enc := exports.NewCSVEncoder(c.Writer, exports.FilingsTable, o)
-	for _, id := range rel.members {
-		f, err := src.Filing(ctx, id)
-		if err != nil {
-			return err
-		}
-		// As of the release every member was published; its status since then
-		// (superseded, withdrawn) belongs to later releases, not to this file.
-		f.Status = models.StatusPublished
-		row := exports.NewFilingRow(&f, rel.dataset.RegionName, names[f.DeptCode], rel.entry.Number, permalink(base, id))
-		if err := enc.Encode(row); err != nil {
-			return err
-		}
-	}
-	return enc.Close()
+	return writeFilingRows(ctx, src, c.Writer, rel, names, base, o)
 }
 
 // serveDataPackage describes a release as a Frictionless Data Package with the Fiscal Data Package model.
-func serveDataPackage(c *gin.Context, rel release, base string) {
+func serveDataPackage(c *gin.Context, rel release, base, license string) {
 	d := rel.dataset
 	var table exports.Describer = exports.LineItemsTable
 	if d.Kind == models.KindThreePublic {
@@ -239,6 +225,7 @@ func serveDataPackage(c *gin.Context, rel release, base string) {
 		Created:     rel.entry.CreatedAt,
 		Keywords:    []string{"三公经费", "部门预算", "部门决算", "财政公开"},
 		FiscalYear:  d.FiscalYear,
+		Licenses:    licenses(license),
 		Resources: []exports.Resource{
 			{Name: strings.ReplaceAll(d.Kind, "_", "-"), Path: "data.csv", Title: datasetTitle(d), Table: table, Phase: d.Phase},
 			{Name: "filings", Path: "filings.csv", Title: "申报版本", Table: exports.FilingsTable},
@@ -265,4 +252,12 @@ func etagMatches(header, etag string) bool {
 		}
 	}
 	return false
+}
+
+// licenses states the deployment's licence, or none: choosing one is the publisher's decision.
+func licenses(url string) []exports.License {
+	if url == "" {
+		return nil
+	}
+	return []exports.License{{Path: url, Title: "发布方声明的许可"}}
 }

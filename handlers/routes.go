@@ -96,12 +96,13 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		api.GET("/three-public.csv", publicRead, query, getFeedCSV(d.Store, exports.ThreePublicTable, eachThreePublic, d.Store, models.KindThreePublic, d.BaseURL, "three_public.csv"))
 		api.GET("/line-items", publicRead, query, getFeedJSON(d.Store, exports.LineItemsTable, eachLineItem, d.Store, models.KindLineItems, d.BaseURL))
 		api.GET("/line-items.csv", publicRead, query, getFeedCSV(d.Store, exports.LineItemsTable, eachLineItem, d.Store, models.KindLineItems, d.BaseURL, "line_items.csv"))
-		api.GET("/datasets/:id/releases/:n/:file", publicRead, getReleaseFile(d.Store, d.BaseURL))
+		api.GET("/datasets/:id/releases/:n/:file", publicRead, getReleaseFile(d.Store, d.BaseURL, d.LicenseURL))
 		api.GET("/datasets/:id/latest/:file", publicRead, getLatest(d.Store, d.BaseURL))
 
 		api.GET("/charts/three-public/:chart", publicRead, query, getChart(d.Store))
 		r.GET("/embed/three-public/:chart", getEmbed(d.Store, d.BaseURL, d.FrameAncestors))
 		r.GET("/embed/embed.css", getEmbedCSS)
+		registerOpenData(r, api, d) // bulk ZIP, /catalog.jsonld, /data.json, /openapi.json (catalog.go)
 	}
 	registerWeb(r, d) // HTML pages and the upload desk (web*.go)
 

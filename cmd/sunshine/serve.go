@@ -33,6 +33,9 @@ func cmdServe(ctx context.Context, e env) error {
 	frames := fs.String("frame-ancestors", e.getenv("SUNSHINE_FRAME_ANCESTORS"), "origins allowed to embed the charts in an iframe, space-separated (env SUNSHINE_FRAME_ANCESTORS; default any)")
 	limit := fs.String("rate-limit", envOr(e, "SUNSHINE_RATE_LIMIT", "10/100"), "query API limit per client: requests per second / burst, or 0 for none (env SUNSHINE_RATE_LIMIT)")
 	proxies := fs.String("trusted-proxies", e.getenv("SUNSHINE_TRUSTED_PROXIES"), "comma-separated proxy addresses whose X-Forwarded-For is believed (env SUNSHINE_TRUSTED_PROXIES)")
+	publisher := fs.String("publisher", e.getenv("SUNSHINE_PUBLISHER"), "publisher named in the DCAT catalogues (env SUNSHINE_PUBLISHER; default 阳光财政)")
+	license := fs.String("license-url", e.getenv("SUNSHINE_LICENSE_URL"), "licence URL the data is published under, stated in catalogues and data packages (env SUNSHINE_LICENSE_URL; default none stated)")
+	contact := fs.String("contact-email", e.getenv("SUNSHINE_CONTACT_EMAIL"), "contact for questions about the data, in the catalogues (env SUNSHINE_CONTACT_EMAIL)")
 	uploaderPublish := fs.Bool("uploader-publish", e.getenv("SUNSHINE_UPLOADER_PUBLISH") == "1", "let uploaders publish their own departments' drafts (env SUNSHINE_UPLOADER_PUBLISH=1; default admins only)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
@@ -66,7 +69,8 @@ func cmdServe(ctx context.Context, e env) error {
 	svc.AllowUploaderPublish = *uploaderPublish
 	h := handlers.New(handlers.Deps{Store: s, Log: log, Registry: reg,
 		Filings: svc, Limits: handlers.UploadLimits{MaxBytes: 64 << 20, TempDir: e.getenv("SUNSHINE_TMPDIR")},
-		BaseURL: *baseURL, FrameAncestors: *frames, RateLimit: rl, TrustedProxies: trusted})
+		BaseURL: *baseURL, FrameAncestors: *frames, RateLimit: rl, TrustedProxies: trusted,
+		PublisherName: *publisher, LicenseURL: *license, ContactEmail: *contact})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("无法监听 %s：%w", *addr, err)

@@ -1,0 +1,522 @@
+package handlers
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"sunshine/models"
+	"sunshine/store"
+)
+
+// registerOpenData adds the open-data routes: the bulk ZIP of a region-year,
+// the catalogues harvesters read (DCAT-AP 3 as JSON-LD, DCAT-US data.json) and
+// the OpenAPI document as JSON. None of them is rate-limited: harvesters and
+// bulk downloads are exactly the traffic an open-data service is for.
+func registerOpenData(r *gin.Engine, api *gin.RouterGroup, d Deps) {
+	cfg := newOpenData(d)
+	api.GET("/bulk/:file", publicRead, getBulk(d.Store, cfg))
+	r.GET("/catalog.jsonld", publicRead, getCatalogJSONLD(d.Store, cfg))
+	r.GET("/data.json", publicRead, getDataJSON(d.Store, cfg))
+	r.GET("/openapi.json", publicRead, getOpenAPIJSON(openAPIJSON()))
+}
+
+// DefaultPublisher names the publisher in the catalogues when the deployment names none.
+const DefaultPublisher = "阳光财政"
+
+// openData is the deployment's description of itself as a publisher.
+type openData struct {
+	base      string // Deps.BaseURL
+	publisher string
+	license   string // "" when the deployment declared none: then no licence is stated anywhere
+	email     string
+}
+
+func newOpenData(d Deps) openData {
+	o := openData{base: d.BaseURL, publisher: d.PublisherName, license: d.LicenseURL, email: d.ContactEmail}
+	if o.publisher == "" {
+		o.publisher = DefaultPublisher
+	}
+	return o
+}
+
+// catalogPageSize is how many datasets the catalogues read per query (the store's maximum).
+const catalogPageSize = 1000
+
+// eachDataset calls fn for every published dataset matching f, newest first,
+// reading the catalogue page by page (keyset, so the last page costs what the
+// first does). first, when not nil, is the first page, already read.
+func eachDataset(ctx context.Context, cat Catalogue, f store.DatasetFilter, first []store.Dataset, fn func(store.Dataset) error) error {
+	f.Limit = catalogPageSize
+	page := first
+	for {
+		if page == nil {
+			var err error
+			if page, err = cat.Datasets(ctx, f); err != nil {
+				return err
+			}
+		}
+		for _, d := range page {
+			if err := fn(d); err != nil {
+				return err
+			}
+		}
+		if len(page) < f.Limit {
+			return nil
+		}
+		last := page[len(page)-1]
+		f.AfterTime, f.AfterID, page = last.UpdatedAt, last.ID, nil
+	}
+}
+
+// datasetDescription is the Chinese description of a dataset in the catalogues.
+func datasetDescription(d store.Dataset) string {
+	what := "各部门“三公”经费（因公出国（境）费、公务用车购置及运行费、公务接待费），每个部门一行"
+	if d.Phase == models.PhaseFinal {
+		what += "，含预算数与决算数对照"
+	}
+	if d.Kind == models.KindLineItems {
+		what = "各部门预决算公开表（收支总表、一般公共预算支出表等标准表）的长表形式，每个金额一行，含功能分类和经济分类科目"
+	}
+	return d.RegionName + "（行政区划代码 " + d.RegionCode + "）" + strconv.Itoa(d.FiscalYear) + " 年" + d.Phase.Chinese() + what +
+		"。金额单位为元；空值表示未公开，不是 0。当前为第 " + strconv.Itoa(d.LatestRelease) +
+		" 版；每一版都有不变的永久网址，更正会产生新版本并保留旧版本。"
+}
+
+func datasetKeywords(d store.Dataset) []string {
+	kw := []string{"财政公开", "政府信息公开"}
+	if d.Kind == models.KindThreePublic {
+		kw = append(kw, "三公经费")
+	} else {
+		kw = append(kw, "部门预决算")
+	}
+	switch d.Phase {
+	case models.PhaseBudget:
+		kw = append(kw, "部门预算")
+	case models.PhaseAdjusted:
+		kw = append(kw, "调整预算")
+	case models.PhaseFinal:
+		kw = append(kw, "部门决算")
+	}
+	if d.RegionName != "" {
+		kw = append(kw, d.RegionName)
+	}
+	return append(kw, strconv.Itoa(d.FiscalYear)+" 年")
+}
+
+// distributionFormat is how the catalogues describe one download format.
+type distributionFormat struct {
+	key, file string
+	title     string
+	mediaType string
+	// ianaRegistered: the media type is in the IANA register, so DCAT-AP may name it by its IRI.
+	ianaRegistered bool
+	// euFileType is the EU file-type authority code DCAT-AP recommends for dct:format; "" when there is none.
+	euFileType string
+	conformsTo string
+	// label is the short format name data.json gives ("CSV").
+	label string
+}
+
+// distributionFormats are the files of every release (Formats) as the catalogues describe them.
+var distributionFormats = []distributionFormat{
+	{key: "csv", file: "data.csv", title: "CSV（UTF-8，逗号分隔；加 ?bom=1 为 Excel 版，?encoding=gb18030 为旧版 Excel/WPS 版）",
+		mediaType: "text/csv", ianaRegistered: true, euFileType: "CSV", label: "CSV"},
+	{key: "json", file: "data.json", title: "JSON", mediaType: "application/json", ianaRegistered: true, euFileType: "JSON", label: "JSON"},
+	{key: "ndjson", file: "data.ndjson", title: "NDJSON（每行一个 JSON 对象）", mediaType: "application/x-ndjson", label: "NDJSON"},
+	{key: "xlsx", file: "data.xlsx", title: "Excel（XLSX）", mediaType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+		ianaRegistered: true, euFileType: "XLSX", label: "XLSX"},
+	{key: "datapackage", file: "datapackage.json", title: "Frictionless 数据包描述（datapackage.json：表结构与财政数据包模型）",
+		mediaType: "application/json", ianaRegistered: true, euFileType: "JSON", conformsTo: "https://datapackage.org/standard/data-package/",
+		label: "Data Package"},
+}
+
+func datasetURL(base, id string) string { return base + "/api/v1/datasets/" + url.PathEscape(id) }
+
+// fiscalPeriod is the fiscal year as dates: the Chinese fiscal year is the calendar year.
+func fiscalPeriod(year int) (start, end string) {
+	y := strconv.Itoa(year)
+	return y + "-01-01", y + "-12-31"
+}
+
+// --- DCAT-AP 3 as JSON-LD -------------------------------------------------
+
+// dcatContext maps the prefixes the catalogue uses to their vocabularies.
+var dcatContext = map[string]string{
+	"dcat":   "http://www.w3.org/ns/dcat#",
+	"dct":    "http://purl.org/dc/terms/",
+	"dcatap": "http://data.europa.eu/r5r/",
+	"foaf":   "http://xmlns.com/foaf/0.1/",
+	"vcard":  "http://www.w3.org/2006/vcard/ns#",
+	"skos":   "http://www.w3.org/2004/02/skos/core#",
+	"rdfs":   "http://www.w3.org/2000/01/rdf-schema#",
+	"xsd":    "http://www.w3.org/2001/XMLSchema#",
+}
+
+// Controlled vocabularies DCAT-AP recommends.
+const (
+	ianaMediaTypes = "http://www.iana.org/assignments/media-types/"
+	euFileType     = "http://publications.europa.eu/resource/authority/file-type/"
+	euPublicAccess = "http://publications.europa.eu/resource/authority/access-right/PUBLIC"
+	euChinese      = "http://publications.europa.eu/resource/authority/language/ZHO"
+	euGovernment   = "http://publications.europa.eu/resource/authority/data-theme/GOVE" // Government and public sector
+	euStable       = "http://publications.europa.eu/resource/authority/planned-availability/STABLE"
+)
+
+type ldRef struct {
+	ID string `json:"@id"`
+}
+
+// ldLiteral is a language-tagged string or a typed literal.
+type ldLiteral struct {
+	Value    string `json:"@value"`
+	Language string `json:"@language,omitempty"`
+	Type     string `json:"@type,omitempty"`
+}
+
+func zh(s string) ldLiteral      { return ldLiteral{Value: s, Language: "zh"} }
+func xsdDate(s string) ldLiteral { return ldLiteral{Value: s, Type: "xsd:date"} }
+func xsdDateTime(t time.Time) ldLiteral {
+	return ldLiteral{Value: t.UTC().Format(time.RFC3339), Type: "xsd:dateTime"}
+}
+
+type ldAgent struct {
+	ID       string    `json:"@id"`
+	Type     string    `json:"@type"`
+	Name     ldLiteral `json:"foaf:name"`
+	Homepage ldRef     `json:"foaf:homepage"`
+	Mbox     *ldRef    `json:"foaf:mbox,omitempty"`
+}
+
+type ldContact struct {
+	Type  string `json:"@type"`
+	Name  string `json:"vcard:fn"`
+	Email ldRef  `json:"vcard:hasEmail"`
+}
+
+type ldPeriod struct {
+	Type  string    `json:"@type"`
+	Start ldLiteral `json:"dcat:startDate"`
+	End   ldLiteral `json:"dcat:endDate"`
+}
+
+type ldLocation struct {
+	Type       string    `json:"@type"`
+	Identifier string    `json:"dct:identifier"`
+	Label      ldLiteral `json:"skos:prefLabel"`
+}
+
+// ldMediaType names a media type the IANA register lacks (NDJSON) by its label.
+type ldMediaType struct {
+	Type  string `json:"@type"`
+	Label string `json:"rdfs:label"`
+}
+
+type ldDistribution struct {
+	Type         string    `json:"@type"`
+	Title        ldLiteral `json:"dct:title"`
+	AccessURL    ldRef     `json:"dcat:accessURL"`
+	DownloadURL  ldRef     `json:"dcat:downloadURL"`
+	MediaType    any       `json:"dcat:mediaType"`
+	Format       *ldRef    `json:"dct:format,omitempty"`
+	ConformsTo   *ldRef    `json:"dct:conformsTo,omitempty"`
+	License      *ldRef    `json:"dct:license,omitempty"`
+	Availability ldRef     `json:"dcatap:availability"`
+	Modified     ldLiteral `json:"dct:modified"`
+}
+
+type ldDataset struct {
+	ID            string           `json:"@id"`
+	Type          string           `json:"@type"`
+	Identifier    string           `json:"dct:identifier"`
+	Title         ldLiteral        `json:"dct:title"`
+	Description   ldLiteral        `json:"dct:description"`
+	Publisher     ldAgent          `json:"dct:publisher"`
+	ContactPoint  *ldContact       `json:"dcat:contactPoint,omitempty"`
+	Temporal      ldPeriod         `json:"dct:temporal"`
+	Spatial       ldLocation       `json:"dct:spatial"`
+	Keywords      []ldLiteral      `json:"dcat:keyword"`
+	Theme         ldRef            `json:"dcat:theme"`
+	Language      ldRef            `json:"dct:language"`
+	AccessRights  ldRef            `json:"dct:accessRights"`
+	License       *ldRef           `json:"dct:license,omitempty"`
+	Modified      ldLiteral        `json:"dct:modified"`
+	Version       string           `json:"dcat:version"`
+	Distributions []ldDistribution `json:"dcat:distribution"`
+}
+
+// ldCatalogHead is the catalogue without its datasets, which are streamed after it.
+type ldCatalogHead struct {
+	Context     map[string]string `json:"@context"`
+	ID          string            `json:"@id"`
+	Type        string            `json:"@type"`
+	Title       ldLiteral         `json:"dct:title"`
+	Description ldLiteral         `json:"dct:description"`
+	Publisher   ldAgent           `json:"dct:publisher"`
+	Homepage    ldRef             `json:"foaf:homepage"`
+	Language    ldRef             `json:"dct:language"`
+	License     *ldRef            `json:"dct:license,omitempty"`
+	Modified    *ldLiteral        `json:"dct:modified,omitempty"`
+}
+
+func (o openData) agent(base string) ldAgent {
+	a := ldAgent{ID: base + "/#publisher", Type: "foaf:Agent", Name: zh(o.publisher), Homepage: ldRef{base + "/"}}
+	if o.email != "" {
+		a.Mbox = &ldRef{"mailto:" + o.email}
+	}
+	return a
+}
+
+func (o openData) licenseRef() *ldRef {
+	if o.license == "" {
+		return nil
+	}
+	return &ldRef{o.license}
+}
+
+func (o openData) ldDataset(base string, d store.Dataset) ldDataset {
+	start, end := fiscalPeriod(d.FiscalYear)
+	self := datasetURL(base, d.ID)
+	out := ldDataset{
+		ID: self, Type: "dcat:Dataset", Identifier: d.ID,
+		Title:       zh(datasetTitle(d)),
+		Description: zh(datasetDescription(d)),
+		Publisher:   o.agent(base),
+		Temporal:    ldPeriod{Type: "dct:PeriodOfTime", Start: xsdDate(start), End: xsdDate(end)},
+		Spatial:     ldLocation{Type: "dct:Location", Identifier: d.RegionCode, Label: zh(d.RegionName)},
+		Theme:       ldRef{euGovernment}, Language: ldRef{euChinese}, AccessRights: ldRef{euPublicAccess},
+		License:  o.licenseRef(),
+		Modified: xsdDateTime(d.UpdatedAt),
+		Version:  strconv.Itoa(d.LatestRelease),
+	}
+	if o.email != "" {
+		out.ContactPoint = &ldContact{Type: "vcard:Organization", Name: o.publisher, Email: ldRef{"mailto:" + o.email}}
+	}
+	for _, k := range datasetKeywords(d) {
+		out.Keywords = append(out.Keywords, zh(k))
+	}
+	links := releaseLinks(base, d.ID, d.LatestRelease)
+	for _, f := range distributionFormats {
+		dist := ldDistribution{
+			Type: "dcat:Distribution", Title: zh(f.title),
+			// The latest alias gives access to whatever is newest; the download URL is this release's immutable file.
+			AccessURL:   ldRef{self + "/latest/" + f.file},
+			DownloadURL: ldRef{links[f.key]},
+			MediaType:   ldMediaType{Type: "dct:MediaType", Label: f.mediaType},
+			License:     o.licenseRef(), Availability: ldRef{euStable}, Modified: xsdDateTime(d.UpdatedAt),
+		}
+		if f.ianaRegistered {
+			dist.MediaType = ldRef{ianaMediaTypes + f.mediaType}
+		}
+		if f.euFileType != "" {
+			dist.Format = &ldRef{euFileType + f.euFileType}
+		}
+		if f.conformsTo != "" {
+			dist.ConformsTo = &ldRef{f.conformsTo}
+		}
+		out.Distributions = append(out.Distributions, dist)
+	}
+	return out
+}
+
+// getCatalogJSONLD is the catalogue as DCAT-AP 3 in JSON-LD, for harvesters
+// such as ckanext-dcat and the European data portal. Every published dataset is
+// listed with its latest release; the datasets stream out page by page.
+func getCatalogJSONLD(cat Catalogue, o openData) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx := c.Request.Context()
+		first, err := cat.Datasets(ctx, store.DatasetFilter{Limit: catalogPageSize})
+		if err != nil {
+			respondError(c, err)
+			return
+		}
+		b := baseURL(c, o.base)
+		head := ldCatalogHead{
+			Context: dcatContext, ID: b + "/catalog.jsonld", Type: "dcat:Catalog",
+			Title:       zh(o.publisher + " 财政公开数据目录"),
+			Description: zh("部门预算、部门决算和“三公”经费公开数据，发布前经一致性检查，按地区、年度、阶段和类别分为数据集，每次公开或更正产生带永久网址的新版本。"),
+			Publisher:   o.agent(b), Homepage: ldRef{b + "/"}, Language: ldRef{euChinese}, License: o.licenseRef(),
+		}
+		if len(first) > 0 {
+			m := xsdDateTime(first[0].UpdatedAt) // newest first: the catalogue changed last when this dataset did
+			head.Modified = &m
+		}
+		c.Header("Cache-Control", "no-cache")
+		streamCatalog(c, "application/ld+json; charset=utf-8", head, "dcat:dataset", func(emit func(any) error) error {
+			return eachDataset(ctx, cat, store.DatasetFilter{}, first, func(d store.Dataset) error {
+				return emit(o.ldDataset(b, d))
+			})
+		})
+	}
+}
+
+// --- DCAT-US 1.1 (data.json) ------------------------------------------------
+
+// The Project Open Data v1.1 schema the data.json conforms to.
+const (
+	podContext     = "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld"
+	podConformsTo  = "https://project-open-data.cio.gov/v1.1/schema"
+	podDescribedBy = "https://project-open-data.cio.gov/v1.1/schema/catalog.json"
+)
+
+type podPublisher struct {
+	Type string `json:"@type"`
+	Name string `json:"name"`
+}
+
+type podContact struct {
+	Type  string `json:"@type"`
+	Name  string `json:"fn"`
+	Email string `json:"hasEmail,omitempty"`
+	URL   string `json:"hasURL,omitempty"`
+}
+
+type podDistribution struct {
+	Type            string `json:"@type"`
+	Title           string `json:"title"`
+	DownloadURL     string `json:"downloadURL"`
+	MediaType       string `json:"mediaType"`
+	Format          string `json:"format"`
+	ConformsTo      string `json:"conformsTo,omitempty"`
+	DescribedBy     string `json:"describedBy,omitempty"`
+	DescribedByType string `json:"describedByType,omitempty"`
+}
+
+type podDataset struct {
+	Type               string            `json:"@type"`
+	Title              string            `json:"title"`
+	Description        string            `json:"description"`
+	Keyword            []string          `json:"keyword"`
+	Modified           string            `json:"modified"`
+	Publisher          podPublisher      `json:"publisher"`
+	ContactPoint       podContact        `json:"contactPoint"`
+	Identifier         string            `json:"identifier"`
+	AccessLevel        string            `json:"accessLevel"`
+	License            string            `json:"license,omitempty"`
+	Spatial            string            `json:"spatial"`
+	Temporal           string            `json:"temporal"`
+	Language           []string          `json:"language"`
+	AccrualPeriodicity string            `json:"accrualPeriodicity"`
+	DescribedBy        string            `json:"describedBy"`
+	DescribedByType    string            `json:"describedByType"`
+	Distribution       []podDistribution `json:"distribution"`
+}
+
+type podCatalogHead struct {
+	Context     string `json:"@context"`
+	ID          string `json:"@id"`
+	Type        string `json:"@type"`
+	ConformsTo  string `json:"conformsTo"`
+	DescribedBy string `json:"describedBy"`
+}
+
+func (o openData) podDataset(base string, d store.Dataset) podDataset {
+	start, end := fiscalPeriod(d.FiscalYear)
+	links := releaseLinks(base, d.ID, d.LatestRelease)
+	out := podDataset{
+		Type: "dcat:Dataset", Title: datasetTitle(d), Description: datasetDescription(d), Keyword: datasetKeywords(d),
+		Modified:  d.UpdatedAt.UTC().Format(time.RFC3339),
+		Publisher: podPublisher{Type: "org:Organization", Name: o.publisher},
+		// The schema wants a way to reach someone: the configured address, else the portal itself.
+		ContactPoint: podContact{Type: "vcard:Contact", Name: o.publisher, URL: base + "/"},
+		// A URL, so the identifier stays unique when the catalogue is merged into another.
+		Identifier:  datasetURL(base, d.ID),
+		AccessLevel: "public", License: o.license,
+		Spatial:  d.RegionName + "（行政区划代码 " + d.RegionCode + "）",
+		Temporal: start + "/" + end, Language: []string{"zh"}, AccrualPeriodicity: "irregular",
+		DescribedBy: links["datapackage"], DescribedByType: "application/json",
+	}
+	if o.email != "" {
+		out.ContactPoint.Email, out.ContactPoint.URL = "mailto:"+o.email, ""
+	}
+	for _, f := range distributionFormats {
+		dist := podDistribution{Type: "dcat:Distribution", Title: f.title, DownloadURL: links[f.key], MediaType: f.mediaType,
+			Format: f.label, ConformsTo: f.conformsTo}
+		if f.key != "datapackage" {
+			dist.DescribedBy, dist.DescribedByType = links["datapackage"], "application/json"
+		}
+		out.Distribution = append(out.Distribution, dist)
+	}
+	return out
+}
+
+// getDataJSON is the catalogue in the DCAT-US 1.1 (Project Open Data) data.json
+// shape that data.gov-style harvesters read.
+func getDataJSON(cat Catalogue, o openData) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx := c.Request.Context()
+		first, err := cat.Datasets(ctx, store.DatasetFilter{Limit: catalogPageSize})
+		if err != nil {
+			respondError(c, err)
+			return
+		}
+		b := baseURL(c, o.base)
+		head := podCatalogHead{Context: podContext, ID: b + "/data.json", Type: "dcat:Catalog", ConformsTo: podConformsTo, DescribedBy: podDescribedBy}
+		c.Header("Cache-Control", "no-cache")
+		streamCatalog(c, "application/json; charset=utf-8", head, "dataset", func(emit func(any) error) error {
+			return eachDataset(ctx, cat, store.DatasetFilter{}, first, func(d store.Dataset) error {
+				return emit(o.podDataset(b, d))
+			})
+		})
+	}
+}
+
+// streamCatalog writes head as a JSON object whose last member, key, is an
+// array of whatever items emits, one at a time, so a catalogue of any size
+// never sits whole in memory. An error after the first byte leaves the
+// document unterminated, which every JSON reader notices.
+func streamCatalog(c *gin.Context, contentType string, head any, key string, items func(emit func(any) error) error) {
+	obj, err := marshalJSON(head)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	keyJSON, _ := marshalJSON(key)
+	c.Header("Content-Type", contentType)
+	c.Status(http.StatusOK)
+	w := bufio.NewWriterSize(c.Writer, 64<<10)
+	w.Write(bytes.TrimSuffix(obj, []byte("}")))
+	if len(obj) > 2 {
+		w.WriteByte(',')
+	}
+	w.Write(keyJSON)
+	w.WriteString(":[\n")
+	n := 0
+	err = items(func(v any) error {
+		b, err := marshalJSON(v)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			w.WriteString(",\n")
+		}
+		n++
+		_, err = w.Write(b)
+		return err
+	})
+	if err == nil {
+		w.WriteString("\n]}\n")
+		err = w.Flush()
+	}
+	if err != nil {
+		logger(c).Error("catalogue", "err", err)
+	}
+}
+
+// marshalJSON is json.Marshal without HTML escaping, so URLs keep their & and Chinese stays readable.
+func marshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
