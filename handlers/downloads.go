@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -68,15 +70,17 @@ func getLatest(cat Catalogue, base string) gin.HandlerFunc {
 		if q := c.Request.URL.RawQuery; q != "" {
 			target += "?" + q
 		}
-		c.Header("Cache-Control", "no-cache")
+		// Short: the alias moves with every release; the file it names never does.
+		c.Header("Cache-Control", "public, max-age=60")
 		c.Redirect(http.StatusFound, target)
 	}
 }
 
 // getReleaseFile serves one file of a release. Releases never change, so each
-// answer is cached for a year and revalidated by an ETag derived from the
-// release and the options.
-func getReleaseFile(src ReleaseReader, base, license string) gin.HandlerFunc {
+// answer is cached by clients for a year, revalidated by an ETag derived from
+// the release and the options, and — with a FileCache — generated once and
+// then served from disk at the speed of a static file.
+func getReleaseFile(src ReleaseReader, base, license string, cache *FileCache) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx := c.Request.Context()
 		n, err := strconv.Atoi(c.Param("n"))
@@ -94,14 +98,14 @@ func getReleaseFile(src ReleaseReader, base, license string) gin.HandlerFunc {
 			respondError(c, err)
 			return
 		}
-		etag := releaseETag(rel, file, c.Request.URL.Query())
+		b := baseURL(c, base)
+		etag := releaseETag(rel, b, file, c.Request.URL.Query())
 		c.Header("ETag", etag)
 		c.Header("Cache-Control", "public, max-age=31536000, immutable")
 		if etagMatches(c.GetHeader("If-None-Match"), etag) {
 			c.Status(http.StatusNotModified)
 			return
 		}
-		b := baseURL(c, base)
 		q := feedQuery{filter: store.FeedFilter{Members: rel.members}, release: n, unit: models.Yuan}
 		if u := c.Query("unit"); u != "" {
 			if q.unit, err = models.ParseUnit(u); err != nil {
@@ -113,27 +117,59 @@ func getReleaseFile(src ReleaseReader, base, license string) gin.HandlerFunc {
 		if e := c.Query("encoding"); e == "gb18030" || e == "gbk" {
 			q.csv.Encoding = exports.EncodingGB18030
 		}
-		name := rel.dataset.ID + "-r" + strconv.Itoa(n)
-		if file == "datapackage.json" {
-			serveDataPackage(c, rel, b, license)
-			return
-		}
-		if file == "filings.csv" {
-			csvHeaders(c, name+"-filings.csv", q.csv)
-			err = writeFilings(ctx, src, c, rel, b, q.csv)
-		} else if rel.dataset.Kind == models.KindThreePublic {
-			err = writeRelease(c, exports.ThreePublicTable, eachThreePublic, src, q, b, name, file, rel.entry.Rows)
-		} else {
-			err = writeRelease(c, exports.LineItemsTable, eachLineItem, src, q, b, name, file, rel.entry.Rows)
-		}
-		if err != nil {
-			if !c.Writer.Written() {
-				respondError(c, err)
+		if file == "data.xlsx" {
+			if err := exports.CheckExcelRows(int64(rel.entry.Rows)); err != nil {
+				respondError(c, err) // refused before anything is written
 				return
 			}
-			logger(c).Error("download", "err", err)
+		}
+		name := rel.dataset.ID + "-r" + strconv.Itoa(n)
+		ctype, filename := fileMeta(file, name, q.csv)
+		c.Header("Content-Type", ctype)
+		if filename != "" {
+			c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q; filename*=UTF-8''%s", filename, url.PathEscape(filename)))
+		}
+		key := strings.Trim(etag, `"`)
+		if cache.serve(c.Writer, c.Request, key) {
+			return
+		}
+		c.Status(http.StatusOK)
+		w, finish := cache.tee(key, c.Writer)
+		switch {
+		case file == "datapackage.json":
+			err = writeDataPackage(w, rel, b, license)
+		case file == "filings.csv":
+			err = writeFilings(ctx, src, w, rel, b, q.csv)
+		case rel.dataset.Kind == models.KindThreePublic:
+			err = writeRelease(ctx, w, exports.ThreePublicTable, eachThreePublic, src, q, b, file, rel.entry.Rows)
+		default:
+			err = writeRelease(ctx, w, exports.LineItemsTable, eachLineItem, src, q, b, file, rel.entry.Rows)
+		}
+		finish(err == nil)
+		if err != nil {
+			logger(c).Error("download", "err", err) // the status line is gone: the client sees a cut-off body
 		}
 	}
+}
+
+// fileMeta is the content type and download name of a release file.
+func fileMeta(file, name string, o exports.CSVOptions) (ctype, filename string) {
+	switch file {
+	case "data.csv", "filings.csv":
+		charset := "utf-8"
+		if o.Encoding == exports.EncodingGB18030 {
+			charset = "gb18030"
+		}
+		if file == "filings.csv" {
+			name += "-filings"
+		}
+		return "text/csv; charset=" + charset, name + ".csv"
+	case "data.json", "datapackage.json":
+		return "application/json; charset=utf-8", ""
+	case "data.ndjson":
+		return "application/x-ndjson; charset=utf-8", ""
+	}
+	return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name + ".xlsx"
 }
 
 var releaseFiles = []string{"data.csv", "data.json", "data.ndjson", "data.xlsx", "filings.csv", "datapackage.json"}
@@ -148,14 +184,15 @@ func knownFile(f string) bool {
 }
 
 // releaseETag names the exact bytes an answer will hold: the release and every option that changes them.
-func releaseETag(rel release, file string, q url.Values) string {
+func releaseETag(rel release, base, file string, q url.Values) string {
 	keys := make([]string, 0, len(q))
 	for k := range q {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	var b strings.Builder
-	b.WriteString(rel.dataset.ID + "/" + strconv.Itoa(rel.entry.Number) + "/" + file)
+	// The base URL is part of it: the files carry absolute permalinks.
+	b.WriteString(base + "|" + rel.dataset.ID + "/" + strconv.Itoa(rel.entry.Number) + "/" + file)
 	for _, k := range keys {
 		b.WriteString("&" + k + "=" + strings.Join(q[k], ","))
 	}
@@ -164,28 +201,23 @@ func releaseETag(rel release, file string, q url.Values) string {
 }
 
 // writeRelease streams a release's rows in the format of the file name.
-func writeRelease[T any](c *gin.Context, table *exports.Table[T], each func(context.Context, FeedReader, feedQuery, string, func(T, int64) error) error,
-	feeds FeedReader, q feedQuery, base, name, file string, rows int) error {
-	ctx := c.Request.Context()
+func writeRelease[T any](ctx context.Context, w io.Writer, table *exports.Table[T],
+	each func(context.Context, FeedReader, feedQuery, string, func(T, int64) error) error,
+	feeds FeedReader, q feedQuery, base, file string, rows int) error {
 	var enc exports.Encoder[T]
 	switch file {
 	case "data.csv":
-		csvHeaders(c, name+".csv", q.csv)
-		enc = exports.NewCSVEncoder(c.Writer, table, q.csv)
+		enc = exports.NewCSVEncoder(w, table, q.csv)
 	case "data.json":
-		c.Header("Content-Type", "application/json; charset=utf-8")
-		enc = exports.NewJSONEncoder(c.Writer, table, exports.JSONOptions{Unit: q.unit,
+		enc = exports.NewJSONEncoder(w, table, exports.JSONOptions{Unit: q.unit,
 			Head: []exports.Member{{Key: "release", Value: q.release}, {Key: "amount_unit", Value: string(q.unit)}}})
 	case "data.ndjson":
-		c.Header("Content-Type", "application/x-ndjson; charset=utf-8")
-		enc = exports.NewNDJSONEncoder(c.Writer, table, exports.JSONOptions{Unit: q.unit})
+		enc = exports.NewNDJSONEncoder(w, table, exports.JSONOptions{Unit: q.unit})
 	case "data.xlsx":
-		xe, err := exports.NewXLSXEncoder(c.Writer, table, exports.XLSXOptions{Unit: q.unit, Rows: int64(rows)})
+		xe, err := exports.NewXLSXEncoder(w, table, exports.XLSXOptions{Unit: q.unit, Rows: int64(rows)})
 		if err != nil {
-			return err // refused before a byte was written: the client gets the error as JSON
+			return err
 		}
-		c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		c.Header("Content-Disposition", "attachment; filename=\""+name+".xlsx\"")
 		enc = xe
 	}
 	if err := each(ctx, feeds, q, base, func(row T, _ int64) error { return enc.Encode(row) }); err != nil {
@@ -195,7 +227,7 @@ func writeRelease[T any](c *gin.Context, table *exports.Table[T], each func(cont
 }
 
 // writeFilings writes the filing versions of a release, with their correction notes.
-func writeFilings(ctx context.Context, src ReleaseReader, c *gin.Context, rel release, base string, o exports.CSVOptions) error {
+func writeFilings(ctx context.Context, src ReleaseReader, w io.Writer, rel release, base string, o exports.CSVOptions) error {
 	depts, err := src.Departments(ctx, rel.dataset.RegionCode)
 	if err != nil {
 		return err
@@ -204,11 +236,11 @@ func writeFilings(ctx context.Context, src ReleaseReader, c *gin.Context, rel re
 	for _, d := range depts {
 		names[d.Code] = d.Name
 	}
-	return writeFilingRows(ctx, src, c.Writer, rel, names, base, o)
+	return writeFilingRows(ctx, src, w, rel, names, base, o)
 }
 
-// serveDataPackage describes a release as a Frictionless Data Package with the Fiscal Data Package model.
-func serveDataPackage(c *gin.Context, rel release, base, license string) {
+// writeDataPackage describes a release as a Frictionless Data Package with the Fiscal Data Package model.
+func writeDataPackage(w io.Writer, rel release, base, license string) error {
 	d := rel.dataset
 	var table exports.Describer = exports.LineItemsTable
 	if d.Kind == models.KindThreePublic {
@@ -232,14 +264,9 @@ func serveDataPackage(c *gin.Context, rel release, base, license string) {
 		},
 	})
 	if err != nil {
-		respondError(c, err)
-		return
+		return err
 	}
-	c.Status(http.StatusOK)
-	c.Header("Content-Type", "application/json; charset=utf-8")
-	if err := p.Write(c.Writer); err != nil {
-		logger(c).Error("datapackage", "err", err)
-	}
+	return p.Write(w)
 }
 
 // etagMatches compares If-None-Match with an ETag, taking the compressed

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -294,5 +296,44 @@ func TestRelease_OneReadsBackByteIdenticalAfterACorrection(t *testing.T) {
 	}
 	if latest := a.get(t, "/api/v1/datasets/431081-2024-final-three_public/releases/3/data.csv").Body.String(); latest == before["data.csv"] {
 		t.Fatal("release 3 should hold the correction")
+	}
+}
+
+func TestFileCache_ReleaseFilesServedFromDiskAfterTheFirstRequest(t *testing.T) {
+	s := storetest.SQLite(t)
+	a := newAPI(t, s)
+	dir := t.TempDir()
+	cache, err := handlers.NewFileCache(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.cache = cache
+	a.h = a.handler(t)
+	publishedFixture(t, a)
+	path := "/api/v1/datasets/431081-2024-final-three_public/releases/3/data.csv?bom=1"
+	first := a.get(t, path)
+	entries, _ := os.ReadDir(dir)
+	if first.Code != 200 || len(entries) != 1 {
+		t.Fatalf("first request: %d, %d cached files", first.Code, len(entries))
+	}
+	// Change the database behind the cache's back: the cached bytes must be what is served.
+	if err := os.WriteFile(filepath.Join(dir, entries[0].Name()), append(first.Body.Bytes(), []byte("cached")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	second := a.get(t, path)
+	if !strings.HasSuffix(second.Body.String(), "cached") || second.Header().Get("ETag") != first.Header().Get("ETag") ||
+		second.Header().Get("Content-Type") != first.Header().Get("Content-Type") {
+		t.Fatalf("not served from the cache: %q %v", second.Body.String()[max(0, second.Body.Len()-20):], second.Header())
+	}
+	req := httptest.NewRequest("GET", path, nil)
+	req.Header.Set("Range", "bytes=0-2")
+	w := httptest.NewRecorder()
+	a.h.ServeHTTP(w, req)
+	if w.Code != 206 || w.Body.String() != "\ufeff" {
+		t.Fatalf("range: %d %q", w.Code, w.Body.String())
+	}
+	// Different options are different files.
+	if plain := a.get(t, "/api/v1/datasets/431081-2024-final-three_public/releases/3/data.csv"); strings.HasPrefix(plain.Body.String(), "\ufeff") {
+		t.Fatal("the BOM variant was served for the plain CSV")
 	}
 }

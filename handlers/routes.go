@@ -32,6 +32,8 @@ type Deps struct {
 	FrameAncestors string
 	// RateLimit limits each client on the query API; the zero value turns it off.
 	RateLimit RateLimit
+	// Cache keeps generated release files on disk; nil generates every request afresh.
+	Cache *FileCache
 	// TrustedProxies are the addresses whose X-Forwarded-For is believed when
 	// telling clients apart; none by default, so a client cannot pose as another.
 	TrustedProxies []string
@@ -96,7 +98,7 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		api.GET("/three-public.csv", publicRead, query, getFeedCSV(d.Store, exports.ThreePublicTable, eachThreePublic, d.Store, models.KindThreePublic, d.BaseURL, "three_public.csv"))
 		api.GET("/line-items", publicRead, query, getFeedJSON(d.Store, exports.LineItemsTable, eachLineItem, d.Store, models.KindLineItems, d.BaseURL))
 		api.GET("/line-items.csv", publicRead, query, getFeedCSV(d.Store, exports.LineItemsTable, eachLineItem, d.Store, models.KindLineItems, d.BaseURL, "line_items.csv"))
-		api.GET("/datasets/:id/releases/:n/:file", publicRead, getReleaseFile(d.Store, d.BaseURL, d.LicenseURL))
+		api.GET("/datasets/:id/releases/:n/:file", publicRead, getReleaseFile(d.Store, d.BaseURL, d.LicenseURL, d.Cache))
 		api.GET("/datasets/:id/latest/:file", publicRead, getLatest(d.Store, d.BaseURL))
 
 		api.GET("/charts/three-public/:chart", publicRead, query, getChart(d.Store))

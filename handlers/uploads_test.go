@@ -33,6 +33,7 @@ type api struct {
 	revoked                  string
 	maxBytes                 int64
 	rateLimit                handlers.RateLimit
+	cache                    *handlers.FileCache
 	deps                     handlers.Deps
 }
 
@@ -54,7 +55,7 @@ func (a *api) handler(t *testing.T) http.Handler {
 	svc := &filings.Service{Store: a.s, Options: ingest.DefaultOptions()}
 	a.deps = handlers.Deps{Store: a.s, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Registry: prometheus.NewRegistry(), Filings: svc, Limits: handlers.UploadLimits{MaxBytes: a.maxBytes, TempDir: t.TempDir()},
-		RateLimit: a.rateLimit}
+		RateLimit: a.rateLimit, Cache: a.cache}
 	return handlers.New(a.deps)
 }
 

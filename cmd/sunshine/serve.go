@@ -36,6 +36,7 @@ func cmdServe(ctx context.Context, e env) error {
 	publisher := fs.String("publisher", e.getenv("SUNSHINE_PUBLISHER"), "publisher named in the DCAT catalogues (env SUNSHINE_PUBLISHER; default 阳光财政)")
 	license := fs.String("license-url", e.getenv("SUNSHINE_LICENSE_URL"), "licence URL the data is published under, stated in catalogues and data packages (env SUNSHINE_LICENSE_URL; default none stated)")
 	contact := fs.String("contact-email", e.getenv("SUNSHINE_CONTACT_EMAIL"), "contact for questions about the data, in the catalogues (env SUNSHINE_CONTACT_EMAIL)")
+	cacheDir := fs.String("cache-dir", envOr(e, "SUNSHINE_CACHE_DIR", "./data/cache"), "where generated release files are kept (they never change); \"off\" for none (env SUNSHINE_CACHE_DIR)")
 	uploaderPublish := fs.Bool("uploader-publish", e.getenv("SUNSHINE_UPLOADER_PUBLISH") == "1", "let uploaders publish their own departments' drafts (env SUNSHINE_UPLOADER_PUBLISH=1; default admins only)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
@@ -65,12 +66,18 @@ func cmdServe(ctx context.Context, e env) error {
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	var cache *handlers.FileCache
+	if *cacheDir != "off" {
+		if cache, err = handlers.NewFileCache(*cacheDir); err != nil {
+			return fmt.Errorf("无法使用缓存目录 %s：%w", *cacheDir, err)
+		}
+	}
 	svc := newFilingService(s, e)
 	svc.AllowUploaderPublish = *uploaderPublish
 	h := handlers.New(handlers.Deps{Store: s, Log: log, Registry: reg,
 		Filings: svc, Limits: handlers.UploadLimits{MaxBytes: 64 << 20, TempDir: e.getenv("SUNSHINE_TMPDIR")},
 		BaseURL: *baseURL, FrameAncestors: *frames, RateLimit: rl, TrustedProxies: trusted,
-		PublisherName: *publisher, LicenseURL: *license, ContactEmail: *contact})
+		PublisherName: *publisher, LicenseURL: *license, ContactEmail: *contact, Cache: cache})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("无法监听 %s：%w", *addr, err)
