@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -36,7 +38,7 @@ func cmdServe(ctx context.Context, e env) error {
 	publisher := fs.String("publisher", e.getenv("SUNSHINE_PUBLISHER"), "publisher named in the DCAT catalogues (env SUNSHINE_PUBLISHER; default 阳光财政)")
 	license := fs.String("license-url", e.getenv("SUNSHINE_LICENSE_URL"), "licence URL the data is published under, stated in catalogues and data packages (env SUNSHINE_LICENSE_URL; default none stated)")
 	contact := fs.String("contact-email", e.getenv("SUNSHINE_CONTACT_EMAIL"), "contact for questions about the data, in the catalogues (env SUNSHINE_CONTACT_EMAIL)")
-	cacheDir := fs.String("cache-dir", envOr(e, "SUNSHINE_CACHE_DIR", "./data/cache"), "where generated release files are kept (they never change); \"off\" for none (env SUNSHINE_CACHE_DIR)")
+	cacheDir := fs.String("cache-dir", e.getenv("SUNSHINE_CACHE_DIR"), "where generated release files are kept (they never change); \"off\" for none (env SUNSHINE_CACHE_DIR; default: cache/ beside the SQLite file, or the system temp directory)")
 	uploaderPublish := fs.Bool("uploader-publish", e.getenv("SUNSHINE_UPLOADER_PUBLISH") == "1", "let uploaders publish their own departments' drafts (env SUNSHINE_UPLOADER_PUBLISH=1; default admins only)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
@@ -67,6 +69,12 @@ func cmdServe(ctx context.Context, e env) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	var cache *handlers.FileCache
+	if *cacheDir == "" {
+		*cacheDir = filepath.Join(os.TempDir(), "sunshine-cache")
+		if c := s.Config(); c.Driver == store.SQLite {
+			*cacheDir = filepath.Join(filepath.Dir(c.Path), "cache")
+		}
+	}
 	if *cacheDir != "off" {
 		if cache, err = handlers.NewFileCache(*cacheDir); err != nil {
 			return fmt.Errorf("无法使用缓存目录 %s：%w", *cacheDir, err)
