@@ -4,7 +4,7 @@ BIN     := bin/sunshine
 DB      ?= sqlite:./data/sunshine.db
 ADDR    ?= :8080
 
-.PHONY: run build test test-sqlite test-mysql lint bench clean
+.PHONY: run build test test-sqlite test-mysql lint bench bench-go screenshots clean
 
 ## run: build, migrate the embedded SQLite database under ./data, load the demo city once, serve on http://localhost:8080
 run: build
@@ -38,9 +38,17 @@ lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-## bench: the benchmarks (never part of `make test`)
+## bench: side by side with sqlite3, MariaDB's LOAD DATA and nginx; writes bench/results.json (docs/benchmarks.md).
+## Never part of `make test`. BENCH_FLAGS='--only export' runs a part; the Go micro-benchmarks are `make bench-go`.
 bench:
+	bench/run.sh $(BENCH_FLAGS)
+
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## screenshots: the browser tests (Chromium) save full-page PNGs of the main pages in docs/screenshots; look at them
+screenshots:
+	SUNSHINE_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(GO) test ./handlers -run 'TestBrowser' -count=1
 
 clean:
 	rm -rf bin

@@ -94,7 +94,9 @@ var Depts = func() []Dept {
 
 // Filing is the generated content of one department-year-phase.
 type Filing struct {
-	Key         models.FilingKey
+	Key models.FilingKey
+	// RegionName is the region's name in the upload files; "" is the demo city's.
+	RegionName  string
 	DeptName    string
 	ThreePublic models.ThreePublic
 	Items       []models.LineItem

@@ -142,7 +142,7 @@ func WriteThreePublicCSV(w io.Writer, fs []Filing) error {
 	}
 	for _, f := range fs {
 		tp := f.ThreePublic
-		row := []string{f.Key.RegionCode, Region.Name, f.Key.DeptCode, f.DeptName, strconv.Itoa(f.Key.FiscalYear),
+		row := []string{f.Key.RegionCode, f.regionName(), f.Key.DeptCode, f.DeptName, strconv.Itoa(f.Key.FiscalYear),
 			string(f.Key.Phase), string(tp.Unit)}
 		for _, a := range models.ThreePublicAmounts {
 			row = append(row, moneyCell(*a.Get(&tp), tp.Unit))
@@ -172,7 +172,7 @@ func WriteLineItemsCSV(w io.Writer, fs []Filing) error {
 	}
 	for _, f := range fs {
 		for _, li := range f.Items {
-			if err := cw.Write([]string{f.Key.RegionCode, Region.Name, f.Key.DeptCode, f.DeptName,
+			if err := cw.Write([]string{f.Key.RegionCode, f.regionName(), f.Key.DeptCode, f.DeptName,
 				strconv.Itoa(f.Key.FiscalYear), string(f.Key.Phase), string(li.Unit), string(li.Table), li.Code, li.Name,
 				li.Column, moneyCell(li.Amount, li.Unit)}); err != nil {
 				return err
@@ -181,6 +181,13 @@ func WriteLineItemsCSV(w io.Writer, fs []Filing) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+func (f Filing) regionName() string {
+	if f.RegionName == "" {
+		return Region.Name
+	}
+	return f.RegionName
 }
 
 func moneyCell(m models.NullMoney, u models.Unit) string {

@@ -16,16 +16,19 @@ import (
 	"sunshine/store"
 )
 
-// writeLineItems writes a realistic line-item file of at least n rows: copies
-// of the demo city's departments (every standard table, consistent totals)
-// under as many synthetic region codes as it takes.
+// writeLineItems writes a realistic line-item file of at least n rows: the
+// budgets of as many synthetic regions of forty departments as it takes, each
+// filing laid out to the 项 (300–400 line items, every total consistent), as
+// `make bench` uploads them.
 func writeLineItems(tb testing.TB, path string, n int) int {
 	tb.Helper()
+	scale := demo.Scale{Regions: 1, Depts: 40, Years: 1, FirstYear: 2024, Phases: []models.Phase{models.PhaseBudget}}
 	perRegion := 0
-	for _, f := range demo.Synthetic(1, 2024, models.PhaseBudget) {
+	for _, f := range scale.All() {
 		perRegion += len(f.Items)
 	}
-	fs := demo.Synthetic((n+perRegion-1)/perRegion, 2024, models.PhaseBudget)
+	scale.Regions = (n + perRegion - 1) / perRegion
+	fs := scale.All()
 	f, err := os.Create(path)
 	if err != nil {
 		tb.Fatal(err)

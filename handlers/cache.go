@@ -1,10 +1,13 @@
 package handlers
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
+	"sync"
 	"time"
 )
 
@@ -15,6 +18,7 @@ import (
 // Range and conditional requests). A nil *FileCache caches nothing.
 type FileCache struct {
 	dir string
+	mem memFiles
 }
 
 // NewFileCache uses dir (created when missing) for cached release files.
@@ -30,13 +34,77 @@ func (fc *FileCache) serve(w http.ResponseWriter, r *http.Request, key string) b
 	if fc == nil {
 		return false
 	}
+	if b, ok := fc.mem.get(key); ok {
+		writeWhole(w, r, b)
+		return true
+	}
 	f, err := os.Open(filepath.Join(fc.dir, key))
 	if err != nil {
 		return false
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Size() <= memFileMax {
+		if b, err := io.ReadAll(f); err == nil {
+			fc.mem.put(key, b)
+			writeWhole(w, r, b)
+			return true
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return false
+		}
+	}
 	http.ServeContent(w, r, "", time.Time{}, f)
 	return true
+}
+
+// Small release files — a department's or a region's CSV, the
+// datapackage.json — are also kept in memory, up to memTotalMax in all, and
+// written in one call with their length: served from the file through the
+// router's response writers (no sendfile) they came at 0.3–0.4 of nginx's
+// rate for the same bytes, spending half their time in read and write calls
+// of 32 KB (make bench, docs/benchmarks.md).
+const (
+	memFileMax  = 1 << 20
+	memTotalMax = 32 << 20
+)
+
+type memFiles struct {
+	mu   sync.Mutex
+	m    map[string][]byte
+	size int
+}
+
+func (mf *memFiles) get(key string) ([]byte, bool) {
+	mf.mu.Lock()
+	defer mf.mu.Unlock()
+	b, ok := mf.m[key]
+	return b, ok
+}
+
+// put keeps b; when the total would pass memTotalMax it starts afresh, which
+// bounds the memory without bookkeeping (the files stay on disk).
+func (mf *memFiles) put(key string, b []byte) {
+	mf.mu.Lock()
+	defer mf.mu.Unlock()
+	if mf.m == nil || mf.size+len(b) > memTotalMax {
+		mf.m, mf.size = map[string][]byte{}, 0
+	}
+	mf.m[key] = b
+	mf.size += len(b)
+}
+
+// writeWhole answers with b: in one write with its length, or through
+// http.ServeContent when the client asks for a range.
+func writeWhole(w http.ResponseWriter, r *http.Request, b []byte) {
+	if r.Header.Get("Range") != "" {
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
+		return
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(b)
+	}
 }
 
 // tee returns a writer that sends to w and, when the cache is on, to a

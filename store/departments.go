@@ -15,10 +15,10 @@ func (tx *Tx) PutRegion(ctx context.Context, r models.Region) error {
 		return err
 	}
 	var name string
-	err := tx.tx.GetContext(ctx, &name, `SELECT name FROM regions WHERE code = ?`, r.Code)
+	err := tx.p.GetContext(ctx, &name, `SELECT name FROM regions WHERE code = ?`, r.Code)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		_, err = tx.tx.ExecContext(ctx, `INSERT INTO regions (code, name) VALUES (?, ?)`, r.Code, r.Name)
+		_, err = tx.p.ExecContext(ctx, `INSERT INTO regions (code, name) VALUES (?, ?)`, r.Code, r.Name)
 	case err == nil && r.Name != "" && r.Name != name:
 		_, err = tx.tx.ExecContext(ctx, `UPDATE regions SET name = ? WHERE code = ?`, r.Name, r.Code)
 	}
@@ -38,11 +38,11 @@ func (tx *Tx) PutDepartment(ctx context.Context, d models.Department) error {
 		return err
 	}
 	var cur models.Department
-	err := tx.tx.GetContext(ctx, &cur, `SELECT region_code, code, name, parent_code FROM departments
+	err := tx.p.GetContext(ctx, &cur, `SELECT region_code, code, name, parent_code FROM departments
 		WHERE region_code = ? AND code = ?`, d.RegionCode, d.Code)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		_, err = tx.tx.ExecContext(ctx, `INSERT INTO departments (region_code, code, name, parent_code) VALUES (?, ?, ?, ?)`,
+		_, err = tx.p.ExecContext(ctx, `INSERT INTO departments (region_code, code, name, parent_code) VALUES (?, ?, ?, ?)`,
 			d.RegionCode, d.Code, d.Name, d.ParentCode)
 	case err == nil && (cur.Name != d.Name || cur.ParentCode != d.ParentCode):
 		_, err = tx.tx.ExecContext(ctx, `UPDATE departments SET name = ?, parent_code = ? WHERE region_code = ? AND code = ?`,

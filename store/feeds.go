@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -57,14 +59,14 @@ const feedFilingJoins = ` JOIN filings f ON f.id = x.filing_id
 	LEFT JOIN regions rg ON rg.code = f.region_code
 	LEFT JOIN departments dp ON dp.region_code = f.region_code AND dp.code = f.dept_code`
 
-// where builds the WHERE clause shared by both feeds.
-func (ff FeedFilter) where(idColumn string) (string, []any) {
+// filingConds are the conditions on the filing (alias f) shared by both feeds.
+func (ff FeedFilter) filingConds() ([]string, []any) {
 	var conds []string
 	var args []any
 	add := func(cond string, v any) { conds, args = append(conds, cond), append(args, v) }
 	if ff.Members != nil {
 		if len(ff.Members) == 0 {
-			return "WHERE 1 = 0", nil
+			return []string{"1 = 0"}, nil
 		}
 		in, inArgs := inInt64("f.id IN (%s)", ff.Members)
 		conds, args = append(conds, in), append(args, inArgs...)
@@ -83,6 +85,13 @@ func (ff FeedFilter) where(idColumn string) (string, []any) {
 	if ff.Phase != "" {
 		add("f.phase = ?", ff.Phase)
 	}
+	return conds, args
+}
+
+// where builds the WHERE clause of the 三公 feed (alias x for three_public).
+func (ff FeedFilter) where(idColumn string) (string, []any) {
+	conds, args := ff.filingConds()
+	add := func(cond string, v any) { conds, args = append(conds, cond), append(args, v) }
 	if ff.Table != "" {
 		add("x.tbl = ?", ff.Table)
 	}
@@ -138,30 +147,125 @@ func (s *Store) EachThreePublic(ctx context.Context, ff FeedFilter, fn func(Thre
 	return rows.Err()
 }
 
-// EachLineItem streams the published line items matching the filter, by id, to fn.
+// EachLineItem streams the published line items matching the filter to fn,
+// filing by filing in filing id order and by id within a filing; AfterID
+// resumes after that line item in the same order.
+//
+// It reads in two steps, in one read transaction (one snapshot): a page of
+// the matching filings with their names, then those filings' line items. A
+// single join ordered by line item id made the database sort every matching
+// row before sending the first — for a year's 1,000,000 rows, 200 MB and a
+// third of the time — where this sorts one filing's rows at a time, and
+// reads each filing's region and department once rather than per row.
 func (s *Store) EachLineItem(ctx context.Context, ff FeedFilter, fn func(LineItemRow) error) error {
-	where, args := ff.where("x.id")
-	q := `SELECT x.id, ` + feedFilingColumns + `, x.filing_id, x.tbl, x.code, x.name, x.col, x.amount, x.unit, x.source_row
-		FROM line_items x` + feedFilingJoins + " " + where + " ORDER BY x.id" + ff.limit()
-	rows, err := s.read.QueryxContext(ctx, q, args...)
+	tx, err := s.read.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return fmt.Errorf("store: unable to query line-item feed: %w", err)
+		return fmt.Errorf("store: unable to read line-item feed: %w", err)
+	}
+	defer tx.Rollback()
+	// The cursor names a line item; rows after it are the rest of its filing and the filings after it.
+	var afterFiling int64
+	if ff.AfterID > 0 {
+		err := tx.GetContext(ctx, &afterFiling, `SELECT filing_id FROM line_items WHERE id = ?`, ff.AfterID)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: unable to resume line-item feed: %w", err)
+		}
+	}
+	left := ff.Limit
+	next := afterFiling // filings from this id on
+	for {
+		page, err := feedFilings(ctx, tx, ff, next, feedFilingsPage)
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			return nil
+		}
+		byID := make(map[int64]*FeedFiling, len(page))
+		ids := make([]int64, len(page))
+		for i := range page {
+			byID[page[i].FilingID], ids[i] = &page[i], page[i].FilingID
+		}
+		n, err := eachLineItemOf(ctx, tx, ff, ids, afterFiling, left, func(r LineItemRow) error {
+			r.FeedFiling = *byID[r.LineItem.FilingID]
+			return fn(r)
+		})
+		if err != nil {
+			return err
+		}
+		if ff.Limit > 0 {
+			if left -= n; left <= 0 {
+				return nil
+			}
+		}
+		if len(page) < feedFilingsPage {
+			return nil // that was the last page
+		}
+		next = ids[len(ids)-1] + 1
+	}
+}
+
+// feedFilingsPage is how many filings' line items are asked for at once: about
+// 20,000 rows, so that MySQL, which sorts a whole answer, sorts little at a time.
+const feedFilingsPage = 64
+
+// feedFilings returns up to limit filings matching the filter, from filing id
+// from on, by id, with the names every feed row carries.
+func feedFilings(ctx context.Context, q queryer, ff FeedFilter, from int64, limit int) ([]FeedFiling, error) {
+	conds, args := ff.filingConds()
+	conds, args = append(conds, "f.id >= ?"), append(args, from)
+	out := []FeedFiling{}
+	err := q.SelectContext(ctx, &out, `SELECT `+feedFilingColumns+` FROM filings f
+		LEFT JOIN regions rg ON rg.code = f.region_code
+		LEFT JOIN departments dp ON dp.region_code = f.region_code AND dp.code = f.dept_code
+		WHERE `+strings.Join(conds, " AND ")+fmt.Sprintf(" ORDER BY f.id LIMIT %d", limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to query line-item feed: %w", err)
+	}
+	return out, nil
+}
+
+// eachLineItemOf streams the line items of the given filings that match the
+// filter's table and code, by filing and id, at most limit of them (0: all),
+// skipping those up to the cursor, and returns how many it sent.
+func eachLineItemOf(ctx context.Context, q queryer, ff FeedFilter, filingIDs []int64, afterFiling int64, limit int,
+	fn func(LineItemRow) error) (int, error) {
+	in, args := inInt64("x.filing_id IN (%s)", filingIDs)
+	conds := []string{in}
+	if ff.Table != "" {
+		conds, args = append(conds, "x.tbl = ?"), append(args, ff.Table)
+	}
+	if ff.Code != "" {
+		conds, args = append(conds, "x.code = ?"), append(args, ff.Code)
+	}
+	if ff.AfterID > 0 {
+		conds, args = append(conds, "(x.filing_id > ? OR x.id > ?)"), append(args, afterFiling, ff.AfterID)
+	}
+	query := `SELECT x.id, ` + lineItemColumns + ` FROM line_items x WHERE ` + strings.Join(conds, " AND ") +
+		` ORDER BY x.filing_id, x.id`
+	if limit > 0 {
+		query += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	rows, err := q.QueryxContext(ctx, query, args...)
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to query line-item feed: %w", err)
 	}
 	defer rows.Close()
+	n := 0
 	for rows.Next() {
 		var r LineItemRow
-		var head [9]any
-		head[0] = &r.ID
-		head[1], head[2], head[3], head[4] = &r.FeedFiling.FilingID, &r.Version, &r.RegionCode, &r.RegionName
-		head[5], head[6], head[7], head[8] = &r.DeptCode, &r.DeptName, &r.FiscalYear, &r.Phase
-		li, err := scanLineItem(rows, head[:]...)
+		li, err := scanLineItem(rows, &r.ID)
 		if err != nil {
-			return fmt.Errorf("store: unable to read line-item feed: %w", err)
+			return n, fmt.Errorf("store: unable to read line-item feed: %w", err)
 		}
 		r.LineItem = li
 		if err := fn(r); err != nil {
-			return err
+			return n, err
 		}
+		n++
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return n, fmt.Errorf("store: unable to read line-item feed: %w", err)
+	}
+	return n, nil
 }

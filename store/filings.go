@@ -20,7 +20,7 @@ func (tx *Tx) OpenDraft(ctx context.Context, key models.FilingKey, by string) (f
 	if err := key.Validate(); err != nil {
 		return f, false, err
 	}
-	err = tx.tx.GetContext(ctx, &f, `SELECT `+filingColumns+` FROM filings
+	err = tx.p.GetContext(ctx, &f, `SELECT `+filingColumns+` FROM filings
 		WHERE region_code = ? AND dept_code = ? AND fiscal_year = ? AND phase = ? AND open_draft = 1`,
 		key.RegionCode, key.DeptCode, key.FiscalYear, key.Phase)
 	if err == nil {
@@ -30,14 +30,14 @@ func (tx *Tx) OpenDraft(ctx context.Context, key models.FilingKey, by string) (f
 		return f, false, fmt.Errorf("store: unable to fetch draft: %w", err)
 	}
 	var last sql.NullInt64
-	if err := tx.tx.GetContext(ctx, &last, `SELECT MAX(version) FROM filings
+	if err := tx.p.GetContext(ctx, &last, `SELECT MAX(version) FROM filings
 		WHERE region_code = ? AND dept_code = ? AND fiscal_year = ? AND phase = ?`,
 		key.RegionCode, key.DeptCode, key.FiscalYear, key.Phase); err != nil {
 		return f, false, fmt.Errorf("store: unable to fetch versions: %w", err)
 	}
 	f = models.Filing{FilingKey: key, Version: int(last.Int64) + 1, Status: models.StatusDraft,
 		CreatedAt: tx.now, CreatedBy: by, UpdatedAt: tx.now}
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO filings (region_code, dept_code, fiscal_year, phase, version, status,
+	res, err := tx.p.ExecContext(ctx, `INSERT INTO filings (region_code, dept_code, fiscal_year, phase, version, status,
 		open_draft, created_at, created_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
 		key.RegionCode, key.DeptCode, key.FiscalYear, key.Phase, f.Version, f.Status, f.CreatedAt, by, f.UpdatedAt)
 	if isUniqueViolation(err) {
@@ -54,7 +54,7 @@ func (tx *Tx) OpenDraft(ctx context.Context, key models.FilingKey, by string) (f
 
 // Touch marks a draft as changed now.
 func (tx *Tx) Touch(ctx context.Context, filingID int64) error {
-	_, err := tx.tx.ExecContext(ctx, `UPDATE filings SET updated_at = ? WHERE id = ? AND status = 'draft'`, tx.now, filingID)
+	_, err := tx.p.ExecContext(ctx, `UPDATE filings SET updated_at = ? WHERE id = ? AND status = 'draft'`, tx.now, filingID)
 	if err != nil {
 		return fmt.Errorf("store: unable to touch filing %d: %w", filingID, err)
 	}
@@ -68,7 +68,7 @@ func (s *Store) Filing(ctx context.Context, id int64) (models.Filing, error) {
 
 // Filing reads a filing inside the transaction.
 func (tx *Tx) Filing(ctx context.Context, id int64) (models.Filing, error) {
-	return getFiling(ctx, tx.tx, id)
+	return getFiling(ctx, tx.p, id)
 }
 
 func getFiling(ctx context.Context, q queryer, id int64) (models.Filing, error) {
@@ -147,7 +147,7 @@ func (s *Store) LatestPublished(ctx context.Context, key models.FilingKey) (mode
 
 // LatestPublished reads the published version of a key inside the transaction.
 func (tx *Tx) LatestPublished(ctx context.Context, key models.FilingKey) (models.Filing, error) {
-	return latestPublished(ctx, tx.tx, key)
+	return latestPublished(ctx, tx.p, key)
 }
 
 func latestPublished(ctx context.Context, q queryer, key models.FilingKey) (models.Filing, error) {

@@ -35,12 +35,12 @@ func threePublicArgs(t *models.ThreePublic) []any {
 
 // PutThreePublic replaces the filing's 三公 record.
 func (tx *Tx) PutThreePublic(ctx context.Context, t models.ThreePublic) error {
-	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM three_public WHERE filing_id = ?`, t.FilingID); err != nil {
+	if _, err := tx.p.ExecContext(ctx, `DELETE FROM three_public WHERE filing_id = ?`, t.FilingID); err != nil {
 		return fmt.Errorf("store: unable to replace 三公 record of filing %d: %w", t.FilingID, err)
 	}
 	query := `INSERT INTO three_public (` + strings.Join(threePublicColumns, ", ") + `) VALUES (` +
 		placeholders(len(threePublicColumns)) + `)`
-	if _, err := tx.tx.ExecContext(ctx, query, threePublicArgs(&t)...); err != nil {
+	if _, err := tx.p.ExecContext(ctx, query, threePublicArgs(&t)...); err != nil {
 		return fmt.Errorf("store: unable to save 三公 record of filing %d: %w", t.FilingID, err)
 	}
 	return nil
@@ -53,7 +53,7 @@ func (s *Store) ThreePublic(ctx context.Context, filingID int64) (*models.ThreeP
 
 // ThreePublic reads a filing's 三公 record inside the transaction.
 func (tx *Tx) ThreePublic(ctx context.Context, filingID int64) (*models.ThreePublic, error) {
-	return getThreePublic(ctx, tx.tx, filingID)
+	return getThreePublic(ctx, tx.p, filingID)
 }
 
 func getThreePublic(ctx context.Context, q queryer, filingID int64) (*models.ThreePublic, error) {
@@ -71,7 +71,7 @@ func getThreePublic(ctx context.Context, q queryer, filingID int64) (*models.Thr
 // DeleteTable removes one table's line items from a filing, so that an
 // upload of that table replaces it.
 func (tx *Tx) DeleteTable(ctx context.Context, filingID int64, table models.Table) error {
-	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM line_items WHERE filing_id = ? AND tbl = ?`, filingID, table); err != nil {
+	if _, err := tx.p.ExecContext(ctx, `DELETE FROM line_items WHERE filing_id = ? AND tbl = ?`, filingID, table); err != nil {
 		return fmt.Errorf("store: unable to clear table %s of filing %d: %w", table, filingID, err)
 	}
 	return nil
@@ -139,7 +139,7 @@ func (s *Store) LineItems(ctx context.Context, filingID int64) ([]models.LineIte
 
 // LineItems reads a filing's line items inside the transaction.
 func (tx *Tx) LineItems(ctx context.Context, filingID int64) ([]models.LineItem, error) {
-	return getLineItems(ctx, tx.tx, filingID)
+	return getLineItems(ctx, tx.p, filingID)
 }
 
 func getLineItems(ctx context.Context, q queryer, filingID int64) ([]models.LineItem, error) {
@@ -186,7 +186,7 @@ const findingColumns = `filing_id, rule, severity, message, tbl, code, col, row_
 
 // ReplaceFindings stores the findings of the checks over a filing in place of the previous ones.
 func (tx *Tx) ReplaceFindings(ctx context.Context, filingID int64, findings []models.Finding) error {
-	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM findings WHERE filing_id = ?`, filingID); err != nil {
+	if _, err := tx.p.ExecContext(ctx, `DELETE FROM findings WHERE filing_id = ?`, filingID); err != nil {
 		return fmt.Errorf("store: unable to clear findings of filing %d: %w", filingID, err)
 	}
 	for start := 0; start < len(findings); start += 200 {

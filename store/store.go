@@ -152,6 +152,8 @@ type Tx struct {
 	now time.Time
 	// insertBatch is the prepared full-batch line item insert, made on first use.
 	insertBatch *sqlx.Stmt
+	// p runs the fixed statements of the per-department steps, prepared once per transaction.
+	p *prepared
 }
 
 // Now is the transaction's timestamp: every row it writes carries the same time.
@@ -173,7 +175,7 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) (err error) {
 			_ = t.Rollback()
 		}
 	}()
-	if err = fn(&Tx{tx: t, now: s.now()}); err != nil {
+	if err = fn(&Tx{tx: t, now: s.now(), p: &prepared{tx: t}}); err != nil {
 		return err
 	}
 	if err = t.Commit(); err != nil {

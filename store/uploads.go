@@ -25,7 +25,7 @@ func (tx *Tx) RecordUpload(ctx context.Context, u models.Upload, filingIDs []int
 		return u, err
 	}
 	for _, id := range filingIDs {
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO upload_filings (upload_id, filing_id) VALUES (?, ?)`, u.ID, id); err != nil {
+		if _, err := tx.p.ExecContext(ctx, `INSERT INTO upload_filings (upload_id, filing_id) VALUES (?, ?)`, u.ID, id); err != nil {
 			return u, fmt.Errorf("store: unable to link upload to filing %d: %w", id, err)
 		}
 	}
