@@ -85,7 +85,8 @@ CREATE TABLE line_items (
     unit       VARCHAR(4) NOT NULL,
     source_row INT NOT NULL DEFAULT 0,
     -- Not unique: the same cell twice is a finding (row.duplicate), not a crash.
-    KEY line_items_filing (filing_id, tbl, code, col),
+    -- Every query reaches line items through their filing: an integer key is enough.
+    KEY line_items_filing (filing_id),
     CONSTRAINT line_items_filing FOREIGN KEY (filing_id) REFERENCES filings(id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 

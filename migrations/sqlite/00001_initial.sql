@@ -70,8 +70,11 @@ CREATE TABLE three_public (
     source_row    INTEGER NOT NULL DEFAULT 0
 );
 
+-- The rowid alias without AUTOINCREMENT: ids still only grow while the
+-- newest rows stay (the feeds page by id), and SQLite skips the
+-- sqlite_sequence update that AUTOINCREMENT costs on every one of an upload's rows.
 CREATE TABLE line_items (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id         INTEGER PRIMARY KEY,
     filing_id  INTEGER NOT NULL REFERENCES filings(id) ON DELETE CASCADE,
     tbl        TEXT    NOT NULL,
     code       TEXT    NOT NULL,
@@ -82,7 +85,9 @@ CREATE TABLE line_items (
     source_row INTEGER NOT NULL DEFAULT 0
 );
 -- Not unique: the same cell twice is a finding (row.duplicate) the bureau must see, not a crash.
-CREATE INDEX line_items_filing ON line_items (filing_id, tbl, code, col);
+-- Every query reaches line items through their filing (a few hundred rows each),
+-- so an integer key is enough; text columns in the index would double the cost of each insert.
+CREATE INDEX line_items_filing ON line_items (filing_id);
 
 CREATE TABLE findings (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
