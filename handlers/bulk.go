@@ -205,9 +205,9 @@ func bulkEntry(zw *zip.Writer, name string, modified time.Time) (*exports.HashWr
 
 // encodeCSV writes a release's rows as the canonical CSV.
 func encodeCSV[T any](ctx context.Context, w io.Writer, table *exports.Table[T],
-	each func(context.Context, FeedReader, feedQuery, string, func(T, int64) error) error, feeds FeedReader, q feedQuery, base string) error {
+	each func(context.Context, FeedReader, feedQuery, string, func(T, rowKey) error) error, feeds FeedReader, q feedQuery, base string) error {
 	enc := exports.NewCSVEncoder(w, table, q.csv)
-	if err := each(ctx, feeds, q, base, func(row T, _ int64) error { return enc.Encode(row) }); err != nil {
+	if err := each(ctx, feeds, q, base, func(row T, _ rowKey) error { return enc.Encode(row) }); err != nil {
 		return err
 	}
 	return enc.Close()

@@ -237,7 +237,7 @@ func releaseETag(rel release, base, file string, q url.Values) string {
 
 // writeRelease streams a release's rows in the format of the file name.
 func writeRelease[T any](ctx context.Context, w io.Writer, table *exports.Table[T],
-	each func(context.Context, FeedReader, feedQuery, string, func(T, int64) error) error,
+	each func(context.Context, FeedReader, feedQuery, string, func(T, rowKey) error) error,
 	feeds FeedReader, q feedQuery, base, file string, rows int) error {
 	var enc exports.Encoder[T]
 	switch file {
@@ -255,7 +255,7 @@ func writeRelease[T any](ctx context.Context, w io.Writer, table *exports.Table[
 		}
 		enc = xe
 	}
-	if err := each(ctx, feeds, q, base, func(row T, _ int64) error { return enc.Encode(row) }); err != nil {
+	if err := each(ctx, feeds, q, base, func(row T, _ rowKey) error { return enc.Encode(row) }); err != nil {
 		return err
 	}
 	return enc.Close()

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -57,12 +58,18 @@ func parseFeed(ctx context.Context, c *gin.Context, cat Catalogue, kind string) 
 			return q, err
 		}
 	}
+	if srt := c.Query("sort"); srt != "" {
+		if kind != models.KindThreePublic || !store.ValidThreePublicSort(srt) {
+			return q, models.Errorf(models.EINVALID, "sort 只能是 dept_code、fiscal_year 或 total（前加 - 为降序），而不是“%s”", srt)
+		}
+		f.Sort = srt
+	}
 	if a := c.Query("after"); a != "" {
-		var cur idCursor
+		var cur rowKey
 		if err := decodeCursor(a, &cur); err != nil {
 			return q, err
 		}
-		f.AfterID = cur.ID
+		f.AfterID, f.AfterValue = cur.ID, cur.value()
 	}
 	q.csv = exports.CSVOptions{Unit: q.unit, BOM: c.Query("bom") == "1", ChineseHeaders: c.Query("headers") == "zh"}
 	switch enc := c.Query("encoding"); enc {
@@ -85,22 +92,33 @@ func origin(f store.FeedFiling, release int) exports.Origin {
 }
 
 // eachThreePublic streams 三公 feed rows.
-func eachThreePublic(ctx context.Context, feeds FeedReader, q feedQuery, base string, fn func(exports.ThreePublicRow, int64) error) error {
+func eachThreePublic(ctx context.Context, feeds FeedReader, q feedQuery, base string, fn func(exports.ThreePublicRow, rowKey) error) error {
 	return feeds.EachThreePublic(ctx, q.filter, func(r store.ThreePublicRow) error {
-		return fn(exports.NewThreePublicRow(origin(r.FeedFiling, q.release), &r.ThreePublic, permalink(base, r.FeedFiling.FilingID)), r.FeedFiling.FilingID)
+		k := rowKey{ID: r.FeedFiling.FilingID}
+		switch strings.TrimPrefix(q.filter.Sort, "-") {
+		case "dept_code":
+			k.S = &r.DeptCode
+		case "fiscal_year":
+			n := int64(r.FiscalYear)
+			k.N = &n
+		case "total":
+			n := store.SortableTotal(r.Total)
+			k.N = &n
+		}
+		return fn(exports.NewThreePublicRow(origin(r.FeedFiling, q.release), &r.ThreePublic, permalink(base, r.FeedFiling.FilingID)), k)
 	})
 }
 
 // eachLineItem streams line-item feed rows.
-func eachLineItem(ctx context.Context, feeds FeedReader, q feedQuery, base string, fn func(exports.LineItemRow, int64) error) error {
+func eachLineItem(ctx context.Context, feeds FeedReader, q feedQuery, base string, fn func(exports.LineItemRow, rowKey) error) error {
 	return feeds.EachLineItem(ctx, q.filter, func(r store.LineItemRow) error {
-		return fn(exports.NewLineItemRow(origin(r.FeedFiling, q.release), &r.LineItem, permalink(base, r.FeedFiling.FilingID)), r.ID)
+		return fn(exports.NewLineItemRow(origin(r.FeedFiling, q.release), &r.LineItem, permalink(base, r.FeedFiling.FilingID)), rowKey{ID: r.ID})
 	})
 }
 
 // getFeedJSON serves a page of a feed as JSON with a next link (keyset: no
 // offset scans however deep the page).
-func getFeedJSON[T any](cat Catalogue, table *exports.Table[T], each func(context.Context, FeedReader, feedQuery, string, func(T, int64) error) error,
+func getFeedJSON[T any](cat Catalogue, table *exports.Table[T], each func(context.Context, FeedReader, feedQuery, string, func(T, rowKey) error) error,
 	feeds FeedReader, kind, base string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		q, err := parseFeed(c.Request.Context(), c, cat, kind)
@@ -122,9 +140,9 @@ func getFeedJSON[T any](cat Catalogue, table *exports.Table[T], each func(contex
 		c.Header("Content-Type", "application/json; charset=utf-8")
 		cacheFor(c, q.release)
 		enc := exports.NewJSONEncoder(c.Writer, table, exports.JSONOptions{Unit: q.unit, Head: head})
-		n, last := 0, int64(0)
-		err = each(c.Request.Context(), feeds, q, b, func(row T, id int64) error {
-			n, last = n+1, id
+		n, last := 0, rowKey{}
+		err = each(c.Request.Context(), feeds, q, b, func(row T, k rowKey) error {
+			n, last = n+1, k
 			return enc.Encode(row)
 		})
 		if err != nil {
@@ -134,7 +152,7 @@ func getFeedJSON[T any](cat Catalogue, table *exports.Table[T], each func(contex
 		}
 		var next any
 		if n == q.filter.Limit {
-			next = nextLink(c, b, encodeCursor(idCursor{ID: last}))
+			next = nextLink(c, b, encodeCursor(last))
 		}
 		if err := enc.CloseWith(exports.Member{Key: "next", Value: next}); err != nil {
 			logger(c).Error("feed", "err", err)
@@ -143,7 +161,7 @@ func getFeedJSON[T any](cat Catalogue, table *exports.Table[T], each func(contex
 }
 
 // getFeedCSV streams every matching row as CSV (no paging: it is a download).
-func getFeedCSV[T any](cat Catalogue, table *exports.Table[T], each func(context.Context, FeedReader, feedQuery, string, func(T, int64) error) error,
+func getFeedCSV[T any](cat Catalogue, table *exports.Table[T], each func(context.Context, FeedReader, feedQuery, string, func(T, rowKey) error) error,
 	feeds FeedReader, kind, base, name string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		q, err := parseFeed(c.Request.Context(), c, cat, kind)
@@ -154,7 +172,7 @@ func getFeedCSV[T any](cat Catalogue, table *exports.Table[T], each func(context
 		csvHeaders(c, name, q.csv)
 		cacheFor(c, q.release)
 		enc := exports.NewCSVEncoder(c.Writer, table, q.csv)
-		err = each(c.Request.Context(), feeds, q, baseURL(c, base), func(row T, _ int64) error { return enc.Encode(row) })
+		err = each(c.Request.Context(), feeds, q, baseURL(c, base), func(row T, _ rowKey) error { return enc.Encode(row) })
 		if err == nil {
 			err = enc.Close()
 		}
@@ -183,7 +201,20 @@ func cacheFor(c *gin.Context, release int) {
 	}
 }
 
-// idCursor is the keyset position of the feeds: the last row's id.
-type idCursor struct {
-	ID int64 `json:"id"`
+// rowKey is the keyset position of the feeds: the last row's id and, when the
+// rows are sorted by a column, that column's value.
+type rowKey struct {
+	ID int64   `json:"id"`
+	S  *string `json:"s,omitempty"`
+	N  *int64  `json:"n,omitempty"`
+}
+
+func (k rowKey) value() any {
+	switch {
+	case k.S != nil:
+		return *k.S
+	case k.N != nil:
+		return *k.N
+	}
+	return nil
 }

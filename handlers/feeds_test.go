@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http/httptest"
 	"os"
@@ -336,4 +337,44 @@ func TestFileCache_ReleaseFilesServedFromDiskAfterTheFirstRequest(t *testing.T) 
 	if plain := a.get(t, "/api/v1/datasets/431081-2024-final-three_public/releases/3/data.csv"); strings.HasPrefix(plain.Body.String(), "\ufeff") {
 		t.Fatal("the BOM variant was served for the plain CSV")
 	}
+}
+
+func TestThreePublicFeed_SortsWithKeysetPaging(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s)
+		publishedFixture(t, a)
+		up := decode[handlers.UploadAnswer](t, a.upload(t, a.admin, "three_public_bom.csv", nil, ""))
+		a.publish(t, up.Filings[0].ID, "")
+		order := func(sort string) []string {
+			var got []string
+			next := "/api/v1/three-public?region=431081&limit=1&sort=" + sort
+			for next != "" && len(got) < 10 {
+				p := decode[feedPage](t, a.get(t, next))
+				for _, r := range p.Data {
+					got = append(got, fmt.Sprintf("%v/%v/%v", r["dept_code"], r["fiscal_year"], r["total"]))
+				}
+				next = ""
+				if p.Next != nil {
+					next = strings.TrimPrefix(*p.Next, "http://example.com")
+				}
+			}
+			return got
+		}
+		// Three rows: 001/2024 (120000.00), 002/2024 (10205000.00), 001/2025 (123500.00).
+		if got := strings.Join(order("-total"), " "); got != "002/2024/1.0205e+07 001/2025/123500 001/2024/120000" {
+			t.Fatalf("-total: %s", got)
+		}
+		if got := strings.Join(order("dept_code"), " "); !strings.HasPrefix(got, "001/") || !strings.HasSuffix(got, " 002/2024/1.0205e+07") {
+			t.Fatalf("dept_code: %s", got)
+		}
+		if got := strings.Join(order("-fiscal_year"), " "); !strings.HasPrefix(got, "001/2025/") {
+			t.Fatalf("-fiscal_year: %s", got)
+		}
+		if w := a.get(t, "/api/v1/three-public?sort=name"); w.Code != 422 {
+			t.Fatalf("bad sort: %d", w.Code)
+		}
+		if w := a.get(t, "/api/v1/line-items?sort=total"); w.Code != 422 {
+			t.Fatalf("line items sort: %d", w.Code)
+		}
+	})
 }

@@ -21,6 +21,11 @@ type FeedFilter struct {
 	// Members, when not nil, reads as of a release: exactly these filing
 	// versions, whatever their status now. nil reads what is published now.
 	Members []int64
+	// Sort orders the 三公 feed by dept_code, fiscal_year or total ("-" first
+	// for descending), then by filing id; "" is filing-id order. The cursor is
+	// then the last row's value (AfterValue) and id.
+	Sort       string
+	AfterValue any
 	// AfterID is the keyset cursor: rows after this id (the filing id for 三公 rows, the line item id for line items).
 	AfterID int64
 	// Limit caps the rows; 0 means all (downloads stream everything).
@@ -118,9 +123,9 @@ func (s *Store) EachThreePublic(ctx context.Context, ff FeedFilter, fn func(Thre
 	for i, c := range threePublicColumns[1:] {
 		cols[i] = "x." + c
 	}
-	where, args := ff.where("x.filing_id")
+	where, args, order := ff.threePublicOrder()
 	q := `SELECT ` + feedFilingColumns + `, x.filing_id, ` + strings.Join(cols, ", ") +
-		` FROM three_public x` + feedFilingJoins + " " + where + " ORDER BY x.filing_id" + ff.limit()
+		` FROM three_public x` + feedFilingJoins + " " + where + " ORDER BY " + order + ff.limit()
 	rows, err := s.read.QueryxContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("store: unable to query 三公 feed: %w", err)
@@ -268,4 +273,49 @@ func eachLineItemOf(ctx context.Context, q queryer, ff FeedFilter, filingIDs []i
 		return n, fmt.Errorf("store: unable to read line-item feed: %w", err)
 	}
 	return n, nil
+}
+
+// threePublicSorts are the columns the 三公 feed sorts by. A total not
+// disclosed sorts below every disclosed one.
+var threePublicSorts = map[string]string{
+	"dept_code":   "f.dept_code",
+	"fiscal_year": "f.fiscal_year",
+	"total":       "COALESCE(x.total, -9223372036854775807)",
+}
+
+// ValidThreePublicSort reports whether s names a sort of the 三公 feed.
+func ValidThreePublicSort(s string) bool {
+	_, ok := threePublicSorts[strings.TrimPrefix(s, "-")]
+	return ok
+}
+
+// SortableTotal is the value a 三公 total sorts by (see threePublicSorts).
+func SortableTotal(t models.NullMoney) int64 {
+	if !t.Valid {
+		return -9223372036854775807
+	}
+	return int64(t.Money)
+}
+
+// threePublicOrder is the WHERE clause with the keyset condition of the
+// sort, and the ORDER BY that goes with it.
+func (ff FeedFilter) threePublicOrder() (string, []any, string) {
+	expr, ok := threePublicSorts[strings.TrimPrefix(ff.Sort, "-")]
+	if !ok {
+		where, args := ff.where("x.filing_id")
+		return where, args, "x.filing_id"
+	}
+	desc := strings.HasPrefix(ff.Sort, "-")
+	after := ff.AfterID
+	ff.AfterID = 0
+	where, args := ff.where("x.filing_id")
+	cmp, dir := ">", ""
+	if desc {
+		cmp, dir = "<", " DESC"
+	}
+	if after > 0 && ff.AfterValue != nil {
+		where += " AND (" + expr + " " + cmp + " ? OR (" + expr + " = ? AND x.filing_id " + cmp + " ?))"
+		args = append(args, ff.AfterValue, ff.AfterValue, after)
+	}
+	return where, args, expr + dir + ", x.filing_id" + dir
 }
