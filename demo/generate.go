@@ -411,6 +411,13 @@ func lineItems(d Dept, p plan) []models.LineItem {
 		l.add(bx, e.code, "public_use", e.v, models.Yuan)
 	}
 
+	l.addClosingTables(p, publicUse)
+	return l.items
+}
+
+// addClosingTables adds the tables every demo filing ends with: the two fund
+// tables declared empty, procurement and 机关运行经费.
+func (l *itemList) addClosingTables(p plan, publicUse int64) {
 	// No government-fund or state-capital money: both tables are declared empty.
 	l.add(models.TableGovFundExpenditure, models.RowTotal, "total", 0, models.Yuan)
 	l.add(models.TableStateCapitalExpenditure, models.RowTotal, "total", 0, models.Yuan)
@@ -426,7 +433,6 @@ func lineItems(d Dept, p plan) []models.LineItem {
 
 	// 机关运行经费 is printed in 万元, as most documents do; it is the public-use total.
 	l.add(models.TableOperatingCost, models.RowTotal, "amount", publicUse, models.WanYuan)
-	return l.items
 }
 
 // Synthetic returns the filings of n fictional regions for one year and phase,

@@ -280,16 +280,7 @@ func detailedLineItems(d Dept, p plan) []models.LineItem {
 		}
 	}
 
-	l.add(models.TableGovFundExpenditure, models.RowTotal, "total", 0, models.Yuan)
-	l.add(models.TableStateCapitalExpenditure, models.RowTotal, "total", 0, models.Yuan)
-	goods := (p.office/2 + p.vehiclePurchase) / 100 * 100
-	services := p.project / 4 / 100 * 100
-	l.add(models.TableProcurement, "goods", "amount", goods, models.Yuan)
-	l.add(models.TableProcurement, "works", "amount", 0, models.Yuan)
-	l.add(models.TableProcurement, "services", "amount", services, models.Yuan)
-	l.add(models.TableProcurement, models.RowTotal, "amount", goods+services, models.Yuan)
-	l.add(models.TableProcurement, "sme", "amount", (goods+services)*7/10/100*100, models.Yuan)
-	l.add(models.TableOperatingCost, models.RowTotal, "amount", publicUse, models.WanYuan)
+	l.addClosingTables(p, publicUse)
 	return l.items
 }
 

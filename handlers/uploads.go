@@ -57,7 +57,7 @@ type UploadLimits struct {
 func postUpload(svc *filings.Service, lim UploadLimits) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, lim.MaxBytes)
-		form, err := readUploadForm(c.Request, lim)
+		form, err := readUploadForm(c.Request, lim, nil)
 		if form.path != "" {
 			defer os.Remove(form.path)
 		}
@@ -103,13 +103,20 @@ type uploadForm struct {
 }
 
 // readUploadForm streams the multipart body: the file part goes to a temporary
-// file, small fields are read into memory, anything else is refused.
-func readUploadForm(r *http.Request, lim UploadLimits) (uploadForm, error) {
+// file, small fields are read into memory, anything else is refused. With
+// csrfOK (the desk's form) the CSRF token must come before the file —
+// browsers send fields in page order — so a forged request is refused
+// before a byte of its file is written to disk.
+func readUploadForm(r *http.Request, lim UploadLimits, csrfOK func(string) bool) (uploadForm, error) {
 	var form uploadForm
 	mr, err := r.MultipartReader()
 	if err != nil {
+		if csrfOK != nil {
+			return form, errBadCSRF // not the desk's form at all
+		}
 		return form, models.Errorf(models.EINVALID, "请以 multipart/form-data 上传，文件放在 file 字段")
 	}
+	checked := csrfOK == nil
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -119,13 +126,30 @@ func readUploadForm(r *http.Request, lim UploadLimits) (uploadForm, error) {
 			return form, bodyError(err, lim)
 		}
 		switch part.FormName() {
+		case "csrf":
+			b, err := io.ReadAll(io.LimitReader(part, 256))
+			if err != nil {
+				return form, bodyError(err, lim)
+			}
+			if csrfOK == nil || !csrfOK(string(b)) {
+				return form, errBadCSRF
+			}
+			checked = true
 		case "file":
+			if !checked {
+				return form, errBadCSRF
+			}
 			if form.path != "" {
 				return form, models.Errorf(models.EINVALID, "一次只能上传一个文件")
 			}
-			form.name = part.FileName()
-			form.path, err = spool(part, lim.TempDir)
-			if err != nil {
+			if form.name = part.FileName(); form.name == "" {
+				// An empty file input still sends a part; nothing was chosen.
+				if _, err := io.Copy(io.Discard, part); err != nil {
+					return form, bodyError(err, lim)
+				}
+				continue
+			}
+			if form.path, err = spool(part, lim.TempDir); err != nil {
 				return form, bodyError(err, lim)
 			}
 		case "kind":
@@ -137,6 +161,9 @@ func readUploadForm(r *http.Request, lim UploadLimits) (uploadForm, error) {
 		default:
 			return form, models.Errorf(models.EINVALID, "未知的表单字段“%s”（只接受 file 和 kind）", part.FormName())
 		}
+	}
+	if !checked {
+		return form, errBadCSRF
 	}
 	if form.path == "" {
 		return form, models.Errorf(models.EINVALID, "缺少 file 字段：请选择要上传的文件")

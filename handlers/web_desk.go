@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -473,7 +472,7 @@ func (s *site) deskUpload(c *gin.Context) {
 		s.showError(c, http.StatusUnauthorized, "登录已过期或尚未登录，请回到上传台重新登录。")
 		return
 	}
-	form, err := readDeskUploadForm(c.Request, lim, func(got string) bool { return s.sameOrigin(c) && validCSRF(sess.csrf, got) })
+	form, err := readUploadForm(c.Request, lim, func(got string) bool { return s.sameOrigin(c) && validCSRF(sess.csrf, got) })
 	if form.path != "" {
 		defer os.Remove(form.path)
 	}
@@ -546,72 +545,6 @@ func (s *site) showUploadError(c *gin.Context, p deskUploadPage, err error) {
 }
 
 var errBadCSRF = errors.New("csrf")
-
-// readDeskUploadForm is readUploadForm with the form's CSRF token: the token
-// must come before the file (browsers send fields in page order), so a forged
-// request is refused before a byte of its file is written to disk.
-func readDeskUploadForm(r *http.Request, lim UploadLimits, csrfOK func(string) bool) (uploadForm, error) {
-	var form uploadForm
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return form, errBadCSRF // not the desk's form at all
-	}
-	checked := false
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return form, bodyError(err, lim)
-		}
-		switch part.FormName() {
-		case "csrf":
-			b, err := io.ReadAll(io.LimitReader(part, 256))
-			if err != nil {
-				return form, bodyError(err, lim)
-			}
-			if !csrfOK(string(b)) {
-				return form, errBadCSRF
-			}
-			checked = true
-		case "file":
-			if !checked {
-				return form, errBadCSRF
-			}
-			if form.path != "" {
-				return form, models.Errorf(models.EINVALID, "一次只能上传一个文件")
-			}
-			form.name = part.FileName()
-			if form.name == "" {
-				// An empty file input still sends a part; nothing was chosen.
-				if _, err := io.Copy(io.Discard, part); err != nil {
-					return form, bodyError(err, lim)
-				}
-				continue
-			}
-			form.path, err = spool(part, lim.TempDir)
-			if err != nil {
-				return form, bodyError(err, lim)
-			}
-		case "kind":
-			b, err := io.ReadAll(io.LimitReader(part, 64))
-			if err != nil {
-				return form, bodyError(err, lim)
-			}
-			form.kind = strings.TrimSpace(string(b))
-		default:
-			return form, models.Errorf(models.EINVALID, "未知的表单字段“%s”", part.FormName())
-		}
-	}
-	if !checked {
-		return form, errBadCSRF
-	}
-	if form.path == "" {
-		return form, models.Errorf(models.EINVALID, "请选择要上传的文件")
-	}
-	return form, nil
-}
 
 // viewFinding locates a finding in words: the table, row and column it points at.
 func viewFinding(n int, f models.Finding, phase models.Phase, parse bool) findingView {
