@@ -53,6 +53,13 @@ func writeLineItems(tb testing.TB, path string, n int) int {
 // file per iteration, side by side with the sqlite3 command-line tool's
 // .import of the same file into a plain table. rows/s and the ratio are reported.
 func BenchmarkUploadLineItems(b *testing.B) {
+	b.Run("parse+store", func(b *testing.B) { benchUpload(b, nil) })
+	b.Run("parse+rules+store", func(b *testing.B) { benchUpload(b, benchChecker) })
+}
+
+// benchUpload uploads the file with the given checker (nil: no rules, what
+// issue 3 measures; every rule: what make bench's ingest key measures).
+func benchUpload(b *testing.B, checker filings.Checker) {
 	dir := b.TempDir()
 	path := filepath.Join(dir, "line_items.csv")
 	rows := writeLineItems(b, path, 200000)
@@ -83,7 +90,7 @@ func BenchmarkUploadLineItems(b *testing.B) {
 		if _, err := s.Migrate(ctx); err != nil {
 			b.Fatal(err)
 		}
-		svc := &filings.Service{Store: s, Checker: benchChecker, Options: ingest.DefaultOptions()}
+		svc := &filings.Service{Store: s, Checker: checker, Options: ingest.DefaultOptions()}
 		b.StartTimer()
 		start := time.Now()
 		res, err := svc.Upload(ctx, filings.File{Path: path, Name: "line_items.csv"}, filings.Actor{Name: "bench"}, nil)
