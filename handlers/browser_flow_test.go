@@ -792,7 +792,8 @@ func TestBrowser_TheChecksCatchLeaksAndConsoleErrors(t *testing.T) {
 		b.mu.Lock()
 		problems = slices.Clone(b.problems)
 		b.mu.Unlock()
-		if len(leaks) > 0 && len(problems) >= 2 {
+		// Wait for all three: a failed load, the console line and the exception arrive in no fixed order.
+		if all := strings.Join(problems, "\n"); len(leaks) > 0 && strings.Contains(all, "坏了") && strings.Contains(all, "boom") {
 			break
 		}
 	}
