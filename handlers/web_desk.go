@@ -740,17 +740,26 @@ func (s *site) filingPage(c *gin.Context, sess *deskSession, t *models.Token) (d
 	return p, nil
 }
 
-func (s *site) deskPublish(c *gin.Context) {
+// deskFilingForm is the start of the desk's filing forms (publish, withdraw):
+// a signed-in desk, a valid CSRF token and a filing id, or a page saying which is wrong.
+func (s *site) deskFilingForm(c *gin.Context) (sess *deskSession, t *models.Token, id int64, ok bool) {
 	if s.noService(c) {
-		return
+		return nil, nil, 0, false
 	}
-	sess, t, ok := s.requireDesk(c, s.postForm(c))
-	if !ok {
-		return
+	if sess, t, ok = s.requireDesk(c, s.postForm(c)); !ok {
+		return nil, nil, 0, false
 	}
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
 		s.showError(c, http.StatusNotFound, "申报编号“"+c.Param("id")+"”无效")
+		return nil, nil, 0, false
+	}
+	return sess, t, id, true
+}
+
+func (s *site) deskPublish(c *gin.Context) {
+	sess, t, id, ok := s.deskFilingForm(c)
+	if !ok {
 		return
 	}
 	note := strings.TrimSpace(c.PostForm("note"))
@@ -758,7 +767,7 @@ func (s *site) deskPublish(c *gin.Context) {
 		s.showError(c, http.StatusNotFound, "申报 "+strconv.FormatInt(id, 10)+" 不存在")
 		return
 	}
-	_, err = s.d.Filings.Publish(c.Request.Context(), id, filings.Actor{Name: t.Name, Token: t}, note)
+	_, err := s.d.Filings.Publish(c.Request.Context(), id, filings.Actor{Name: t.Name, Token: t}, note)
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, "/desk/filings/"+strconv.FormatInt(id, 10)+"?done=published")
 		return
@@ -767,16 +776,8 @@ func (s *site) deskPublish(c *gin.Context) {
 }
 
 func (s *site) deskWithdraw(c *gin.Context) {
-	if s.noService(c) {
-		return
-	}
-	sess, t, ok := s.requireDesk(c, s.postForm(c))
+	sess, t, id, ok := s.deskFilingForm(c)
 	if !ok {
-		return
-	}
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		s.showError(c, http.StatusNotFound, "申报编号“"+c.Param("id")+"”无效")
 		return
 	}
 	if t.Role != models.RoleAdmin {
@@ -784,7 +785,7 @@ func (s *site) deskWithdraw(c *gin.Context) {
 		return
 	}
 	note := strings.TrimSpace(c.PostForm("note"))
-	_, err = s.d.Filings.Withdraw(c.Request.Context(), id, filings.Actor{Name: t.Name, Token: t}, note)
+	_, err := s.d.Filings.Withdraw(c.Request.Context(), id, filings.Actor{Name: t.Name, Token: t}, note)
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, "/desk/filings/"+strconv.FormatInt(id, 10)+"?done=withdrawn")
 		return
