@@ -13,7 +13,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -332,7 +331,6 @@ func TestWebStatic_ServesTheStylesheet(t *testing.T) {
 type browser struct {
 	t       *testing.T
 	h       http.Handler
-	mu      sync.Mutex
 	cookies map[string]*http.Cookie
 	last    *httptest.ResponseRecorder
 	header  map[string]string

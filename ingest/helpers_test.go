@@ -3,7 +3,6 @@ package ingest
 import (
 	"errors"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -97,13 +96,4 @@ func money(t testing.TB, s string, u models.Unit) models.NullMoney {
 		t.Fatal(err)
 	}
 	return models.Disclosed(m)
-}
-
-func writeTemp(t testing.TB, name string, data []byte) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
