@@ -30,10 +30,10 @@ func (r *Rules) Check(ctx context.Context, tx *store.Tx, draft *checks.Filing) (
 // compares every one of them with the same published peers. Its Check may be
 // called from several goroutines; reads of the database are serialised.
 func (r *Rules) Session(ctx context.Context, tx *store.Tx) Checker {
-	view := &publishedView{ctx: ctx, tx: tx, latest: map[models.FilingKey]*checks.Filing{}, peers: map[peerKey][]checks.Filing{}}
+	view := NewPublishedView(ctx, tx)
 	return CheckerFunc(func(ctx context.Context, tx *store.Tx, draft *checks.Filing) ([]models.Finding, error) {
 		findings := checks.Run(draft, checks.Env{Codes: r.Codes, Published: view, Severity: r.Severity})
-		if err := view.error(); err != nil {
+		if err := view.Err(); err != nil {
 			return nil, err
 		}
 		return findings, nil
@@ -46,29 +46,44 @@ type peerKey struct {
 	phase  models.Phase
 }
 
-// publishedView answers checks.Published from the database inside the upload's
-// transaction. The interface has no error return, so the first database error
-// is kept and reported by the checker after the rules have run.
-type publishedView struct {
-	mu     sync.Mutex // the rules run on several goroutines; the transaction is one connection
+// PublishedSource is where a PublishedView reads: a transaction (*store.Tx),
+// which sees what it has itself published, or the store (*store.Store), for
+// `sunshine check`, which only reads.
+type PublishedSource interface {
+	LatestPublished(ctx context.Context, key models.FilingKey) (models.Filing, error)
+	PublishedFilings(ctx context.Context, region string, year int, phase models.Phase) ([]models.Filing, error)
+	ThreePublic(ctx context.Context, filingID int64) (*models.ThreePublic, error)
+	LineItemsWithCodes(ctx context.Context, filingID int64, codes []string) ([]models.LineItem, error)
+}
+
+// PublishedView answers checks.Published from the database, reading each
+// published filing and each region's peers at most once. The interface has no
+// error return, so the first database error is kept for Err.
+type PublishedView struct {
+	mu     sync.Mutex // the rules run on several goroutines; a transaction is one connection
 	ctx    context.Context
-	tx     *store.Tx
+	src    PublishedSource
 	latest map[models.FilingKey]*checks.Filing
 	peers  map[peerKey][]checks.Filing
 	err    error
 }
 
-func (v *publishedView) Latest(key models.FilingKey) (*checks.Filing, bool) {
+// NewPublishedView reads published filings from src.
+func NewPublishedView(ctx context.Context, src PublishedSource) *PublishedView {
+	return &PublishedView{ctx: ctx, src: src, latest: map[models.FilingKey]*checks.Filing{}, peers: map[peerKey][]checks.Filing{}}
+}
+
+func (v *PublishedView) Latest(key models.FilingKey) (*checks.Filing, bool) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if f, ok := v.latest[key]; ok {
 		return f, f != nil
 	}
 	var out *checks.Filing
-	f, err := v.tx.LatestPublished(v.ctx, key)
+	f, err := v.src.LatestPublished(v.ctx, key)
 	switch {
 	case err == nil:
-		out, err = loadPublished(v.ctx, v.tx, f)
+		out, err = loadPublished(v.ctx, v.src, f)
 		v.keep(err)
 	case models.ErrorCode(err) != models.ENOTFOUND:
 		v.keep(err)
@@ -77,18 +92,18 @@ func (v *publishedView) Latest(key models.FilingKey) (*checks.Filing, bool) {
 	return out, out != nil
 }
 
-func (v *publishedView) Peers(region string, year int, phase models.Phase) []checks.Filing {
+func (v *PublishedView) Peers(region string, year int, phase models.Phase) []checks.Filing {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	k := peerKey{region, year, phase}
 	if ps, ok := v.peers[k]; ok {
 		return ps
 	}
-	fs, err := v.tx.PublishedFilings(v.ctx, region, year, phase)
+	fs, err := v.src.PublishedFilings(v.ctx, region, year, phase)
 	v.keep(err)
 	ps := make([]checks.Filing, 0, len(fs))
 	for _, f := range fs {
-		cf, err := loadPublished(v.ctx, v.tx, f)
+		cf, err := loadPublished(v.ctx, v.src, f)
 		if err != nil {
 			v.keep(err)
 			break
@@ -99,13 +114,14 @@ func (v *publishedView) Peers(region string, year int, phase models.Phase) []che
 	return ps
 }
 
-func (v *publishedView) error() error {
+// Err is the first database error the view met, if any.
+func (v *PublishedView) Err() error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return v.err
 }
 
-func (v *publishedView) keep(err error) {
+func (v *PublishedView) keep(err error) {
 	if v.err == nil && err != nil {
 		v.err = err
 	}
@@ -113,12 +129,12 @@ func (v *publishedView) keep(err error) {
 
 // loadPublished reads what the cross-filing rules look at in a published
 // filing — its 三公 record and its tables' totals — not every line item.
-func loadPublished(ctx context.Context, tx *store.Tx, f models.Filing) (*checks.Filing, error) {
-	tp, err := tx.ThreePublic(ctx, f.ID)
+func loadPublished(ctx context.Context, src PublishedSource, f models.Filing) (*checks.Filing, error) {
+	tp, err := src.ThreePublic(ctx, f.ID)
 	if err != nil {
 		return nil, err
 	}
-	items, err := tx.LineItemsWithCodes(ctx, f.ID, checks.PublishedRowCodes())
+	items, err := src.LineItemsWithCodes(ctx, f.ID, checks.PublishedRowCodes())
 	if err != nil {
 		return nil, err
 	}

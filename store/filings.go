@@ -235,8 +235,17 @@ func (tx *Tx) Withdraw(ctx context.Context, id int64, by, note string) (models.F
 // PublishedFilings returns the published version of every department's filing
 // for a region, year and phase, by department code.
 func (tx *Tx) PublishedFilings(ctx context.Context, region string, year int, phase models.Phase) ([]models.Filing, error) {
+	return publishedFilings(ctx, tx.tx, region, year, phase)
+}
+
+// PublishedFilings reads the published filings of a region, year and phase outside any transaction.
+func (s *Store) PublishedFilings(ctx context.Context, region string, year int, phase models.Phase) ([]models.Filing, error) {
+	return publishedFilings(ctx, s.read, region, year, phase)
+}
+
+func publishedFilings(ctx context.Context, q queryer, region string, year int, phase models.Phase) ([]models.Filing, error) {
 	fs := []models.Filing{}
-	err := tx.tx.SelectContext(ctx, &fs, `SELECT `+filingColumns+` FROM filings
+	err := q.SelectContext(ctx, &fs, `SELECT `+filingColumns+` FROM filings
 		WHERE region_code = ? AND fiscal_year = ? AND phase = ? AND status = 'published' ORDER BY dept_code`, region, year, phase)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list published filings: %w", err)

@@ -252,12 +252,21 @@ func (tx *Tx) CopyContent(ctx context.Context, from, to int64) error {
 // LineItemsWithCodes returns a filing's line items whose row code is one of
 // codes: a published filing seen by the cross-filing checks needs only its totals.
 func (tx *Tx) LineItemsWithCodes(ctx context.Context, filingID int64, codes []string) ([]models.LineItem, error) {
+	return lineItemsWithCodes(ctx, tx.tx, filingID, codes)
+}
+
+// LineItemsWithCodes reads a filing's lines with the given row codes outside any transaction.
+func (s *Store) LineItemsWithCodes(ctx context.Context, filingID int64, codes []string) ([]models.LineItem, error) {
+	return lineItemsWithCodes(ctx, s.read, filingID, codes)
+}
+
+func lineItemsWithCodes(ctx context.Context, q queryer, filingID int64, codes []string) ([]models.LineItem, error) {
 	args := []any{filingID}
 	marks := make([]string, len(codes))
 	for i, c := range codes {
 		marks[i], args = "?", append(args, c)
 	}
-	rows, err := tx.tx.QueryxContext(ctx, `SELECT `+lineItemColumns+` FROM line_items WHERE filing_id = ? AND code IN (`+
+	rows, err := q.QueryxContext(ctx, `SELECT `+lineItemColumns+` FROM line_items WHERE filing_id = ? AND code IN (`+
 		strings.Join(marks, ", ")+`) ORDER BY tbl, code, col, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to fetch totals of filing %d: %w", filingID, err)

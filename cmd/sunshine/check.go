@@ -13,6 +13,7 @@ import (
 
 	"sunshine/checks"
 	"sunshine/codes"
+	"sunshine/filings"
 	"sunshine/ingest"
 	"sunshine/models"
 	"sunshine/store"
@@ -82,14 +83,14 @@ func cmdCheck(ctx context.Context, e env) error {
 			return models.Errorf(models.EUNAVAILABLE, "无法读取数据库 %s 的科目表（数据库是否已用 sunshine migrate 建好？）：%v", s.Config(), err)
 		}
 		out.Database, out.CrossFiling = s.Config().String(), true
-		rules.Published = &publishedDB{ctx: ctx, s: s, latest: map[models.FilingKey]*checks.Filing{}, peers: map[peerKey][]checks.Filing{}}
+		rules.Published = filings.NewPublishedView(ctx, s)
 	}
 
 	var all []models.Finding
 	for _, d := range drafts.list {
 		found := checks.Run(&d.Filing, rules)
-		if p, ok := rules.Published.(*publishedDB); ok && p.err != nil {
-			return p.err
+		if p, ok := rules.Published.(*filings.PublishedView); ok && p.Err() != nil {
+			return p.Err()
 		}
 		d.report = models.NewReport(found)
 		all = append(all, found...)
@@ -279,77 +280,6 @@ func dropTable(items []models.LineItem, t models.Table) []models.LineItem {
 		}
 	}
 	return kept
-}
-
-type peerKey struct {
-	region string
-	year   int
-	phase  models.Phase
-}
-
-// publishedDB answers checks.Published from the published filings of a
-// database, outside any transaction: check only reads. The interface has no
-// error return, so the first database error is kept for the caller.
-type publishedDB struct {
-	ctx    context.Context
-	s      *store.Store
-	latest map[models.FilingKey]*checks.Filing
-	peers  map[peerKey][]checks.Filing
-	err    error
-}
-
-func (p *publishedDB) Latest(key models.FilingKey) (*checks.Filing, bool) {
-	if f, ok := p.latest[key]; ok {
-		return f, f != nil
-	}
-	var out *checks.Filing
-	f, err := p.s.LatestPublished(p.ctx, key)
-	switch {
-	case err == nil:
-		out = p.load(f)
-	case models.ErrorCode(err) != models.ENOTFOUND:
-		p.keep(err)
-	}
-	p.latest[key] = out
-	return out, out != nil
-}
-
-func (p *publishedDB) Peers(region string, year int, phase models.Phase) []checks.Filing {
-	k := peerKey{region, year, phase}
-	if ps, ok := p.peers[k]; ok {
-		return ps
-	}
-	fs, err := p.s.Filings(p.ctx, store.FilingFilter{Region: region, Year: year, Phase: phase,
-		Statuses: []models.Status{models.StatusPublished}, Limit: 10000})
-	p.keep(err)
-	ps := make([]checks.Filing, 0, len(fs))
-	for _, f := range fs {
-		if cf := p.load(f); cf != nil {
-			ps = append(ps, *cf)
-		}
-	}
-	p.peers[k] = ps
-	return ps
-}
-
-func (p *publishedDB) load(f models.Filing) *checks.Filing {
-	tp, err := p.s.ThreePublic(p.ctx, f.ID)
-	if err != nil {
-		p.keep(err)
-		return nil
-	}
-	items, err := p.s.LineItems(p.ctx, f.ID)
-	if err != nil {
-		p.keep(err)
-		return nil
-	}
-	return &checks.Filing{Filing: f, ThreePublic: tp, Items: items}
-}
-
-func (p *publishedDB) keep(err error) {
-	if p.err == nil && err != nil {
-		p.err = err
-	}
 }
 
 // parseInterspersed parses flags given before, between or after the
