@@ -1,8 +1,10 @@
 // Package codes holds the classification code lists (支出功能分类 and
 // 部门预算支出经济分类) as data, versioned by fiscal year (DOMAIN.md §4).
 //
-// A list is read from CSV (code,name,level[,three_public]); the starter lists of
-// shared/data are embedded and serve when a deployment has loaded nothing newer.
+// A list is read from CSV (code,name,level[,three_public]). A Set answers for
+// a fiscal year with the deployment's own loaded list, else a complete official
+// list shipped in data/official, else the starter subset of shared/data
+// (embedded); Set.Origin says which.
 // A code's level (类/款/项) follows from its length: 3, 5 or 7 digits.
 package codes
 
