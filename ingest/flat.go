@@ -165,9 +165,12 @@ func (r *flatReader) parse(row rawRow) (Record, bool) {
 	rec := Record{Row: row.num, Sheet: r.sheet, Key: k.key, RegionName: k.regionName, DeptName: k.deptName}
 	if r.kind == models.KindThreePublic {
 		rec.ThreePublic = c.threePublic(k)
+		rec.Note = c.note(models.TableThreePublic)
 		if !c.failed && r.cols.usable {
 			c.validate(rec.ThreePublic.Validate(k.key.Phase))
 		}
+	} else if note, ok := c.tableNote(); ok {
+		rec.Note = note
 	} else {
 		rec.LineItem = c.lineItem(k)
 		if !c.failed && r.cols.usable {
@@ -339,6 +342,40 @@ func (c *rowCtx) amount(key, v string, k rowKey) models.NullMoney {
 	return m
 }
 
+// note reads the row's 说明 cell as a note of the table, nil when blank.
+func (c *rowCtx) note(table models.Table) *models.TableNote {
+	v, ok := c.value("note")
+	if !ok || v == "" {
+		return nil
+	}
+	c.report("note", checkText(v, maxChangeReason), v)
+	return &models.TableNote{Table: table, Note: v, SourceRow: c.num}
+}
+
+// tableNote reads a line-item row that is a table's note (本部门无…，此表为空表):
+// a table and a 说明, with no code, column or amount. ok is false for any other row.
+func (c *rowCtx) tableNote() (*models.TableNote, bool) {
+	for _, key := range []string{"code", "column", "amount"} {
+		if v, _ := c.value(key); v != "" {
+			return nil, false
+		}
+	}
+	if v, _ := c.value("note"); v == "" {
+		return nil, false
+	}
+	v, ok := c.required("table")
+	if !ok {
+		return nil, true
+	}
+	spec, p := parseTable(v)
+	c.report("table", p, v)
+	if p != nil {
+		return nil, true
+	}
+	c.table = string(spec.Key)
+	return c.note(spec.Key), true
+}
+
 func (c *rowCtx) threePublic(k rowKey) *models.ThreePublic {
 	tp := &models.ThreePublic{Unit: k.unit, SourceRow: c.num}
 	for _, a := range models.ThreePublicAmounts {
@@ -350,7 +387,12 @@ func (c *rowCtx) threePublic(k rowKey) *models.ThreePublic {
 			c.report(a.Key, &problem{RuleCellEnum, "预算数列只用于决算，" + k.key.Phase.Chinese() + "行应留空"}, v)
 			continue
 		}
-		*a.Get(tp) = c.amount(a.Key, v, k)
+		m := c.amount(a.Key, v, k)
+		*a.Get(tp) = m
+		if m.Valid && m.Money != 0 {
+			// A printed zero is exact; the others say how finely the table was printed.
+			tp.Decimals = tp.Decimals.Coarser(models.DecimalsOf(c.number(v)))
+		}
 	}
 	for _, cnt := range models.ThreePublicCounts {
 		v, ok := c.value(cnt.Key)
@@ -398,6 +440,7 @@ func (c *rowCtx) lineItem(k rowKey) *models.LineItem {
 	}
 	if v, ok := c.value("amount"); ok {
 		li.Amount = c.amount("amount", v, k)
+		li.Decimals = models.DecimalsOf(c.number(v))
 	}
 	return li
 }

@@ -48,6 +48,7 @@ var lineItemFields = []field{
 	{key: "name", chinese: "科目名称", required: true},
 	{key: "column", chinese: "栏目", required: true},
 	{key: "amount", chinese: "金额", required: true},
+	{key: "note", chinese: "说明"},
 }
 
 // kindFields lists the columns of each upload kind in template order.
@@ -64,7 +65,7 @@ func threePublicFields() []field {
 	for _, c := range models.ThreePublicCounts {
 		fs = append(fs, field{key: c.Key, chinese: c.Chinese})
 	}
-	return append(fs, field{key: "change_reason", chinese: "增减变化原因"})
+	return append(fs, field{key: "change_reason", chinese: "增减变化原因"}, field{key: "note", chinese: "说明"})
 }
 
 // headerIndex maps every accepted header (normalised) of each kind to its field.

@@ -70,9 +70,12 @@ type Record struct {
 	Key        models.FilingKey
 	RegionName string // "" when the file has no 区划名称
 	DeptName   string
-	// Exactly one of these is set, by the reader's Kind. Their SourceRow is Row.
+	// One of these is set, by the reader's Kind. Their SourceRow is Row.
 	ThreePublic *models.ThreePublic
 	LineItem    *models.LineItem
+	// Note is a note printed under a table (本部门无…，此表为空表): a line-item
+	// row of its own (then LineItem is nil), or the 说明 of a 三公 row.
+	Note *models.TableNote
 }
 
 // Reader yields the records of one uploaded file, row by row.

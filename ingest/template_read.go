@@ -359,7 +359,7 @@ func (t *templateReader) readData(row rawRow) {
 			continue
 		}
 		items = append(items, models.LineItem{Table: s.spec.Key, Code: code, Name: name, Column: c.spec.Key,
-			Amount: amount, Unit: k.unit, SourceRow: row.num})
+			Amount: amount, Unit: k.unit, SourceRow: row.num, Decimals: models.DecimalsOf(excelNumber(v))})
 	}
 	if failed || !keyOK {
 		return

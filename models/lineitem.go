@@ -14,6 +14,17 @@ type LineItem struct {
 	// Unit is the unit the amount was printed in at the source.
 	Unit      Unit `db:"unit" json:"unit"`
 	SourceRow int  `db:"source_row" json:"source_row,omitempty"`
+	// Decimals is the precision the amount was printed at, in its unit.
+	Decimals Decimals `db:"decimals" json:"-"`
+}
+
+// TableNote is a note a published table carries: the empty-table note
+// (本部门无…，此表为空表) or a table's 说明 text.
+type TableNote struct {
+	FilingID  int64  `db:"filing_id" json:"-"`
+	Table     Table  `db:"tbl" json:"table"`
+	Note      string `db:"note" json:"note"`
+	SourceRow int    `db:"source_row" json:"source_row,omitempty"`
 }
 
 // Validate checks the line against the standard tables: a known table, a

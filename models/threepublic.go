@@ -41,6 +41,8 @@ type ThreePublic struct {
 	Unit Unit `db:"unit" json:"unit"`
 	// SourceRow is the 1-based row of the uploaded file the record came from (header = 1), 0 when unknown.
 	SourceRow int `db:"source_row" json:"source_row,omitempty"`
+	// Decimals is the coarsest precision its non-zero amounts were printed at.
+	Decimals Decimals `db:"decimals" json:"-"`
 }
 
 // ThreePublicAmount names one amount column of the 三公 record.

@@ -19,7 +19,7 @@ var threePublicColumns = func() []string {
 	for _, c := range models.ThreePublicCounts {
 		cols = append(cols, c.Key)
 	}
-	return append(cols, "change_reason", "unit", "source_row")
+	return append(cols, "change_reason", "unit", "source_row", "decimals")
 }()
 
 func threePublicArgs(t *models.ThreePublic) []any {
@@ -30,7 +30,7 @@ func threePublicArgs(t *models.ThreePublic) []any {
 	for _, c := range models.ThreePublicCounts {
 		args = append(args, *c.Get(t))
 	}
-	return append(args, t.ChangeReason, t.Unit, t.SourceRow)
+	return append(args, t.ChangeReason, t.Unit, t.SourceRow, t.Decimals)
 }
 
 // PutThreePublic replaces the filing's 三公 record.
@@ -74,10 +74,43 @@ func (tx *Tx) DeleteTable(ctx context.Context, filingID int64, table models.Tabl
 	if _, err := tx.p.ExecContext(ctx, `DELETE FROM line_items WHERE filing_id = ? AND tbl = ?`, filingID, table); err != nil {
 		return fmt.Errorf("store: unable to clear table %s of filing %d: %w", table, filingID, err)
 	}
+	if _, err := tx.p.ExecContext(ctx, `DELETE FROM table_notes WHERE filing_id = ? AND tbl = ?`, filingID, table); err != nil {
+		return fmt.Errorf("store: unable to clear the notes of table %s of filing %d: %w", table, filingID, err)
+	}
 	return nil
 }
 
-const lineItemColumns = "filing_id, tbl, code, name, col, amount, unit, source_row"
+// InsertTableNotes adds notes printed under a filing's tables.
+func (tx *Tx) InsertTableNotes(ctx context.Context, notes []models.TableNote) error {
+	for _, n := range notes {
+		if _, err := tx.p.ExecContext(ctx, `INSERT INTO table_notes (filing_id, tbl, note, source_row) VALUES (?, ?, ?, ?)`,
+			n.FilingID, string(n.Table), n.Note, n.SourceRow); err != nil {
+			return fmt.Errorf("store: unable to save the note of table %s of filing %d: %w", n.Table, n.FilingID, err)
+		}
+	}
+	return nil
+}
+
+// TableNotes returns the notes of a filing's tables in upload order.
+func (s *Store) TableNotes(ctx context.Context, filingID int64) ([]models.TableNote, error) {
+	return getTableNotes(ctx, s.read, filingID)
+}
+
+// TableNotes reads the notes of a filing's tables inside the transaction.
+func (tx *Tx) TableNotes(ctx context.Context, filingID int64) ([]models.TableNote, error) {
+	return getTableNotes(ctx, tx.p, filingID)
+}
+
+func getTableNotes(ctx context.Context, q queryer, filingID int64) ([]models.TableNote, error) {
+	var out []models.TableNote
+	if err := q.SelectContext(ctx, &out, `SELECT filing_id, tbl, note, source_row FROM table_notes WHERE filing_id = ? ORDER BY id`,
+		filingID); err != nil {
+		return nil, fmt.Errorf("store: unable to fetch the table notes of filing %d: %w", filingID, err)
+	}
+	return out, nil
+}
+
+const lineItemColumns = "filing_id, tbl, code, name, col, amount, unit, source_row, decimals"
 
 // InsertLineItems adds line items with multi-row INSERTs of up to
 // lineItemBatch rows: one round trip per cell would make a 200,000-row upload
@@ -94,7 +127,11 @@ func (tx *Tx) InsertLineItems(ctx context.Context, items []models.LineItem) erro
 			if li.Amount.Valid {
 				amount = int64(li.Amount.Money)
 			}
-			args = append(args, li.FilingID, string(li.Table), li.Code, li.Name, li.Column, amount, string(li.Unit), int64(li.SourceRow))
+			var decimals any
+			if n, ok := li.Decimals.N(); ok {
+				decimals = int64(n)
+			}
+			args = append(args, li.FilingID, string(li.Table), li.Code, li.Name, li.Column, amount, string(li.Unit), int64(li.SourceRow), decimals)
 		}
 		var err error
 		if len(part) == lineItemBatch {
@@ -115,7 +152,7 @@ func (tx *Tx) InsertLineItems(ctx context.Context, items []models.LineItem) erro
 }
 
 const (
-	lineItemParams = 8
+	lineItemParams = 9
 	lineItemBatch  = maxParams / lineItemParams
 )
 
@@ -172,9 +209,13 @@ func scanLineItem(rows interface{ Scan(...any) error }, lead ...any) (models.Lin
 	var table, unit string
 	var amount sql.NullInt64
 	var sourceRow int64
-	dest := append(lead, &li.FilingID, &table, &li.Code, &li.Name, &li.Column, &amount, &unit, &sourceRow)
+	var decimals sql.NullInt64
+	dest := append(lead, &li.FilingID, &table, &li.Code, &li.Name, &li.Column, &amount, &unit, &sourceRow, &decimals)
 	if err := rows.Scan(dest...); err != nil {
 		return li, err
+	}
+	if decimals.Valid {
+		li.Decimals = models.PrintedDecimals(int(decimals.Int64))
 	}
 	li.Table, li.Unit, li.SourceRow = models.Table(table), models.Unit(unit), int(sourceRow)
 	li.Amount = models.NullMoney{Money: models.Money(amount.Int64), Valid: amount.Valid}
@@ -243,8 +284,12 @@ func (tx *Tx) CopyContent(ctx context.Context, from, to int64) error {
 		return fmt.Errorf("store: unable to copy 三公 record %d → %d: %w", from, to, err)
 	}
 	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO line_items (`+lineItemColumns+`)
-		SELECT ?, tbl, code, name, col, amount, unit, source_row FROM line_items WHERE filing_id = ? ORDER BY id`, to, from); err != nil {
+		SELECT ?, tbl, code, name, col, amount, unit, source_row, decimals FROM line_items WHERE filing_id = ? ORDER BY id`, to, from); err != nil {
 		return fmt.Errorf("store: unable to copy line items %d → %d: %w", from, to, err)
+	}
+	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO table_notes (filing_id, tbl, note, source_row)
+		SELECT ?, tbl, note, source_row FROM table_notes WHERE filing_id = ? ORDER BY id`, to, from); err != nil {
+		return fmt.Errorf("store: unable to copy table notes %d → %d: %w", from, to, err)
 	}
 	return nil
 }
