@@ -25,7 +25,9 @@ func (e *BlockedError) Error() string {
 func (s *Service) Publish(ctx context.Context, id int64, actor Actor, note string) (models.Filing, error) {
 	var out models.Filing
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
-		f, err := tx.Filing(ctx, id)
+		// Locked first: an upload to this draft running now finishes before
+		// its findings are judged here.
+		f, err := tx.LockFiling(ctx, id)
 		if err != nil {
 			return err
 		}

@@ -92,15 +92,19 @@ func (s *Service) Upload(ctx context.Context, f File, actor Actor, progress Prog
 
 	opts := s.Options
 	opts.Kind = f.Kind
-	rd, err := ingest.OpenFile(f.Path, opts)
-	if err != nil {
-		return Result{}, err
-	}
-	defer rd.Close()
 
 	var res Result
 	var rejected = errors.New("rejected")
+	// The store runs this again from the start when the transaction loses a
+	// race with another (a deadlock on MySQL): so the file is opened, and the
+	// result begun, inside it.
 	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+		res = Result{}
+		rd, err := ingest.OpenFile(f.Path, opts)
+		if err != nil {
+			return err
+		}
+		defer rd.Close()
 		w := newWriter(tx, actor)
 		ra := startReadAhead(rd, progress)
 		defer ra.stop()
@@ -315,6 +319,14 @@ func (w *writer) draft(ctx context.Context, rec ingest.Record) (models.Filing, e
 	f, created, err := w.tx.OpenDraft(ctx, rec.Key, w.actor.Name)
 	if err != nil {
 		return f, err
+	}
+	// The names go on the draft alone: they become public when it is published.
+	if err := w.tx.NameDraft(ctx, f.ID, rec.RegionName, rec.DeptName); err != nil {
+		return f, err
+	}
+	f.DeptName = rec.DeptName
+	if rec.RegionName != "" {
+		f.RegionName = rec.RegionName
 	}
 	if created {
 		prev, err := w.tx.LatestPublished(ctx, rec.Key)

@@ -137,14 +137,6 @@ func writeBulk(ctx context.Context, w io.Writer, src ReleaseReader, rels []relea
 	if _, err := io.WriteString(readme, bulkReadme(rels, base, o)); err != nil {
 		return err
 	}
-	depts, err := src.Departments(ctx, rels[0].dataset.RegionCode)
-	if err != nil {
-		return err
-	}
-	names := map[string]string{}
-	for _, d := range depts {
-		names[d.Code] = d.Name
-	}
 	// The same options as a release's own data.csv and filings.csv, so the bytes
 	// in the ZIP are the bytes of the release URLs, and so are their hashes.
 	opts := exports.CSVOptions{Unit: models.Yuan}
@@ -174,7 +166,7 @@ func writeBulk(ctx context.Context, w io.Writer, src ReleaseReader, rels []relea
 		if hw, err = bulkEntry(zw, filings.Path, r.entry.CreatedAt); err != nil {
 			return err
 		}
-		if err := writeFilingRows(ctx, src, hw, r, names, base, opts); err != nil {
+		if err := writeFilingRows(ctx, src, hw, r, base, opts); err != nil {
 			return err
 		}
 		filings.Bytes, filings.Hash = hw.Bytes(), hw.Hash()
@@ -216,8 +208,10 @@ func encodeCSV[T any](ctx context.Context, w io.Writer, table *exports.Table[T],
 // writeFilingRows writes the filing versions of a release as filings.csv, as
 // a release's own filings.csv does: every member as it stood in the release,
 // that is published.
-func writeFilingRows(ctx context.Context, src ReleaseReader, w io.Writer, rel release, deptNames map[string]string, base string,
-	o exports.CSVOptions) error {
+//
+// Each row is named as its filing version was published (never from a draft,
+// and never differently later), so the file's bytes never change.
+func writeFilingRows(ctx context.Context, src ReleaseReader, w io.Writer, rel release, base string, o exports.CSVOptions) error {
 	enc := exports.NewCSVEncoder(w, exports.FilingsTable, o)
 	for _, id := range rel.members {
 		f, err := src.Filing(ctx, id)
@@ -225,7 +219,7 @@ func writeFilingRows(ctx context.Context, src ReleaseReader, w io.Writer, rel re
 			return err
 		}
 		f.Status = models.StatusPublished
-		row := exports.NewFilingRow(&f, rel.dataset.RegionName, deptNames[f.DeptCode], rel.entry.Number, permalink(base, id))
+		row := exports.NewFilingRow(&f, f.RegionName, f.DeptName, rel.entry.Number, permalink(base, id))
 		if err := enc.Encode(row); err != nil {
 			return err
 		}

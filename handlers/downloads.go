@@ -25,7 +25,6 @@ type ReleaseReader interface {
 	Catalogue
 	FeedReader
 	Filing(ctx context.Context, id int64) (models.Filing, error)
-	Departments(ctx context.Context, region string) ([]models.Department, error)
 }
 
 // release is one resolved release of a dataset.
@@ -54,6 +53,9 @@ func resolveRelease(ctx context.Context, src ReleaseReader, id string, n int) (r
 			r.entry = x
 		}
 	}
+	// The release's files are titled with the region name this release was
+	// published under, not the dataset's newest one: their bytes never change.
+	r.dataset.RegionName = r.entry.RegionName
 	return r, nil
 }
 
@@ -263,15 +265,7 @@ func writeRelease[T any](ctx context.Context, w io.Writer, table *exports.Table[
 
 // writeFilings writes the filing versions of a release, with their correction notes.
 func writeFilings(ctx context.Context, src ReleaseReader, w io.Writer, rel release, base string, o exports.CSVOptions) error {
-	depts, err := src.Departments(ctx, rel.dataset.RegionCode)
-	if err != nil {
-		return err
-	}
-	names := map[string]string{}
-	for _, d := range depts {
-		names[d.Code] = d.Name
-	}
-	return writeFilingRows(ctx, src, w, rel, names, base, o)
+	return writeFilingRows(ctx, src, w, rel, base, o)
 }
 
 // writeDataPackage describes a release as a Frictionless Data Package with the Fiscal Data Package model.

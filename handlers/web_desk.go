@@ -380,23 +380,13 @@ func (s *site) deskHome(c *gin.Context) {
 	s.render(c, http.StatusOK, "desk_home", p)
 }
 
-// deptNames maps "region/dept" to the department's name for the given drafts.
-func (s *site) deptNames(c *gin.Context, drafts []draftRow) (map[string]string, error) {
+// deptNames maps "region/dept" to the department's name for the given drafts:
+// the name each draft was given, which the desk shows its uploader (the public
+// sees it only once published).
+func (s *site) deptNames(_ *gin.Context, drafts []draftRow) (map[string]string, error) {
 	out := map[string]string{}
-	seen := map[string]bool{}
 	for _, d := range drafts {
-		r := d.Filing.RegionCode
-		if seen[r] {
-			continue
-		}
-		seen[r] = true
-		ds, err := s.d.Store.Departments(c.Request.Context(), r)
-		if err != nil {
-			return nil, err
-		}
-		for _, dp := range ds {
-			out[r+"/"+dp.Code] = dp.Name
-		}
+		out[d.Filing.RegionCode+"/"+d.Filing.DeptCode] = d.Filing.DeptName
 	}
 	return out, nil
 }
@@ -680,12 +670,8 @@ func (s *site) filingPage(c *gin.Context, sess *deskSession, t *models.Token) (d
 	}
 	p = deskFilingPage{page: s.deskPage("申报 "+strconv.FormatInt(id, 10), sess, t), Filing: f,
 		Permalink: "/api/v1/filings/" + strconv.FormatInt(id, 10)}
-	if d, err := s.d.Store.Department(ctx, f.RegionCode, f.DeptCode); err == nil {
-		p.DeptName = d.Name
-	}
-	if r, err := s.d.Store.Region(ctx, f.RegionCode); err == nil {
-		p.RegionName = r.Name
-	}
+	// The names this version was given (a draft's own, a published version's frozen ones).
+	p.DeptName, p.RegionName = f.DeptName, f.RegionName
 	p.Title = p.DeptName + " " + strconv.Itoa(f.FiscalYear) + " 年" + f.Phase.Chinese() + "（第 " + strconv.Itoa(f.Version) + " 版）"
 	fs, err := s.d.Store.Findings(ctx, id)
 	if err != nil {

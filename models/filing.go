@@ -188,6 +188,11 @@ type Filing struct {
 	// Note is the correction note of a version that supersedes an earlier one,
 	// or the reason given for a withdrawal.
 	Note *string `db:"note" json:"note,omitempty"`
+	// RegionName and DeptName are the names this version's uploads gave. They
+	// are frozen with the figures when it is published; the public reads names
+	// from published versions only, never from a draft.
+	RegionName string `db:"region_name" json:"region_name"`
+	DeptName   string `db:"dept_name" json:"dept_name"`
 }
 
 // validateText checks a free-text field: valid UTF-8, no control characters,

@@ -236,3 +236,71 @@ func isUniqueViolation(err error) bool {
 // maxParams is how many '?' one statement may carry: SQLite's default limit is
 // 32,766 and MySQL's 65,535; batches stay well below both.
 const maxParams = 8000
+
+// insertIgnore is an INSERT of one row that does nothing when a row with the
+// same key exists: race-free where a SELECT-then-INSERT lets two transactions
+// both insert (MySQL's 1062 under concurrent uploads).
+func insertIgnore(d Driver, table string, cols, key []string) string {
+	q := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES (" + placeholders(len(cols)) + ")"
+	if d == MySQL {
+		// Not INSERT IGNORE, which would also turn other errors into warnings.
+		return q + " ON DUPLICATE KEY UPDATE " + key[0] + " = " + key[0]
+	}
+	return q + " ON CONFLICT (" + strings.Join(key, ", ") + ") DO NOTHING"
+}
+
+// forUpdate is the suffix of a SELECT that locks the rows it reads until the
+// transaction ends. SQLite needs none: its one writer holds the whole database.
+func forUpdate(d Driver) string {
+	if d == MySQL {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// writeTxOptions are the options of a write transaction. On MySQL, READ
+// COMMITTED: each statement sees what other transactions committed before it
+// (the release members a publication builds on are those of the release just
+// committed, not of the snapshot of its first read), and InnoDB takes no gap
+// locks, which made most of the deadlocks between concurrent uploads.
+func writeTxOptions(d Driver) *sql.TxOptions {
+	if d == MySQL {
+		return &sql.TxOptions{Isolation: sql.LevelReadCommitted}
+	}
+	return nil
+}
+
+// retryError marks an error on which the whole transaction is run again: a
+// race that another transaction won (see retryable).
+type retryError struct{ err error }
+
+func (e *retryError) Error() string { return e.err.Error() }
+func (e *retryError) Unwrap() error { return e.err }
+
+// retryable reports whether a transaction that failed with err may succeed
+// when run again from the start: a deadlock (MySQL 1213, also how Galera
+// reports a certification conflict at commit), a lock wait timeout (1205), a
+// row changed under a snapshot (MariaDB 1020), a busy SQLite database, or a
+// race the store marked as such.
+func retryable(err error) bool {
+	var re *retryError
+	if errors.As(err, &re) {
+		return true
+	}
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		switch me.Number {
+		case 1213, 1205, 1020:
+			return true
+		}
+		return false
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return true
+		}
+	}
+	return false
+}

@@ -57,12 +57,13 @@ type LineItemRow struct {
 	models.LineItem
 }
 
-const feedFilingColumns = `f.id AS filing_id, f.version, f.region_code, COALESCE(rg.name, '') AS region_name, f.dept_code,
-	COALESCE(dp.name, '') AS dept_name, f.fiscal_year, f.phase`
+// Every row carries the names its filing version was published with: frozen
+// with its figures, so a release file reads the same forever, and never a
+// draft's.
+const feedFilingColumns = `f.id AS filing_id, f.version, f.region_code, f.region_name, f.dept_code,
+	f.dept_name, f.fiscal_year, f.phase`
 
-const feedFilingJoins = ` JOIN filings f ON f.id = x.filing_id
-	LEFT JOIN regions rg ON rg.code = f.region_code
-	LEFT JOIN departments dp ON dp.region_code = f.region_code AND dp.code = f.dept_code`
+const feedFilingJoins = ` JOIN filings f ON f.id = x.filing_id`
 
 // filingConds are the conditions on the filing (alias f) shared by both feeds.
 func (ff FeedFilter) filingConds() ([]string, []any) {
@@ -141,7 +142,7 @@ func (s *Store) EachThreePublic(ctx context.Context, ff FeedFilter, fn func(Thre
 		for _, c := range models.ThreePublicCounts {
 			dest = append(dest, c.Get(&r.ThreePublic))
 		}
-		dest = append(dest, &r.ChangeReason, &r.Unit, &r.SourceRow)
+		dest = append(dest, &r.ChangeReason, &r.Unit, &r.SourceRow, &r.Decimals)
 		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("store: unable to read 三公 feed: %w", err)
 		}
@@ -221,8 +222,6 @@ func feedFilings(ctx context.Context, q queryer, ff FeedFilter, from int64, limi
 	conds, args = append(conds, "f.id >= ?"), append(args, from)
 	out := []FeedFiling{}
 	err := q.SelectContext(ctx, &out, `SELECT `+feedFilingColumns+` FROM filings f
-		LEFT JOIN regions rg ON rg.code = f.region_code
-		LEFT JOIN departments dp ON dp.region_code = f.region_code AND dp.code = f.dept_code
 		WHERE `+strings.Join(conds, " AND ")+fmt.Sprintf(" ORDER BY f.id LIMIT %d", limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to query line-item feed: %w", err)

@@ -11,7 +11,7 @@ import (
 )
 
 const filingColumns = `id, region_code, dept_code, fiscal_year, phase, version, status,
-	created_at, created_by, updated_at, published_at, published_by, note`
+	created_at, created_by, updated_at, published_at, published_by, note, region_name, dept_name`
 
 // OpenDraft returns the open draft of the key, creating it when there is
 // none: version 1 for a new key, else one past the newest version. created
@@ -20,8 +20,11 @@ func (tx *Tx) OpenDraft(ctx context.Context, key models.FilingKey, by string) (f
 	if err := key.Validate(); err != nil {
 		return f, false, err
 	}
-	err = tx.p.GetContext(ctx, &f, `SELECT `+filingColumns+` FROM filings
-		WHERE region_code = ? AND dept_code = ? AND fiscal_year = ? AND phase = ? AND open_draft = 1`,
+	// Locked until the upload commits, so that a publication of this draft
+	// waits for the upload (and then judges its findings) instead of
+	// publishing under it.
+	err = tx.tx.GetContext(ctx, &f, `SELECT `+filingColumns+` FROM filings
+		WHERE region_code = ? AND dept_code = ? AND fiscal_year = ? AND phase = ? AND open_draft = 1`+forUpdate(tx.driver),
 		key.RegionCode, key.DeptCode, key.FiscalYear, key.Phase)
 	if err == nil {
 		return f, false, nil
@@ -41,7 +44,9 @@ func (tx *Tx) OpenDraft(ctx context.Context, key models.FilingKey, by string) (f
 		open_draft, created_at, created_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
 		key.RegionCode, key.DeptCode, key.FiscalYear, key.Phase, f.Version, f.Status, f.CreatedAt, by, f.UpdatedAt)
 	if isUniqueViolation(err) {
-		return f, false, models.Errorf(models.ECONFLICT, "该部门 %d 年%s已有草稿正在创建，请重试", key.FiscalYear, key.Phase.Chinese())
+		// Another upload created this draft (or the next version) at the same
+		// time and won: Write runs this transaction again, which then finds it.
+		return f, false, &retryError{models.Errorf(models.ECONFLICT, "该部门 %d 年%s已有草稿正在创建，请重试", key.FiscalYear, key.Phase.Chinese())}
 	}
 	if err != nil {
 		return f, false, fmt.Errorf("store: unable to create draft: %w", err)
@@ -170,7 +175,7 @@ func latestPublished(ctx context.Context, q queryer, key models.FilingKey) (mode
 // when the filing is not a draft. Whether the findings allow publication is
 // the caller's business.
 func (tx *Tx) Publish(ctx context.Context, id int64, by, note string) (models.Filing, error) {
-	f, err := tx.Filing(ctx, id)
+	f, err := tx.LockFiling(ctx, id)
 	if err != nil {
 		return f, err
 	}
@@ -192,27 +197,50 @@ func (tx *Tx) Publish(ctx context.Context, id int64, by, note string) (models.Fi
 		return f, models.Errorf(models.EINVALID, "这是第 %d 版，公开更正版本必须填写更正说明（note）", f.Version)
 	}
 	if hasPrev {
-		if _, err := tx.tx.ExecContext(ctx, `UPDATE filings SET status = 'superseded', updated_at = ? WHERE id = ?`,
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE filings SET status = 'superseded', updated_at = ? WHERE id = ? AND status = 'published'`,
 			tx.now, prev.ID); err != nil {
 			return f, fmt.Errorf("store: unable to supersede filing %d: %w", prev.ID, err)
 		}
+	}
+	if err := tx.publishNames(ctx, &f); err != nil {
+		return f, err
 	}
 	var notePtr *string
 	if strings.TrimSpace(note) != "" {
 		notePtr = &note
 	}
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE filings SET status = 'published', open_draft = NULL,
-		published_at = ?, published_by = ?, note = ?, updated_at = ? WHERE id = ?`,
-		tx.now, by, notePtr, tx.now, id); err != nil {
+	res, err := tx.tx.ExecContext(ctx, `UPDATE filings SET status = 'published', open_draft = NULL,
+		published_at = ?, published_by = ?, note = ?, updated_at = ? WHERE id = ? AND status = 'draft'`,
+		tx.now, by, notePtr, tx.now, id)
+	if err != nil {
 		return f, fmt.Errorf("store: unable to publish filing %d: %w", id, err)
 	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return f, models.Errorf(models.ECONFLICT, "申报 %d 已不是草稿（可能刚被另一请求公开），未重复公开", id)
+	}
 	return tx.Filing(ctx, id)
+}
+
+// LockFiling reads a filing and locks it until the transaction ends, so that
+// what is decided from it (its status, its findings) still holds at commit: a
+// publication and an upload to the same draft, or two publications, run one
+// after the other. Returns ENOTFOUND if it does not exist.
+func (tx *Tx) LockFiling(ctx context.Context, id int64) (models.Filing, error) {
+	var f models.Filing
+	err := tx.tx.GetContext(ctx, &f, `SELECT `+filingColumns+` FROM filings WHERE id = ?`+forUpdate(tx.driver), id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, notFound(fmt.Sprintf("申报 %d ", id))
+	}
+	if err != nil {
+		return f, fmt.Errorf("store: unable to fetch filing %d: %w", id, err)
+	}
+	return f, nil
 }
 
 // Withdraw takes a published filing back with a note; it stays readable.
 // Returns EINVALID without a note and ECONFLICT unless the filing is published.
 func (tx *Tx) Withdraw(ctx context.Context, id int64, by, note string) (models.Filing, error) {
-	f, err := tx.Filing(ctx, id)
+	f, err := tx.LockFiling(ctx, id)
 	if err != nil {
 		return f, err
 	}
@@ -225,7 +253,7 @@ func (tx *Tx) Withdraw(ctx context.Context, id int64, by, note string) (models.F
 	// The reason is kept with the release the withdrawal makes (and in the audit
 	// log), not on the filing: the filing's note is its correction note, which
 	// the files of earlier releases print and must keep printing.
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE filings SET status = 'withdrawn', updated_at = ? WHERE id = ?`,
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE filings SET status = 'withdrawn', updated_at = ? WHERE id = ? AND status = 'published'`,
 		tx.now, id); err != nil {
 		return f, fmt.Errorf("store: unable to withdraw filing %d: %w", id, err)
 	}

@@ -66,17 +66,3 @@ func (s *Store) FindingCounts(ctx context.Context, filingIDs []int64) (map[int64
 	}
 	return out, nil
 }
-
-// Department returns one department of a region. Returns ENOTFOUND if there is none.
-func (s *Store) Department(ctx context.Context, region, code string) (models.Department, error) {
-	ds := []models.Department{}
-	err := s.read.SelectContext(ctx, &ds, `SELECT region_code, code, name, parent_code FROM departments
-		WHERE region_code = ? AND code = ?`, region, code)
-	if err != nil {
-		return models.Department{}, fmt.Errorf("store: unable to fetch department: %w", err)
-	}
-	if len(ds) == 0 {
-		return models.Department{}, notFound("部门 " + region + "/" + code + " ")
-	}
-	return ds[0], nil
-}

@@ -31,6 +31,9 @@ func TestPages_PublishedYearsFindingCountsAndDepartment(t *testing.T) {
 			if clean, _, err = tx.OpenDraft(ctx, key("002", 2021, models.PhaseBudget), "t"); err != nil {
 				return err
 			}
+			if err := tx.NameDraft(ctx, clean.ID, "示例市（演示数据）", "财政局"); err != nil {
+				return err
+			}
 			if _, err := tx.Publish(ctx, clean.ID, "t", ""); err != nil {
 				return err
 			}

@@ -76,16 +76,26 @@ func (tx *Tx) RecordRelease(ctx context.Context, f models.Filing, prev models.Fi
 			continue // this filing never was part of that dataset
 		}
 		id := DatasetID(f.RegionCode, f.FiscalYear, f.Phase, kind)
+		// The dataset row is made if missing (race-free), then advanced first
+		// and read back: the UPDATE locks it, so two publications into one
+		// dataset take numbers one after the other, and the second builds on
+		// the members the first committed (READ COMMITTED on MySQL).
+		if _, err := tx.tx.ExecContext(ctx, insertIgnore(tx.driver, "datasets",
+			[]string{"id", "region_code", "fiscal_year", "phase", "kind", "latest_release", "updated_at"}, []string{"id"}),
+			id, f.RegionCode, f.FiscalYear, f.Phase, kind, 0, tx.now); err != nil {
+			return nil, fmt.Errorf("store: unable to create dataset %s: %w", id, err)
+		}
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE datasets SET latest_release = latest_release + 1, updated_at = ? WHERE id = ?`,
+			tx.now, id); err != nil {
+			return nil, fmt.Errorf("store: unable to advance dataset %s: %w", id, err)
+		}
 		var latest int
-		err = tx.tx.GetContext(ctx, &latest, `SELECT latest_release FROM datasets WHERE id = ?`, id)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			if _, err := tx.tx.ExecContext(ctx, `INSERT INTO datasets (id, region_code, fiscal_year, phase, kind, latest_release, updated_at)
-				VALUES (?, ?, ?, ?, ?, 0, ?)`, id, f.RegionCode, f.FiscalYear, f.Phase, kind, tx.now); err != nil {
-				return nil, fmt.Errorf("store: unable to create dataset %s: %w", id, err)
-			}
-		case err != nil:
+		if err := tx.tx.GetContext(ctx, &latest, `SELECT latest_release - 1 FROM datasets WHERE id = ?`, id); err != nil {
 			return nil, fmt.Errorf("store: unable to read dataset %s: %w", id, err)
+		}
+		var regionName string
+		if err := tx.tx.GetContext(ctx, &regionName, `SELECT name FROM regions WHERE code = ?`, f.RegionCode); err != nil {
+			return nil, fmt.Errorf("store: unable to read region %s: %w", f.RegionCode, err)
 		}
 		members, err := tx.releaseMembers(ctx, id, latest)
 		if err != nil {
@@ -100,12 +110,14 @@ func (tx *Tx) RecordRelease(ctx context.Context, f models.Filing, prev models.Fi
 		if action != ActionWithdrawal && has {
 			next = append(next, f.ID)
 		}
-		r := Release{DatasetID: id, Number: latest + 1, Action: action, FilingID: f.ID, Note: note, CreatedAt: tx.now, CreatedBy: by}
+		r := Release{DatasetID: id, Number: latest + 1, Action: action, FilingID: f.ID, Note: note, CreatedAt: tx.now, CreatedBy: by,
+			RegionName: regionName}
 		if r.Rows, err = tx.countRows(ctx, kind, next); err != nil {
 			return nil, err
 		}
-		res, err := tx.tx.ExecContext(ctx, `INSERT INTO releases (dataset_id, number, action, filing_id, note, row_count, created_at, created_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.DatasetID, r.Number, r.Action, r.FilingID, r.Note, r.Rows, r.CreatedAt, r.CreatedBy)
+		res, err := tx.tx.ExecContext(ctx, `INSERT INTO releases (dataset_id, number, action, filing_id, note, row_count, created_at, created_by,
+			region_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.DatasetID, r.Number, r.Action, r.FilingID, r.Note, r.Rows, r.CreatedAt, r.CreatedBy,
+			r.RegionName)
 		if err != nil {
 			return nil, fmt.Errorf("store: unable to record release %s/%d: %w", id, r.Number, err)
 		}
@@ -116,9 +128,6 @@ func (tx *Tx) RecordRelease(ctx context.Context, f models.Filing, prev models.Fi
 			if _, err := tx.tx.ExecContext(ctx, `INSERT INTO release_filings (release_id, filing_id) VALUES (?, ?)`, r.ID, m); err != nil {
 				return nil, fmt.Errorf("store: unable to record release members: %w", err)
 			}
-		}
-		if _, err := tx.tx.ExecContext(ctx, `UPDATE datasets SET latest_release = ?, updated_at = ? WHERE id = ?`, r.Number, tx.now, id); err != nil {
-			return nil, fmt.Errorf("store: unable to advance dataset %s: %w", id, err)
 		}
 		out = append(out, r)
 	}
@@ -193,14 +202,16 @@ func inInt64(format string, ids []int64) (string, []any) {
 	return fmt.Sprintf(format, strings.Join(marks, ", ")), args
 }
 
-const datasetColumns = `d.id, d.region_code, COALESCE(rg.name, '') AS region_name, d.fiscal_year, d.phase, d.kind,
+// A dataset is named as its latest release was published: never from a draft.
+const datasetColumns = `d.id, d.region_code, COALESCE(lr.region_name, '') AS region_name, d.fiscal_year, d.phase, d.kind,
 	d.latest_release, d.updated_at`
+
+const datasetJoins = ` FROM datasets d LEFT JOIN releases lr ON lr.dataset_id = d.id AND lr.number = d.latest_release`
 
 // Dataset returns one dataset. Returns ENOTFOUND if there is none with that id.
 func (s *Store) Dataset(ctx context.Context, id string) (Dataset, error) {
 	var d Dataset
-	err := s.read.GetContext(ctx, &d, `SELECT `+datasetColumns+` FROM datasets d LEFT JOIN regions rg ON rg.code = d.region_code
-		WHERE d.id = ?`, id)
+	err := s.read.GetContext(ctx, &d, `SELECT `+datasetColumns+datasetJoins+` WHERE d.id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, notFound("数据集 " + id + " ")
 	}
@@ -244,7 +255,7 @@ func (s *Store) Datasets(ctx context.Context, f DatasetFilter) ([]Dataset, error
 	}
 	limit := clampLimit(f.Limit, 100, 1000)
 	ds := []Dataset{}
-	err := s.read.SelectContext(ctx, &ds, `SELECT `+datasetColumns+` FROM datasets d LEFT JOIN regions rg ON rg.code = d.region_code
+	err := s.read.SelectContext(ctx, &ds, `SELECT `+datasetColumns+datasetJoins+`
 		WHERE `+strings.Join(where, " AND ")+fmt.Sprintf(` ORDER BY d.updated_at DESC, d.id DESC LIMIT %d`, limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list datasets: %w", err)
@@ -259,13 +270,12 @@ func clampLimit(n, def, max int) int {
 	return min(n, max)
 }
 
+// A release is named as it was published: the region name it recorded and
+// the department name of the filing version it added or withdrew.
 const releaseColumns = `r.id, r.dataset_id, r.number, r.action, r.filing_id, r.note, r.row_count, r.created_at, r.created_by,
-	f.dept_code, COALESCE(dp.name, '') AS dept_name, d.region_code, COALESCE(rg.name, '') AS region_name,
-	d.fiscal_year, d.phase, d.kind`
+	f.dept_code, f.dept_name, d.region_code, r.region_name, d.fiscal_year, d.phase, d.kind`
 
-const releaseJoins = ` FROM releases r JOIN datasets d ON d.id = r.dataset_id JOIN filings f ON f.id = r.filing_id
-	LEFT JOIN departments dp ON dp.region_code = f.region_code AND dp.code = f.dept_code
-	LEFT JOIN regions rg ON rg.code = d.region_code`
+const releaseJoins = ` FROM releases r JOIN datasets d ON d.id = r.dataset_id JOIN filings f ON f.id = r.filing_id`
 
 // Releases lists a dataset's releases, newest first.
 func (s *Store) Releases(ctx context.Context, datasetID string) ([]Release, error) {

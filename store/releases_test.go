@@ -21,6 +21,9 @@ func publishVersion(t *testing.T, s *store.Store, dept string, total models.Mone
 		if err != nil {
 			return err
 		}
+		if err := tx.NameDraft(ctx, f.ID, "示例市（演示数据）", "部门"+dept); err != nil {
+			return err
+		}
 		if err := tx.PutThreePublic(ctx, models.ThreePublic{FilingID: f.ID, Total: models.Disclosed(total), Reception: models.NotDisclosed, Unit: models.WanYuan}); err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -148,8 +149,9 @@ func (s *Store) Migrate(ctx context.Context) (MigrationStatus, error) {
 // Tx is a write transaction. Its methods compose: everything done through one
 // Tx commits or rolls back together.
 type Tx struct {
-	tx  *sqlx.Tx
-	now time.Time
+	tx     *sqlx.Tx
+	driver Driver
+	now    time.Time
 	// insertBatch is the prepared full-batch line item insert, made on first use.
 	insertBatch *sqlx.Stmt
 	// p runs the fixed statements of the per-department steps, prepared once per transaction.
@@ -159,11 +161,43 @@ type Tx struct {
 // Now is the transaction's timestamp: every row it writes carries the same time.
 func (tx *Tx) Now() time.Time { return tx.now }
 
+// writeAttempts is how many times Write runs a transaction that keeps losing
+// a race (deadlock, lock wait timeout, busy database) before it gives up.
+const writeAttempts = 8
+
 // Write runs fn in one transaction and commits it when fn returns nil; any
-// error or panic rolls everything back.
-func (s *Store) Write(ctx context.Context, fn func(*Tx) error) (err error) {
-	t, err := s.write.BeginTxx(ctx, nil)
+// error or panic rolls everything back. A transaction that loses a race with
+// another — a deadlock, a lock wait timeout, a Galera certification conflict,
+// a busy SQLite file — is rolled back and run again from the start, after a
+// growing, jittered pause, up to writeAttempts times; so fn must do nothing
+// outside the transaction that cannot be done twice. When every attempt lost,
+// the answer is EUNAVAILABLE (503: try again).
+func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
+	var err error
+	for attempt := 0; attempt < writeAttempts; attempt++ {
+		if attempt > 0 {
+			// 10 ms, 20 ms, 40 ms … up to 640 ms, each somewhere in its upper half.
+			d := (10 * time.Millisecond) << (attempt - 1)
+			d = d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+			select {
+			case <-ctx.Done():
+				return models.Errorf(models.EUNAVAILABLE, "数据库繁忙，写入未完成：%v", ctx.Err())
+			case <-time.After(d):
+			}
+		}
+		if err = s.writeOnce(ctx, fn); err == nil || !retryable(err) {
+			return err
+		}
+	}
+	return models.Errorf(models.EUNAVAILABLE, "数据库繁忙（%d 次并发写入冲突），未保存任何内容，请稍后重试：%v", writeAttempts, err)
+}
+
+func (s *Store) writeOnce(ctx context.Context, fn func(*Tx) error) (err error) {
+	t, err := s.write.BeginTxx(ctx, writeTxOptions(s.cfg.Driver))
 	if err != nil {
+		if retryable(err) {
+			return err
+		}
 		return models.Errorf(models.EUNAVAILABLE, "数据库无法写入：%v", err)
 	}
 	defer func() {
@@ -175,7 +209,7 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) (err error) {
 			_ = t.Rollback()
 		}
 	}()
-	if err = fn(&Tx{tx: t, now: s.now(), p: &prepared{tx: t}}); err != nil {
+	if err = fn(&Tx{tx: t, driver: s.cfg.Driver, now: s.now(), p: &prepared{tx: t}}); err != nil {
 		return err
 	}
 	if err = t.Commit(); err != nil {

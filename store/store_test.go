@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -139,17 +140,20 @@ func TestDepartments_KeepLeadingZerosAndUpdateNames(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		seedDept(t, s, "001")
 		seedDept(t, s, "1")
-		err := s.Write(ctx, func(tx *store.Tx) error {
-			return tx.PutDepartment(ctx, models.Department{RegionCode: "431081", Code: "001", Name: "财政局（改名）", ParentCode: "1"})
-		})
-		if err != nil {
-			t.Fatal(err)
+		// Only departments with a published version are public, by their published names.
+		if ds, err := s.Departments(ctx, "431081"); err != nil || len(ds) != 0 {
+			t.Fatalf("draft-only departments must not be listed: %+v %v", ds, err)
 		}
+		if _, err := s.Region(ctx, "431081"); models.ErrorCode(err) != models.ENOTFOUND {
+			t.Fatalf("a region with nothing published: want ENOTFOUND, got %v", err)
+		}
+		publishNamed(t, s, key("1", 2024, models.PhaseBudget), "示例市（演示数据）", "财政局")
+		publishNamed(t, s, key("001", 2024, models.PhaseBudget), "", "财政局（改名）")
 		ds, err := s.Departments(ctx, "431081")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(ds) != 2 || ds[0].Code != "001" || ds[0].Name != "财政局（改名）" || ds[0].ParentCode != "1" || ds[1].Code != "1" {
+		if len(ds) != 2 || ds[0].Code != "001" || ds[0].Name != "财政局（改名）" || ds[1].Code != "1" || ds[1].Name != "财政局" {
 			t.Fatalf("departments: %+v", ds)
 		}
 		r, err := s.Region(ctx, "431081")
@@ -158,6 +162,140 @@ func TestDepartments_KeepLeadingZerosAndUpdateNames(t *testing.T) {
 		}
 		if _, err := s.Region(ctx, "999999"); models.ErrorCode(err) != models.ENOTFOUND {
 			t.Fatalf("want ENOTFOUND, got %v", err)
+		}
+	})
+}
+
+// publishNamed opens a draft of k named as an upload would name it and publishes it.
+func publishNamed(t *testing.T, s *store.Store, k models.FilingKey, region, dept string) models.Filing {
+	t.Helper()
+	var out models.Filing
+	err := s.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.PutDepartment(ctx, models.Department{RegionCode: k.RegionCode, Code: k.DeptCode, Name: dept}); err != nil {
+			return err
+		}
+		f, _, err := tx.OpenDraft(ctx, k, "t")
+		if err != nil {
+			return err
+		}
+		if err := tx.NameDraft(ctx, f.ID, region, dept); err != nil {
+			return err
+		}
+		prev, err := tx.LatestPublished(ctx, k)
+		if err != nil && models.ErrorCode(err) != models.ENOTFOUND {
+			return err
+		}
+		note := ""
+		if err == nil {
+			note = "更名"
+		}
+		if err := tx.PutThreePublic(ctx, models.ThreePublic{FilingID: f.ID, Total: models.Disclosed(100), Unit: models.Yuan}); err != nil {
+			return err
+		}
+		if out, err = tx.Publish(ctx, f.ID, "admin", note); err != nil {
+			return err
+		}
+		_, err = tx.RecordRelease(ctx, out, prev, store.ActionPublish, note, "admin")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// A draft that renames its department and region changes no public name and
+// no release: the names are public once published, and then only in later releases.
+func TestNames_ComeFromPublishedVersionsNeverFromDrafts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		k := key("001", 2024, models.PhaseFinal)
+		v1 := publishNamed(t, s, k, "示例市", "财政局")
+		id := store.DatasetID("431081", 2024, models.PhaseFinal, models.KindThreePublic)
+		publicNames := func() string {
+			t.Helper()
+			r, err := s.Region(ctx, "431081")
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := s.Department(ctx, "431081", "001")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ds, err := s.Dataset(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rels, err := s.Releases(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := r.Name + "|" + d.Name + "|" + ds.RegionName
+			for _, rel := range rels {
+				out += "|" + strconv.Itoa(rel.Number) + ":" + rel.RegionName + "/" + rel.DeptName
+			}
+			err = s.EachThreePublic(ctx, store.FeedFilter{}, func(r store.ThreePublicRow) error {
+				out += "|feed:" + r.RegionName + "/" + r.DeptName
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			members, err := s.ReleaseMembers(ctx, id, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = s.EachThreePublic(ctx, store.FeedFilter{Members: members}, func(r store.ThreePublicRow) error {
+				out += "|r1:" + r.RegionName + "/" + r.DeptName
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
+		want := "示例市|财政局|示例市|1:示例市/财政局|feed:示例市/财政局|r1:示例市/财政局"
+		if got := publicNames(); got != want {
+			t.Fatalf("published names:\n got %s\nwant %s", got, want)
+		}
+		// A draft renames both, and a draft-only department appears: nothing public changes.
+		err := s.Write(ctx, func(tx *store.Tx) error {
+			for _, dept := range []string{"001", "099"} {
+				if err := tx.PutDepartment(ctx, models.Department{RegionCode: "431081", Code: dept, Name: "草稿部门"}); err != nil {
+					return err
+				}
+				f, _, err := tx.OpenDraft(ctx, key(dept, 2024, models.PhaseFinal), "clerk")
+				if err != nil {
+					return err
+				}
+				if err := tx.NameDraft(ctx, f.ID, "草稿市", "草稿部门"); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := publicNames(); got != want {
+			t.Fatalf("a draft changed public names:\n got %s\nwant %s", got, want)
+		}
+		if _, err := s.Department(ctx, "431081", "099"); models.ErrorCode(err) != models.ENOTFOUND {
+			t.Fatalf("a draft-only department must be unknown to the public: %v", err)
+		}
+		if ds, _ := s.Departments(ctx, "431081"); len(ds) != 1 {
+			t.Fatalf("departments: %+v", ds)
+		}
+		// Published, the new names are public from release 2 on; release 1 keeps its own.
+		v2 := publishNamed(t, s, k, "新市", "新财政局")
+		if v2.Version != 2 || v2.DeptName != "新财政局" || v2.RegionName != "新市" {
+			t.Fatalf("v2: %+v", v2)
+		}
+		want = "新市|新财政局|新市|2:新市/新财政局|1:示例市/财政局|feed:新市/新财政局|r1:示例市/财政局"
+		if got := publicNames(); got != want {
+			t.Fatalf("after publication:\n got %s\nwant %s", got, want)
+		}
+		if f, _ := s.Filing(ctx, v1.ID); f.DeptName != "财政局" || f.RegionName != "示例市" {
+			t.Fatalf("a superseded version keeps its names: %+v", f)
 		}
 	})
 }
