@@ -68,6 +68,7 @@ func (m *manyDatasets) Changes(context.Context, store.ChangeFilter) ([]store.Rel
 func (m *manyDatasets) ReleaseMembers(context.Context, string, int) ([]int64, error) {
 	panic("not used")
 }
+func (m *manyDatasets) CheckPublic(context.Context, string, string) error { panic("not used") }
 
 // The catalogues read the store page by page until a short page, and list
 // every dataset exactly once, whatever the number of pages.

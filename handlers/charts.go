@@ -98,6 +98,10 @@ func parseChart(c *gin.Context) (chartRequest, error) {
 // chartRecords reads the published 三公 records a chart needs, each with the
 // release it belongs to, and the latest release when a pinned one is older.
 func chartRecords(ctx context.Context, src ChartSource, r chartRequest) ([]charts.Record, int, error) {
+	// Unknown and draft-only regions and departments answer alike: 404.
+	if err := src.CheckPublic(ctx, r.region, r.dept); err != nil {
+		return nil, 0, err
+	}
 	ff := store.FeedFilter{Region: r.region}
 	if r.kind == "trend" {
 		ff.Dept = r.dept

@@ -23,6 +23,8 @@ type Catalogue interface {
 	Releases(ctx context.Context, datasetID string) ([]store.Release, error)
 	Changes(ctx context.Context, f store.ChangeFilter) ([]store.Release, error)
 	ReleaseMembers(ctx context.Context, datasetID string, number int) ([]int64, error)
+	// CheckPublic is ENOTFOUND unless the region (and department) has a published version.
+	CheckPublic(ctx context.Context, region, dept string) error
 }
 
 // DatasetEntry is a dataset in the catalogue (CONTRACT.md §3).

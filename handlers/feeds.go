@@ -34,6 +34,13 @@ func parseFeed(ctx context.Context, c *gin.Context, cat Catalogue, kind string) 
 		f.Table, f.Code = c.Query("table"), c.Query("code")
 	}
 	var err error
+	// A region or department nothing of which is published is unknown here,
+	// whether it does not exist or exists only in drafts: 404 either way.
+	if f.Region != "" || f.Dept != "" {
+		if err := cat.CheckPublic(ctx, f.Region, f.Dept); err != nil {
+			return q, err
+		}
+	}
 	if f.Year, err = intParam(c, "year"); err != nil {
 		return q, err
 	}

@@ -159,3 +159,32 @@ func (s *Store) Department(ctx context.Context, region, code string) (models.Dep
 	}
 	return ds[0], nil
 }
+
+// CheckPublic returns ENOTFOUND unless something of the region (and of the
+// department, when dept is not "") was published: the public filters of the
+// feeds and charts answer a department that exists only in drafts exactly as
+// one that does not exist. region "" matches any region.
+func (s *Store) CheckPublic(ctx context.Context, region, dept string) error {
+	q := `SELECT COUNT(*) FROM filings f WHERE ` + publicFiling
+	var args []any
+	if region != "" {
+		q, args = q+` AND f.region_code = ?`, append(args, region)
+	}
+	if dept != "" {
+		q, args = q+` AND f.dept_code = ?`, append(args, dept)
+	}
+	var n int
+	if err := s.read.GetContext(ctx, &n, q+` LIMIT 1`, args...); err != nil {
+		return fmt.Errorf("store: unable to look up published filings: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	switch {
+	case dept != "" && region != "":
+		return models.Errorf(models.ENOTFOUND, "区划 %s 没有已公开数据的部门 %s", region, dept)
+	case dept != "":
+		return models.Errorf(models.ENOTFOUND, "没有已公开数据的部门 %s", dept)
+	}
+	return models.Errorf(models.ENOTFOUND, "区划 %s 没有已公开的数据", region)
+}
