@@ -34,6 +34,8 @@ type Filing struct {
 	models.Filing
 	ThreePublic *models.ThreePublic
 	Items       []models.LineItem
+	// Notes are the notes printed under its tables (本部门无…，此表为空表).
+	Notes []models.TableNote
 }
 
 // Published is a read-only view of the OTHER filings that are published
@@ -75,6 +77,11 @@ type RuleInfo struct {
 	Chinese  string          `json:"zh"`
 	English  string          `json:"en"`
 	Basis    string          `json:"basis,omitempty"` // the legal basis, where there is one
+	// Since is the first fiscal year the rule applies to, and SinceBasis the
+	// document that introduced the requirement (checks/since.go); a filing of
+	// an earlier year is not checked against the rule.
+	Since      int    `json:"since,omitempty"`
+	SinceBasis string `json:"since_basis,omitempty"`
 }
 
 // rule is a catalogue entry and the pure function that checks a filing against it.
@@ -88,7 +95,7 @@ type rule struct {
 var rules = []rule{
 	ruleThreePublicTotal, ruleThreePublicVehicles, ruleVehiclesNotSplit,
 	ruleRowSum, ruleHierarchySum,
-	ruleSummaryBalance, ruleTableMissing,
+	ruleSummaryBalance, ruleTableMissing, ruleNoteEmptyTable,
 	ruleAmountNegative, ruleRowDuplicate,
 	ruleCodeUnknown, ruleCodeNameMismatch,
 	ruleProcurementTotal, ruleDetailLevel,
@@ -103,6 +110,9 @@ var Catalogue = func() []RuleInfo {
 	out := make([]RuleInfo, len(rules))
 	for i, r := range rules {
 		out[i] = r.RuleInfo
+		if s, ok := ruleSince[r.Key]; ok {
+			out[i].Since, out[i].SinceBasis = s.Year, s.Basis
+		}
 	}
 	return out
 }()
@@ -129,6 +139,9 @@ func Run(f *Filing, env Env) []models.Finding {
 	var findings []models.Finding
 	for i := range rules {
 		r := &rules[i]
+		if s, ok := ruleSince[r.Key]; ok && f.FiscalYear > 0 && f.FiscalYear < s.Year {
+			continue // the requirement did not exist yet in that fiscal year
+		}
 		out := output{rule: r, severity: env.severity(r.Key, f.Phase), filingID: f.ID}
 		r.check(in, &out)
 		findings = append(findings, out.findings...)
@@ -146,6 +159,13 @@ func (e Env) severity(key string, p models.Phase) models.Severity {
 	}
 	r, _ := Lookup(key)
 	return r.Severity
+}
+
+// overridden reports whether the deployment set a rule's severity itself.
+func (e Env) overridden(key string, p models.Phase) bool {
+	_, all := e.Severity[key]
+	_, phase := e.Severity[key+"@"+string(p)]
+	return all || phase
 }
 
 // ValidateSeverities checks a deployment's severity overrides: every key a

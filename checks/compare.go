@@ -13,24 +13,26 @@ type figure struct {
 	// Unit is the unit the figure was printed in. It is "" for an absent line:
 	// the printed table's empty cell, which is exactly 0 and adds no rounding.
 	Unit models.Unit
+	// Decimals is the precision it was printed at, in Unit.
+	Decimals models.Decimals
 	// Missing marks a figure given as "not disclosed": a comparison involving it is not made.
 	Missing bool
 }
 
-func disclosed(n models.NullMoney, u models.Unit) figure {
-	return figure{Amount: n.Money, Unit: u, Missing: !n.Valid}
+func disclosed(n models.NullMoney, u models.Unit, d models.Decimals) figure {
+	return figure{Amount: n.Money, Unit: u, Decimals: d, Missing: !n.Valid}
 }
 
-// rounding is how far the printed figure may be from the true value: a figure
-// in 元 is exact; one in 万元 or 亿元 is taken as printed to two decimals,
-// whatever the cell shows, so it is within half of 0.01 of its unit:
-// 50 元 for 万元, 500,000 元 for 亿元 (DOMAIN.md §5).
+// rounding is how far the printed figure may be from the true value: half a
+// unit of its last printed digit (DOMAIN.md §2.2): 0.5 元 for whole 元, 50 元
+// for 万元 to 0.01, 5,000 元 for whole 万元; nothing for a figure printed to
+// the fen; nothing for an absent line, the printed table's empty cell. A
+// figure whose precision was not recorded counts as printed to two decimals.
 func (f figure) rounding() models.Money {
-	switch f.Unit {
-	case models.WanYuan, models.YiYuan:
-		return models.Money(f.Unit.Fen() / 200)
+	if f.Unit == "" {
+		return 0
 	}
-	return 0
+	return f.Decimals.HalfUnit(f.Unit)
 }
 
 // side is one side of a comparison: a single figure or the sum of several.
@@ -70,10 +72,29 @@ func (s side) sum() (total models.Money, ok bool) {
 	return total, true
 }
 
-func (s side) tolerance() models.Money {
+// tolerance is how far two sides may differ through rounding alone: the sum of
+// half a unit of each figure's last printed digit. With every figure printed
+// alike that is (n + 1) × half a unit for a total and its n parts. A printed
+// zero is taken at the precision of the figures it is compared with (a table
+// printed to 0.01 may print "0"), so it adds no more than the coarsest of them.
+func tolerance(sides ...side) models.Money {
+	var coarsest models.Money
+	for _, s := range sides {
+		for _, f := range s.Figures {
+			if f.Amount != 0 {
+				coarsest = max(coarsest, f.rounding())
+			}
+		}
+	}
 	var t models.Money
-	for _, f := range s.Figures {
-		t += f.rounding()
+	for _, s := range sides {
+		for _, f := range s.Figures {
+			if f.Amount != 0 {
+				t += f.rounding()
+			} else {
+				t += min(f.rounding(), coarsest)
+			}
+		}
 	}
 	return t
 }
@@ -117,9 +138,9 @@ type outcome struct {
 }
 
 // evaluate compares two sides exactly in fen with the rounding tolerance of
-// DOMAIN.md §5: every figure on either side printed in 万元 or 亿元 contributes
-// its rounding; a non-zero difference up to their total is rounding, beyond it
-// the figures differ. With upTo, actual may be anything up to expected.
+// DOMAIN.md §2.2: every figure on either side contributes half a unit of its
+// last printed digit; a non-zero difference up to their total is rounding,
+// beyond it the figures differ. With upTo, actual may be anything up to expected.
 // This is the one place the tolerance is applied.
 func evaluate(actual, expected side, upTo bool) outcome {
 	if actual.missing() || expected.missing() {
@@ -131,7 +152,7 @@ func evaluate(actual, expected side, upTo bool) outcome {
 	if !okA || !okE || !okD || diff == math.MinInt64 {
 		return outcome{verdict: overflow}
 	}
-	o := outcome{actual: a, expected: e, excess: diff, tolerance: actual.tolerance() + expected.tolerance()}
+	o := outcome{actual: a, expected: e, excess: diff, tolerance: tolerance(actual, expected)}
 	if !upTo && o.excess < 0 {
 		o.excess = -o.excess
 	}

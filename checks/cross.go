@@ -72,20 +72,34 @@ func checkCrossSummaryIncome(in *input, out *output) {
 	}
 	const amount = "amount"
 	if inc := in.table(models.TableIncome); inc != nil {
-		expected := s.rowsSide("", []string{"income_subtotal", "carryover_in"}, amount)
-		expected.Label = s.name() + "“" + expected.Label + "”"
-		out.compare(comparison{
-			at:       crossAt(inc, models.RowTotal, "total", s.at("income_subtotal", amount)),
-			actual:   inc.side(models.RowTotal, "total"),
-			expected: expected,
-		})
+		// The budget's 部门收入总表 has a 上年结转 column inside its total; the
+		// final's 收入决算表 has none, so its total is the year's income alone.
+		rows := []string{"income_subtotal"}
+		if in.Phase != models.PhaseFinal || inc.used["carryover"] {
+			rows = append(rows, "carryover_in")
+		}
+		expected, ok := s.sumOfDerived(rows, amount)
+		actual, okA := inc.derived(models.RowTotal, "total")
+		if ok && okA {
+			expected.Label = s.name() + "“" + expected.Label + "”"
+			out.compare(comparison{
+				at:       crossAt(inc, models.RowTotal, "total", s.at("income_subtotal", amount)),
+				actual:   named(inc, models.RowTotal, "total", actual),
+				expected: expected,
+			})
+		}
 	}
 	if exp := in.table(models.TableExpenditure); exp != nil {
-		out.compare(comparison{
-			at:       crossAt(exp, models.RowTotal, "total", s.at("expenditure_subtotal", amount)),
-			actual:   exp.side(models.RowTotal, "total"),
-			expected: s.side("expenditure_subtotal", amount),
-		})
+		actual, okA := exp.derived(models.RowTotal, "total")
+		expected, ok := s.derived("expenditure_subtotal", amount)
+		// Neither printed: the 类 rows below compare all that the two would add up.
+		if ok && okA && (exp.present(models.RowTotal, "total") || s.present("expenditure_subtotal", amount)) {
+			out.compare(comparison{
+				at:       crossAt(exp, models.RowTotal, "total", s.at("expenditure_subtotal", amount)),
+				actual:   named(exp, models.RowTotal, "total", actual),
+				expected: named(s, "expenditure_subtotal", amount, expected),
+			})
+		}
 		for _, code := range classUnion(s, exp) {
 			out.compare(comparison{
 				at:       crossAt(exp, code, "total", s.at(code, amount)),
@@ -94,6 +108,36 @@ func checkCrossSummaryIncome(in *input, out *output) {
 			})
 		}
 	}
+}
+
+// named returns a derived side for a comparison: named by its cell when the
+// table prints it, else labelled as derived (in the table's name).
+func named(t *table, row, col string, d side) side {
+	if t.present(row, col) {
+		return t.side(row, col)
+	}
+	d.Label = t.name() + "“" + d.Label + "”"
+	return d
+}
+
+// sumOfDerived adds rows of one column, each printed or derived; absent
+// detail rows (上年结转 on a table without it) add nothing.
+func (t *table) sumOfDerived(rows []string, col string) (side, bool) {
+	var s side
+	var labels []string
+	for _, r := range rows {
+		d, ok := t.derived(r, col)
+		if !ok {
+			if r == rows[0] {
+				return side{}, false
+			}
+			continue
+		}
+		s.Figures = append(s.Figures, d.Figures...)
+		labels = append(labels, t.rowLabel(r))
+	}
+	s.Label = strings.Join(labels, " + ")
+	return s, true
 }
 
 // fiscalColumns pairs each column of fiscal_summary with the table that details it.
@@ -116,11 +160,15 @@ func checkCrossFiscal(in *input, out *output) {
 		if d == nil {
 			continue
 		}
-		out.compare(comparison{
-			at:       crossAt(d, models.RowTotal, "total", fs.at("expenditure_subtotal", pair.column)),
-			actual:   d.side(models.RowTotal, "total"),
-			expected: fs.side("expenditure_subtotal", pair.column),
-		})
+		actual, okA := d.derived(models.RowTotal, "total")
+		expected, ok := fs.derived("expenditure_subtotal", pair.column)
+		if ok && okA && (d.present(models.RowTotal, "total") || fs.present("expenditure_subtotal", pair.column)) {
+			out.compare(comparison{
+				at:       crossAt(d, models.RowTotal, "total", fs.at("expenditure_subtotal", pair.column)),
+				actual:   named(d, models.RowTotal, "total", actual),
+				expected: named(fs, "expenditure_subtotal", pair.column, expected),
+			})
+		}
 		for _, code := range classUnion(fs, d) {
 			out.compare(comparison{
 				at:       crossAt(d, code, "total", fs.at(code, pair.column)),
@@ -136,11 +184,15 @@ func checkCrossBasic(in *input, out *output) {
 	if g == nil || b == nil {
 		return
 	}
-	out.compare(comparison{
-		at:       crossAt(b, models.RowTotal, "total", g.at(models.RowTotal, "basic")),
-		actual:   b.side(models.RowTotal, "total"),
-		expected: g.side(models.RowTotal, "basic"),
-	})
+	actual, okA := b.derived(models.RowTotal, "total")
+	expected, ok := g.derived(models.RowTotal, "basic")
+	if ok && okA {
+		out.compare(comparison{
+			at:       crossAt(b, models.RowTotal, "total", g.at(models.RowTotal, "basic")),
+			actual:   named(b, models.RowTotal, "total", actual),
+			expected: named(g, models.RowTotal, "basic", expected),
+		})
+	}
 }
 
 // checkCrossThreePublicEconomic compares the total column of the economic
@@ -195,7 +247,7 @@ func checkCrossThreePublicEconomic(in *input, out *output) {
 		out.compare(comparison{
 			at:       at,
 			actual:   economic,
-			expected: one(other.text(), disclosed(three, unitOf(tp.Unit))),
+			expected: one(other.text(), disclosed(three, unitOf(tp.Unit), tp.Decimals)),
 			upTo:     true,
 			hint:     "对应的经济科目支出不能超过三公经费该项",
 		})
@@ -207,10 +259,16 @@ func checkCrossOperatingCost(in *input, out *output) {
 	if oc == nil || b == nil {
 		return
 	}
+	// The final's printed 基本支出决算表 gives 公用经费 as its 公用经费合计 row.
+	publicUse := b.side(models.RowTotal, "public_use")
+	publicAt := b.at(models.RowTotal, "public_use")
+	if !b.present(models.RowTotal, "public_use") && b.has(models.RowPublicUseTotal) {
+		publicUse, publicAt = b.side(models.RowPublicUseTotal, "total"), b.at(models.RowPublicUseTotal, "total")
+	}
 	out.compare(comparison{
-		at:       crossAt(oc, models.RowTotal, "amount", b.at(models.RowTotal, "public_use")),
+		at:       crossAt(oc, models.RowTotal, "amount", publicAt),
 		actual:   oc.side(models.RowTotal, "amount"),
-		expected: b.side(models.RowTotal, "public_use"),
+		expected: publicUse,
 		upTo:     true,
 		hint:     "机关运行经费是行政单位和参公事业单位的公用经费，不应超过基本支出中的公用经费",
 	})

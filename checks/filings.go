@@ -85,8 +85,8 @@ func checkFinalBudgetMismatch(in *input, out *output) {
 			at.OtherFilingID, at.OtherTable, at.OtherColumn = other.ID, models.TableThreePublic, item
 			r := trial.compare(comparison{
 				at:       at,
-				actual:   one(label, disclosed(threePublicAmount(tp, "budget_"+item), unitOf(tp.Unit))),
-				expected: one(publishedLabel(other)+"三公经费“"+threePublicNames[item]+"”", disclosed(threePublicAmount(other.ThreePublic, item), unitOf(other.ThreePublic.Unit))),
+				actual:   one(label, disclosed(threePublicAmount(tp, "budget_"+item), unitOf(tp.Unit), tp.Decimals)),
+				expected: one(publishedLabel(other)+"三公经费“"+threePublicNames[item]+"”", disclosed(threePublicAmount(other.ThreePublic, item), unitOf(other.ThreePublic.Unit), other.ThreePublic.Decimals)),
 			})
 			if r.verdict == differ || r.verdict == overflow {
 				differences++
@@ -115,8 +115,8 @@ func checkFinalOverBudget(in *input, out *output) {
 	for _, item := range threePublicItemKeys {
 		out.compare(comparison{
 			at:       threePublicAt("决算数", item, tp.SourceRow),
-			actual:   one("", disclosed(threePublicAmount(tp, item), unit)),
-			expected: one("预算数", disclosed(threePublicAmount(tp, "budget_"+item), unit)),
+			actual:   one("", disclosed(threePublicAmount(tp, item), unit, tp.Decimals)),
+			expected: one("预算数", disclosed(threePublicAmount(tp, "budget_"+item), unit, tp.Decimals)),
 			upTo:     true,
 			hint:     hint,
 		})
@@ -132,13 +132,13 @@ func checkChangeReasonMissing(in *input, out *output) {
 		return
 	}
 	at := where{Text: "三公经费“增减变化原因”", Table: models.TableThreePublic, Column: "change_reason", Row: tp.SourceRow}
-	this := func(key string) figure { return disclosed(threePublicAmount(tp, key), unitOf(tp.Unit)) }
+	this := func(key string) figure { return disclosed(threePublicAmount(tp, key), unitOf(tp.Unit), tp.Decimals) }
 	if pub := in.env.Published; pub != nil {
 		key := in.FilingKey
 		key.FiscalYear--
 		if last, ok := pub.Latest(key); ok && last.ThreePublic != nil {
 			that := func(item string) figure {
-				return disclosed(threePublicAmount(last.ThreePublic, item), unitOf(last.ThreePublic.Unit))
+				return disclosed(threePublicAmount(last.ThreePublic, item), unitOf(last.ThreePublic.Unit), last.ThreePublic.Decimals)
 			}
 			w := at
 			w.OtherFilingID, w.OtherTable = last.ID, models.TableThreePublic
@@ -222,7 +222,7 @@ func headlineFigures(f *Filing) map[headline]figure {
 	}
 	if t := f.ThreePublic; t != nil {
 		for _, item := range threePublicItemKeys {
-			keep(headline{models.TableThreePublic, "", item}, disclosed(threePublicAmount(t, item), unitOf(t.Unit)))
+			keep(headline{models.TableThreePublic, "", item}, disclosed(threePublicAmount(t, item), unitOf(t.Unit), t.Decimals))
 		}
 	}
 	seen := map[headline]bool{} // the first line of a cell counts, as everywhere
@@ -231,7 +231,7 @@ func headlineFigures(f *Filing) map[headline]figure {
 		h := headline{li.Table, li.Code, li.Column}
 		if !seen[h] && isHeadline[h] {
 			seen[h] = true
-			keep(h, disclosed(li.Amount, li.Unit))
+			keep(h, disclosed(li.Amount, li.Unit, li.Decimals))
 		}
 	}
 	return out

@@ -36,6 +36,7 @@ var allCases = map[string][]ruleCase{
 	"hierarchy.sum":                   hierarchySumCases,
 	"summary.balance":                 summaryBalanceCases,
 	"table.missing":                   tableMissingCases,
+	"note.empty_table":                noteEmptyTableCases,
 	"amount.negative":                 amountNegativeCases,
 	"row.duplicate":                   rowDuplicateCases,
 	"code.unknown":                    codeUnknownCases,

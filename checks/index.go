@@ -138,7 +138,7 @@ func (t *table) fig(code, column string) figure {
 	if !ok {
 		return figure{}
 	}
-	return disclosed(li.Amount, li.Unit)
+	return disclosed(li.Amount, li.Unit, li.Decimals)
 }
 
 // absentHint explains, for a message, that a cell compared as 0 was not in the upload at all.
@@ -290,4 +290,132 @@ func (t *table) allZero(code string) bool {
 		}
 	}
 	return true
+}
+
+// The rows that sum the income side and the spending side of the summary tables.
+var (
+	incomeSideRows = []string{"income_subtotal", "carryover_in", "surplus_used", "income_total"}
+	incomeTotals   = []string{"income_subtotal", "income_total"}
+)
+
+// incomeColumn reports whether the income side of a summary table is printed
+// in a column. The 财政拨款收支总表 that most budgets print has one amount column
+// on its income side (rows 一般公共预算拨款 …), so its fund columns hold spending only.
+func (t *table) incomeColumn(col string) bool {
+	if t.key != models.TableFiscalSummary {
+		return true
+	}
+	for _, r := range append(append([]string(nil), summaryIncomeSources...), incomeTotals...) {
+		if t.present(r, col) {
+			return true
+		}
+	}
+	return false
+}
+
+// incomeSide reports whether a row of fiscal_summary belongs to its income side.
+func incomeSide(row string) bool {
+	for _, r := range append(append([]string(nil), summaryIncomeSources...), incomeSideRows...) {
+		if r == row {
+			return true
+		}
+	}
+	return false
+}
+
+// derived returns a subtotal or total row of one column as a side: the cell
+// when the table prints it; when the layout does not print it, the sum of the
+// rows it totals (DOMAIN.md §2: a subtotal the table does not print is derived,
+// never read as 0; only an absent detail line counts 0). ok is false when the
+// row is neither printed nor derivable (nothing it totals is printed).
+func (t *table) derived(row, col string) (side, bool) {
+	if t.present(row, col) {
+		return side{Label: t.rowLabel(row), Figures: []figure{t.fig(row, col)}}, true
+	}
+	var parts []string
+	var subtotal string // the subtotal that a total row starts from
+	switch {
+	case t.key == models.TableSummary || t.key == models.TableFiscalSummary:
+		if incomeSide(row) && !t.incomeColumn(col) {
+			return side{}, false
+		}
+		switch row {
+		case "income_subtotal":
+			parts = t.presentRows(summaryIncomeSources)
+		case "expenditure_subtotal":
+			parts = t.classCodes()
+		case "income_total":
+			subtotal, parts = "income_subtotal", t.presentRows([]string{"carryover_in", "surplus_used"})
+		case "expenditure_total":
+			subtotal, parts = "expenditure_subtotal", t.presentRows([]string{"surplus_distribution", "carryover_out"})
+		default:
+			return side{}, false
+		}
+	case t.spec.Classification != "":
+		switch {
+		case row == models.RowTotal && t.key == models.TableBasicExpenditure &&
+			(t.has(models.RowPersonnelTotal) || t.has(models.RowPublicUseTotal)):
+			parts = t.presentRows([]string{models.RowPersonnelTotal, models.RowPublicUseTotal})
+		case row == models.RowTotal:
+			parts = t.tree()[models.RowTotal]
+		case row == models.RowPersonnelTotal || row == models.RowPublicUseTotal:
+			parts = t.basicGroup(row)
+		default:
+			return side{}, false
+		}
+	default:
+		return side{}, false
+	}
+	s := side{Label: t.rowLabel(row) + "（未列示，按所含各行推算）"}
+	if subtotal != "" {
+		sub, ok := t.derived(subtotal, col)
+		if !ok {
+			return side{}, false
+		}
+		s.Figures = append(s.Figures, sub.Figures...)
+	} else if len(parts) == 0 {
+		return side{}, false
+	}
+	for _, r := range parts {
+		s.Figures = append(s.Figures, t.fig(r, col))
+	}
+	return s, true
+}
+
+// presentRows returns those of rows that the table has.
+func (t *table) presentRows(rows []string) []string {
+	var out []string
+	for _, r := range rows {
+		if t.has(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// personnelClasses are the economic 类 that make up 人员经费; every other 类
+// of the basic spending table is 公用经费 (DOMAIN.md §2, the final account's
+// 基本支出决算表: 人员经费 = 301 + 303, 公用经费 = 302 + 310 …).
+var personnelClasses = map[string]bool{"301": true, "303": true}
+
+// basicGroup returns the top rows of the basic spending table (the codes with
+// no printed ancestor) that make up 人员经费合计 or 公用经费合计.
+func (t *table) basicGroup(row string) []string {
+	var out []string
+	for _, code := range t.tree()[models.RowTotal] {
+		if personnelClasses[code[:min(3, len(code))]] == (row == models.RowPersonnelTotal) {
+			out = append(out, code)
+		}
+	}
+	return out
+}
+
+// anyPresent reports whether the row has a line in any of the columns.
+func (t *table) anyPresent(row string, cols []string) bool {
+	for _, c := range cols {
+		if t.present(row, c) {
+			return true
+		}
+	}
+	return false
 }

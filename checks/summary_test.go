@@ -1,6 +1,7 @@
 package checks_test
 
 import (
+	"sunshine/checks"
 	"testing"
 
 	"sunshine/models"
@@ -48,7 +49,12 @@ var tableMissingCases = []ruleCase{
 	{name: "final without 三公", filing: final(noThreePublic), want: []string{"warning three_public//"}},
 	{name: "procurement and operating cost are not required", filing: budget(drop(tProc, "", ""), drop(tOpCost, "", ""))},
 	{name: "an adjusted budget need not have every table", filing: bare(models.PhaseAdjusted)},
-	{name: "a 三公-only budget lacks eight tables", filing: with(bare(models.PhaseBudget), tp(func(*models.ThreePublic) {})),
+	{name: "a 三公-only statement is complete as what it is", filing: with(bare(models.PhaseBudget), tp(func(*models.ThreePublic) {}))},
+	{name: "a deployment requiring full sets: a 三公-only budget lacks eight tables",
+		filing: with(bare(models.PhaseBudget), tp(func(*models.ThreePublic) {})),
+		env: func() checks.Env {
+			return checks.Env{Severity: map[string]models.Severity{"table.missing": models.SeverityWarning}}
+		},
 		want: []string{"warning summary//", "warning income//", "warning expenditure//", "warning fiscal_summary//",
 			"warning general_expenditure//", "warning basic_expenditure//", "warning gov_fund_expenditure//",
 			"warning state_capital_expenditure//"}},

@@ -45,7 +45,18 @@ func checkRowSum(in *input, out *output) {
 				used = append(used, col)
 			}
 		}
+		if len(used) == 0 {
+			// The table prints its total column alone (a final's 基本支出决算表
+			// prints one 决算数 per code): there is no split to add up.
+			return
+		}
 		for _, code := range t.rows {
+			if t.key == models.TableFiscalSummary && incomeSide(code) && !t.anyPresent(code, used) {
+				continue // the income side printed with one amount column
+			}
+			if !t.anyPresent(code, used) && (code == models.RowPersonnelTotal || code == models.RowPublicUseTotal) {
+				continue
+			}
 			expected := side{Label: label}
 			for _, col := range used {
 				expected.Figures = append(expected.Figures, t.fig(code, col))
@@ -64,13 +75,12 @@ func checkHierarchySum(in *input, out *output) {
 			return
 		}
 		tree := t.tree()
-		parents := t.rows
-		if !t.has(models.RowTotal) {
-			// An absent total row counts 0 against its 类 like any absent line.
-			parents = append([]string{models.RowTotal}, parents...)
-		}
-		for _, parent := range parents {
+		// A total row the table does not print is derived from its 类, not read as 0.
+		for _, parent := range t.rows {
 			kids := tree[parent]
+			if parent == models.RowPersonnelTotal || parent == models.RowPublicUseTotal {
+				kids = t.basicGroup(parent)
+			}
 			if len(kids) == 0 {
 				continue
 			}
@@ -95,8 +105,13 @@ func childrenLabel(parent string, kids []string) string {
 			return "下级科目之和"
 		}
 	}
-	if parent == models.RowTotal {
+	switch parent {
+	case models.RowTotal:
 		return "各" + level.String() + "之和"
+	case models.RowPersonnelTotal:
+		return "工资福利支出、对个人和家庭的补助之和"
+	case models.RowPublicUseTotal:
+		return "其他各类经济科目之和"
 	}
 	return "所属" + level.String() + "之和"
 }

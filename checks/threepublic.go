@@ -32,10 +32,11 @@ var ruleVehiclesNotSplit = rule{RuleInfo{
 // threePublicColumns is one set of 三公 amounts: the only set of a budget, or
 // in a final the 决算数 and the 预算数 printed beside them.
 type threePublicColumns struct {
-	label  string // "决算数", "预算数", or "" in a budget
-	prefix string // the column keys' prefix: "" or "budget_"
-	unit   models.Unit
-	row    int
+	label    string // "决算数", "预算数", or "" in a budget
+	prefix   string // the column keys' prefix: "" or "budget_"
+	unit     models.Unit
+	decimals models.Decimals
+	row      int
 
 	total, trips, vehicles, purchase, operation, reception models.NullMoney
 }
@@ -46,14 +47,14 @@ func threePublicSets(in *input) []threePublicColumns {
 	if t == nil {
 		return nil
 	}
-	actual := threePublicColumns{unit: unitOf(t.Unit), row: t.SourceRow,
+	actual := threePublicColumns{unit: unitOf(t.Unit), decimals: t.Decimals, row: t.SourceRow,
 		total: t.Total, trips: t.OutboundTrips, vehicles: t.Vehicles,
 		purchase: t.VehiclePurchase, operation: t.VehicleOperation, reception: t.Reception}
 	if in.Phase != models.PhaseFinal {
 		return []threePublicColumns{actual}
 	}
 	actual.label = "决算数"
-	budget := threePublicColumns{label: "预算数", prefix: "budget_", unit: actual.unit, row: t.SourceRow,
+	budget := threePublicColumns{label: "预算数", prefix: "budget_", unit: actual.unit, decimals: t.Decimals, row: t.SourceRow,
 		total: t.BudgetTotal, trips: t.BudgetOutboundTrips, vehicles: t.BudgetVehicles,
 		purchase: t.BudgetVehiclePurchase, operation: t.BudgetVehicleOperation, reception: t.BudgetReception}
 	return []threePublicColumns{actual, budget}
@@ -77,15 +78,43 @@ func threePublicAt(label, key string, row int) where {
 
 func (c threePublicColumns) at(key string) where { return threePublicAt(c.label, c.prefix+key, c.row) }
 
-func (c threePublicColumns) fig(n models.NullMoney) figure { return disclosed(n, c.unit) }
+func (c threePublicColumns) fig(n models.NullMoney) figure { return disclosed(n, c.unit, c.decimals) }
 
-// vehicleFigures is the vehicles item as it takes part in the total: the
-// subtotal when disclosed, else purchase and operation.
-func (c threePublicColumns) vehicleFigures() []figure {
-	if c.vehicles.Valid || !c.purchase.Valid || !c.operation.Valid {
-		return []figure{c.fig(c.vehicles)}
+// blanksNote is what a message adds when blank items were read as 0.
+const blanksNote = "（空白按 0 核对）"
+
+// partsAsPrinted returns the parts of a printed total as its identity reads
+// them: a printed 三公 table leaves a zero item blank (DOMAIN.md §2), so when
+// at least one part is printed the blank ones count 0 and blanks is true.
+// With no part printed there is nothing to compare: ok is false.
+func (c threePublicColumns) partsAsPrinted(parts ...models.NullMoney) (figs []figure, blanks, ok bool) {
+	for _, p := range parts {
+		if p.Valid {
+			ok = true
+		} else {
+			blanks = true
+		}
 	}
-	return []figure{c.fig(c.purchase), c.fig(c.operation)}
+	if !ok {
+		return nil, false, false
+	}
+	for _, p := range parts {
+		if p.Valid {
+			figs = append(figs, c.fig(p))
+		} else {
+			figs = append(figs, figure{Amount: 0, Unit: c.unit, Decimals: c.decimals})
+		}
+	}
+	return figs, blanks, true
+}
+
+// vehicleItem is the vehicles item as it takes part in the total: the
+// subtotal when printed, else purchase and operation when either is.
+func (c threePublicColumns) vehicleItem() models.NullMoney {
+	if c.vehicles.Valid || (!c.purchase.Valid && !c.operation.Valid) {
+		return c.vehicles
+	}
+	return models.Disclosed(c.purchase.Money + c.operation.Money)
 }
 
 func checkThreePublicTotal(in *input, out *output) {
@@ -111,13 +140,22 @@ func checkThreePublicTotal(in *input, out *output) {
 			}
 			continue
 		}
-		parts := []figure{c.fig(c.trips)}
-		parts = append(parts, c.vehicleFigures()...)
-		parts = append(parts, c.fig(c.reception))
+		parts, blanks, ok := c.partsAsPrinted(c.trips, c.vehicleItem(), c.reception)
+		if !ok {
+			continue
+		}
+		if !c.vehicles.Valid && c.purchase.Valid && c.operation.Valid {
+			// Purchase and operation stand for the unprinted subtotal: each adds its own rounding.
+			parts = append(parts[:1:1], c.fig(c.purchase), c.fig(c.operation), parts[2])
+		}
+		label := "因公出国(境)费 + 公务用车购置及运行(维护)费 + 公务接待费"
+		if blanks {
+			label += blanksNote
+		}
 		out.compare(comparison{
 			at:       c.at("total"),
 			actual:   one("", c.fig(c.total)),
-			expected: side{Label: "因公出国(境)费 + 公务用车购置及运行(维护)费 + 公务接待费", Figures: parts},
+			expected: side{Label: label, Figures: parts},
 		})
 	}
 }
@@ -127,18 +165,27 @@ func checkThreePublicVehicles(in *input, out *output) {
 		if !c.vehicles.Valid {
 			continue
 		}
+		parts, blanks, ok := c.partsAsPrinted(c.purchase, c.operation)
+		if !ok {
+			continue // neither part printed: three_public.vehicles_not_split's business
+		}
+		label := "公务用车购置费 + 公务用车运行(维护)费"
+		if blanks {
+			label += blanksNote
+		}
 		out.compare(comparison{
-			at:     c.at("vehicles"),
-			actual: one("", c.fig(c.vehicles)),
-			expected: side{Label: "公务用车购置费 + 公务用车运行(维护)费",
-				Figures: []figure{c.fig(c.purchase), c.fig(c.operation)}},
+			at:       c.at("vehicles"),
+			actual:   one("", c.fig(c.vehicles)),
+			expected: side{Label: label, Figures: parts},
 		})
 	}
 }
 
 func checkVehiclesNotSplit(in *input, out *output) {
 	for _, c := range threePublicSets(in) {
-		if !c.vehicles.Valid || c.vehicles.Money == 0 || (c.purchase.Valid && c.operation.Valid) {
+		// One part printed and the other blank is a printed zero, which
+		// three_public.vehicles checks; only a subtotal with neither part is unsplit.
+		if !c.vehicles.Valid || c.vehicles.Money == 0 || c.purchase.Valid || c.operation.Valid {
 			continue
 		}
 		var missing []string

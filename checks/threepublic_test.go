@@ -39,7 +39,15 @@ var threePublicTotalCases = []ruleCase{
 	{name: "a final's 预算数 column is checked too", filing: final(tp(func(t *models.ThreePublic) { t.BudgetTotal = w("17.00") })),
 		want: []string{"error three_public//budget_total"}},
 	{name: "total not disclosed: not checked", filing: budget(tp(func(t *models.ThreePublic) { t.Total = nd }))},
-	{name: "a part not disclosed is not taken as 0", filing: budget(tp(func(t *models.ThreePublic) { t.Reception = nd }))},
+	// A printed 三公 table leaves a zero item blank: with the total printed, a blank part reads 0.
+	{name: "a blank part reads 0 and the total no longer closes", filing: budget(tp(func(t *models.ThreePublic) { t.Reception = nd })),
+		want: []string{"error three_public//total"}},
+	{name: "a blank part that is zero closes the total", filing: budget(tp(func(t *models.ThreePublic) {
+		t.Reception, t.Total = nd, w("12.00")
+	}))},
+	{name: "no part printed at all: nothing to compare", filing: budget(tp(func(t *models.ThreePublic) {
+		t.OutboundTrips, t.Vehicles, t.VehiclePurchase, t.VehicleOperation, t.Reception = nd, nd, nd, nd, nd
+	}))},
 	{name: "vehicles subtotal not given: purchase + operation stand in", filing: budget(threeParts("16.00"))},
 	{name: "vehicles and its split not disclosed: not checked", filing: budget(tp(func(t *models.ThreePublic) {
 		t.Vehicles, t.VehiclePurchase = nd, nd
@@ -67,19 +75,22 @@ var threePublicVehiclesCases = []ruleCase{
 	{name: "final 预算数", filing: final(tp(func(t *models.ThreePublic) { t.BudgetVehicleOperation = w("11.00") })),
 		want: []string{"error three_public//budget_vehicles"}},
 	{name: "subtotal not disclosed: not checked", filing: budget(tp(func(t *models.ThreePublic) { t.Vehicles = nd }))},
-	{name: "operation not disclosed: not checked", filing: budget(tp(func(t *models.ThreePublic) { t.VehicleOperation = nd }))},
+	{name: "operation blank reads 0 and the subtotal no longer closes", filing: budget(tp(func(t *models.ThreePublic) { t.VehicleOperation = nd })),
+		want: []string{"error three_public//vehicles"}},
+	{name: "purchase blank reads 0 and the subtotal closes", filing: budget(tp(func(t *models.ThreePublic) { t.VehiclePurchase = nd }))},
+	{name: "neither part printed: not compared", filing: budget(tp(func(t *models.ThreePublic) { t.VehiclePurchase, t.VehicleOperation = nd, nd })),
+		want: nil},
 }
 
 var vehiclesNotSplitCases = []ruleCase{
 	{name: "split given", filing: budget()},
 	{name: "subtotal only", filing: budget(tp(func(t *models.ThreePublic) { t.VehiclePurchase, t.VehicleOperation = nd, nd })),
 		want: []string{"warning three_public//vehicles"}},
-	{name: "operation missing", filing: budget(tp(func(t *models.ThreePublic) { t.VehicleOperation = nd })),
-		want: []string{"warning three_public//vehicles"}},
+	{name: "one part blank is a printed zero, not an unsplit subtotal", filing: budget(tp(func(t *models.ThreePublic) { t.VehiclePurchase = nd }))},
 	{name: "zero subtotal needs no split", filing: budget(tp(func(t *models.ThreePublic) {
 		t.Vehicles, t.VehiclePurchase, t.VehicleOperation = w("0"), nd, nd
 	}))},
-	{name: "final 预算数 without split", filing: final(tp(func(t *models.ThreePublic) { t.BudgetVehiclePurchase = nd })),
+	{name: "final 预算数 without split", filing: final(tp(func(t *models.ThreePublic) { t.BudgetVehiclePurchase, t.BudgetVehicleOperation = nd, nd })),
 		want: []string{"warning three_public//budget_vehicles"}},
 }
 

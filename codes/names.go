@@ -13,7 +13,9 @@ import (
 //  2. every white space (ASCII, U+3000 ideographic, no-break, …) and the
 //     invisible U+200B zero-width space and U+FEFF BOM are removed, so leading
 //     indentation and spaces inside the name do not count;
-//  3. one trailing 支出 is removed, so 一般公共服务 matches 一般公共服务支出.
+//  3. a leading ordinal as the summary tables print it is removed: "一、",
+//     "十九、", "（一）", "(1)", "1.", "1、", and a leading "其中：";
+//  4. one trailing 支出 is removed, so 一般公共服务 matches 一般公共服务支出.
 //
 // Nothing else: other characters, the order of words and older official names
 // (医疗卫生与计划生育 for 卫生健康) still differ; the latter come from each year's list.
@@ -28,7 +30,31 @@ func NormalizeName(name string) string {
 			b.WriteRune(r)
 		}
 	}
-	return strings.TrimSuffix(b.String(), "支出")
+	return strings.TrimSuffix(trimOrdinal(b.String()), "支出")
+}
+
+// trimOrdinal removes the numbering a printed table puts before a row name
+// (一、 十九、 (一) (1) 1. 1、) and a leading 其中：/其中:.
+func trimOrdinal(s string) string {
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "其中:"), "其中：")
+	numeral := func(r rune) bool { return strings.ContainsRune("一二三四五六七八九十百零〇0123456789", r) }
+	if strings.HasPrefix(s, "(") {
+		if i := strings.IndexRune(s, ')'); i > 1 && strings.IndexFunc(s[1:i], func(r rune) bool { return !numeral(r) }) < 0 {
+			return s[i+1:]
+		}
+		return s
+	}
+	i := strings.IndexFunc(s, func(r rune) bool { return !numeral(r) })
+	if i <= 0 {
+		return s
+	}
+	rest := s[i:]
+	for _, sep := range []string{"、", ".", "．"} {
+		if strings.HasPrefix(rest, sep) && len(rest) > len(sep) {
+			return rest[len(sep):]
+		}
+	}
+	return s
 }
 
 // SameName reports whether a name as printed matches a code's official name

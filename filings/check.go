@@ -119,7 +119,11 @@ func loadFiling(ctx context.Context, tx *store.Tx, f models.Filing) (*checks.Fil
 	if err != nil {
 		return nil, err
 	}
-	return &checks.Filing{Filing: f, ThreePublic: tp, Items: items}, nil
+	notes, err := tx.TableNotes(ctx, f.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &checks.Filing{Filing: f, ThreePublic: tp, Items: items, Notes: notes}, nil
 }
 
 // maxRememberedRows caps the rows an upload keeps in memory for the checks
@@ -132,10 +136,18 @@ type memory struct {
 	full        bool
 	items       map[int64][]models.LineItem
 	three       map[int64]*models.ThreePublic
+	notes       map[int64][]models.TableNote
 }
 
 func newMemory(limit int) *memory {
-	return &memory{limit: limit, items: map[int64][]models.LineItem{}, three: map[int64]*models.ThreePublic{}}
+	return &memory{limit: limit, items: map[int64][]models.LineItem{}, three: map[int64]*models.ThreePublic{},
+		notes: map[int64][]models.TableNote{}}
+}
+
+func (m *memory) addNote(n models.TableNote) {
+	if !m.full {
+		m.notes[n.FilingID] = append(m.notes[n.FilingID], n)
+	}
 }
 
 func (m *memory) addItem(li models.LineItem) {
@@ -143,7 +155,7 @@ func (m *memory) addItem(li models.LineItem) {
 		return
 	}
 	if m.rows++; m.rows > m.limit {
-		m.full, m.items, m.three = true, nil, nil
+		m.full, m.items, m.three, m.notes = true, nil, nil, nil
 		return
 	}
 	m.items[li.FilingID] = append(m.items[li.FilingID], li)
@@ -162,10 +174,11 @@ func (m *memory) filing(f models.Filing) (*checks.Filing, bool) {
 	}
 	items, hasItems := m.items[f.ID]
 	tp, hasThree := m.three[f.ID]
-	if !hasItems && !hasThree {
+	notes, hasNotes := m.notes[f.ID]
+	if !hasItems && !hasThree && !hasNotes {
 		return nil, false
 	}
-	return &checks.Filing{Filing: f, ThreePublic: tp, Items: items}, true
+	return &checks.Filing{Filing: f, ThreePublic: tp, Items: items, Notes: notes}, true
 }
 
 // Recheck runs the rules again over the given drafts and stores their

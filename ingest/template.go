@@ -157,7 +157,7 @@ func newTemplateStyles(f *excelize.File) (templateStyles, error) {
 func templateRows(spec models.TableSpec) [][2]string {
 	var rows [][2]string
 	switch {
-	case len(spec.Rows) > 0:
+	case len(spec.Rows) > 0 && spec.Classification == "":
 		for _, r := range spec.Rows {
 			rows = append(rows, [2]string{r.Key, r.Chinese})
 		}

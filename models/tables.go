@@ -80,6 +80,13 @@ func (t TableSpec) Row(key string) (RowSpec, bool) {
 // RowTotal is the row key of a table's total row (合计).
 const RowTotal = "total"
 
+// The subtotal rows of the final account's 一般公共预算财政拨款基本支出决算表 as printed:
+// 人员经费合计 (301 + 303) and 公用经费合计 (the other 类: 302, 310 …).
+const (
+	RowPersonnelTotal = "personnel_total"
+	RowPublicUseTotal = "public_use_total"
+)
+
 var (
 	colTotal        = ColumnSpec{"total", "合计"}
 	colAmount       = ColumnSpec{"amount", "金额"}
@@ -128,6 +135,9 @@ var Tables = []TableSpec{
 	{
 		Key: TableBasicExpenditure, BudgetName: "一般公共预算基本支出表", FinalName: "一般公共预算财政拨款基本支出决算表",
 		Columns: []ColumnSpec{colTotal, {"personnel", "人员经费"}, {"public_use", "公用经费"}}, Classification: "economic",
+		// The final account prints one 决算数 per economic code and, below, these
+		// two subtotals instead of a personnel/public split per row.
+		Rows: []RowSpec{{RowPersonnelTotal, "人员经费合计"}, {RowPublicUseTotal, "公用经费合计"}},
 	},
 	{
 		Key: TableThreePublic, BudgetName: "一般公共预算“三公”经费支出表", FinalName: "财政拨款“三公”经费支出决算表",

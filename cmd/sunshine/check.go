@@ -225,8 +225,21 @@ func (s *draftSet) read(path string, opts ingest.Options) ([]models.Finding, boo
 			return nil, false, err
 		}
 		d := s.draft(rec, name)
+		if n := rec.Note; n != nil {
+			if k := (draftTable{d, n.Table}); !replaced[k] {
+				d.Items, d.Notes = dropTable(d.Items, n.Table), dropNotes(d.Notes, n.Table)
+				replaced[k] = true
+			}
+			note := *n
+			note.FilingID, note.SourceRow = d.ID, rec.Row
+			d.Notes = append(d.Notes, note)
+		}
 		switch {
 		case rec.ThreePublic != nil:
+			if k := (draftTable{d, models.TableThreePublic}); !replaced[k] {
+				d.Notes = dropNotes(d.Notes, models.TableThreePublic)
+				replaced[k] = true
+			}
 			threeRows[d] = append(threeRows[d], rec.Row)
 			tp := *rec.ThreePublic
 			tp.FilingID, tp.SourceRow = d.ID, rec.Row
@@ -235,7 +248,7 @@ func (s *draftSet) read(path string, opts ingest.Options) ([]models.Finding, boo
 			li := *rec.LineItem
 			li.FilingID, li.SourceRow = d.ID, rec.Row
 			if k := (draftTable{d, li.Table}); !replaced[k] {
-				d.Items = dropTable(d.Items, li.Table)
+				d.Items, d.Notes = dropTable(d.Items, li.Table), dropNotes(d.Notes, li.Table)
 				replaced[k] = true
 			}
 			d.Items = append(d.Items, li)
@@ -270,6 +283,16 @@ func (s *draftSet) draft(rec ingest.Record, file string) *draft {
 		d.files = append(d.files, file)
 	}
 	return d
+}
+
+func dropNotes(notes []models.TableNote, t models.Table) []models.TableNote {
+	out := notes[:0]
+	for _, n := range notes {
+		if n.Table != t {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func dropTable(items []models.LineItem, t models.Table) []models.LineItem {

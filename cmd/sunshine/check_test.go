@@ -88,12 +88,17 @@ func TestCheck_ExitCodesAndJSONWithoutADatabase(t *testing.T) {
 		t.Fatalf("--json filing: %+v", f)
 	}
 
-	// The 三公 file alone: the standard tables are missing, which is a warning only.
+	// The 三公 file alone is a complete 三公 statement: clean.
 	code, out, _ = runCmd(t, noDB, "check", tp, "--json")
+	if c := decodeCheck(t, out); code != 0 || !c.Valid || c.Stats.Warnings != 0 || c.Stats.Errors != 0 {
+		t.Fatalf("a 三公-only statement: %d %+v", code, c.Stats)
+	}
+	// A deployment that requires full sets says so: the eight other tables are missing.
+	code, out, _ = runCmd(t, noDB, "check", "--severity", "table.missing=warning", tp, "--json")
 	if c := decodeCheck(t, out); code != 0 || !c.Valid || c.Stats.Warnings != 8 || c.Stats.Errors != 0 || c.Findings[0].Rule != "table.missing" {
 		t.Fatalf("warnings only: %d %+v", code, c.Stats)
 	}
-	// … unless the deployment makes it an error.
+	// … or makes it an error.
 	if code, _, _ = runCmd(t, noDB, "check", "--severity", "table.missing=error", tp); code != exitFailure {
 		t.Fatalf("table.missing raised to error: exit %d", code)
 	}
