@@ -21,6 +21,8 @@ var statusOf = map[string]int{
 	models.EUNAVAILABLE:   http.StatusServiceUnavailable,
 	models.ESCHEMA:        http.StatusServiceUnavailable,
 	models.EINTERNAL:      http.StatusInternalServerError,
+	models.ETIMEOUT:       http.StatusRequestTimeout,
+	models.ERATELIMITED:   http.StatusTooManyRequests,
 }
 
 // ErrorBody is the JSON shape of every error answer: {"error": {"code", "message"}}.

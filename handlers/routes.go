@@ -70,7 +70,7 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		panic(err) // checked by the caller's configuration
 	}
 	metrics := NewMetrics(d.Registry)
-	r.Use(requestID(d.Log), recovery(), metrics.middleware(), accessLog())
+	r.Use(requestID(d.Log), recovery(), metrics.middleware(), accessLog(), bodyDeadline(d.Limits))
 
 	r.GET("/healthz", healthz)
 	// Browsers ask every site for one; an empty answer spares their consoles a 404.

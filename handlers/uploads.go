@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -49,6 +50,71 @@ type RejectedAnswer struct {
 type UploadLimits struct {
 	MaxBytes int64  // per request (64 MiB)
 	TempDir  string // where the body is spooled; "" = system default
+	// BodyTimeout is how long a client has to send a whole request body; a
+	// slow or trickling upload is cut off then (408). 0 is DefaultBodyTimeout.
+	BodyTimeout time.Duration
+}
+
+// DefaultBodyTimeout gives a 64 MiB upload about 550 KB/s: any office line,
+// but not a connection held open by a client that sends a byte a second.
+const DefaultBodyTimeout = 2 * time.Minute
+
+func (l UploadLimits) bodyTimeout() time.Duration {
+	if l.BodyTimeout > 0 {
+		return l.BodyTimeout
+	}
+	return DefaultBodyTimeout
+}
+
+// bodyDeadline gives every request with a body until the body timeout to send
+// it: the connection's read deadline is set when the request starts and lifted
+// once the body is read to its end (or by liftBodyDeadline), so that the work
+// done afterwards — an upload's transaction, a long export — is never cut
+// short by it. Nothing is set for requests that carry no body.
+func bodyDeadline(lim UploadLimits) gin.HandlerFunc {
+	d := lim.bodyTimeout()
+	return func(c *gin.Context) {
+		if c.Request.Body == nil || c.Request.Body == http.NoBody || c.Request.ContentLength == 0 {
+			c.Next()
+			return
+		}
+		rc := http.NewResponseController(c.Writer)
+		if err := rc.SetReadDeadline(time.Now().Add(d)); err != nil {
+			c.Next() // not a network connection (a test's recorder)
+			return
+		}
+		c.Set(deadlineKey, rc)
+		c.Request.Body = &deadlineBody{ReadCloser: c.Request.Body, lift: func() { liftBodyDeadline(c) }}
+		c.Next()
+	}
+}
+
+const deadlineKey = "sunshine.body_deadline"
+
+// liftBodyDeadline removes the body deadline once the body has been read. It
+// is left in place when reading failed: the server then gives up on the rest
+// of a trickling body at once instead of waiting for it.
+func liftBodyDeadline(c *gin.Context) {
+	if v, ok := c.Get(deadlineKey); ok {
+		if rc, _ := v.(*http.ResponseController); rc != nil {
+			_ = rc.SetReadDeadline(time.Time{})
+			c.Set(deadlineKey, (*http.ResponseController)(nil))
+		}
+	}
+}
+
+// deadlineBody lifts the body deadline when the body has been read to its end.
+type deadlineBody struct {
+	io.ReadCloser
+	lift func()
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if errors.Is(err, io.EOF) {
+		b.lift()
+	}
+	return n, err
 }
 
 // postUpload takes a multipart form with the field "file" (and optionally
@@ -58,6 +124,9 @@ func postUpload(svc *filings.Service, lim UploadLimits) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, lim.MaxBytes)
 		form, err := readUploadForm(c.Request, lim, nil)
+		if err == nil {
+			liftBodyDeadline(c) // the whole body is in; what remains is ours to do
+		}
 		if form.path != "" {
 			defer os.Remove(form.path)
 		}
@@ -192,6 +261,10 @@ func bodyError(err error, lim UploadLimits) error {
 	if errors.As(err, &mbe) {
 		return models.Errorf(models.ETOOLARGE, "文件超过每次上传 %s 的上限", humanBytes(lim.MaxBytes))
 	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return models.Errorf(models.ETIMEOUT, "上传超时：%s内没有收到完整的文件（网络过慢或连接中断），未保存任何数据；请检查网络后重新上传",
+			humanDuration(lim.bodyTimeout()))
+	}
 	return models.Errorf(models.EINVALID, "上传中断或格式不正确：%v", err)
 }
 
@@ -203,4 +276,14 @@ func humanBytes(n int64) string {
 		return itoa(int(n>>10)) + " KiB"
 	}
 	return itoa(int(n)) + " 字节"
+}
+
+func humanDuration(d time.Duration) string {
+	if d >= time.Minute && d%time.Minute == 0 {
+		return itoa(int(d/time.Minute)) + " 分钟"
+	}
+	if d >= time.Second {
+		return itoa(int(d.Round(time.Second)/time.Second)) + " 秒"
+	}
+	return itoa(int(d/time.Millisecond)) + " 毫秒"
 }

@@ -463,6 +463,9 @@ func (s *site) deskUpload(c *gin.Context) {
 		return
 	}
 	form, err := readUploadForm(c.Request, lim, func(got string) bool { return s.sameOrigin(c) && validCSRF(sess.csrf, got) })
+	if err == nil {
+		liftBodyDeadline(c)
+	}
 	if form.path != "" {
 		defer os.Remove(form.path)
 	}

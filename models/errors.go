@@ -18,6 +18,8 @@ const (
 	EINTERNAL      = "internal"      // a bug or an unexpected failure
 	ESCHEMA        = "schema_newer"  // the database was migrated by a newer sunshine
 	EUNPROCESSABLE = "unprocessable" // well-formed but fails the checks (a parse or rule report)
+	ETIMEOUT       = "timeout"       // the client did not send its request in time
+	ERATELIMITED   = "rate_limited"  // too many attempts from one client: wait and try again
 )
 
 // Error is a domain error: a code for programs and a Chinese message for people.

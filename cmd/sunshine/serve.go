@@ -39,9 +39,13 @@ func cmdServe(ctx context.Context, e env) error {
 	license := fs.String("license-url", e.getenv("SUNSHINE_LICENSE_URL"), "licence URL the data is published under, stated in catalogues and data packages (env SUNSHINE_LICENSE_URL; default none stated)")
 	contact := fs.String("contact-email", e.getenv("SUNSHINE_CONTACT_EMAIL"), "contact for questions about the data, in the catalogues (env SUNSHINE_CONTACT_EMAIL)")
 	cacheDir := fs.String("cache-dir", e.getenv("SUNSHINE_CACHE_DIR"), "where generated release files are kept (they never change); \"off\" for none (env SUNSHINE_CACHE_DIR; default: cache/ beside the SQLite file, or the system temp directory)")
+	bodyTimeout := fs.Duration("body-timeout", durationEnv(e, "SUNSHINE_BODY_TIMEOUT", handlers.DefaultBodyTimeout), "how long a client has to send a whole request body (an upload); slower ones are cut off with 408 (env SUNSHINE_BODY_TIMEOUT, e.g. 5m)")
 	uploaderPublish := fs.Bool("uploader-publish", e.getenv("SUNSHINE_UPLOADER_PUBLISH") == "1", "let uploaders publish their own departments' drafts (env SUNSHINE_UPLOADER_PUBLISH=1; default admins only)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
+	}
+	if *bodyTimeout <= 0 {
+		return usageError{fmt.Errorf("请求体时限“%s”无效：应为正的时长，例如 2m", *bodyTimeout)}
 	}
 	rl, err := parseRateLimit(*limit)
 	if err != nil {
@@ -83,7 +87,7 @@ func cmdServe(ctx context.Context, e env) error {
 	svc := newFilingService(s, e)
 	svc.AllowUploaderPublish = *uploaderPublish
 	h := handlers.New(handlers.Deps{Store: s, Log: log, Registry: reg,
-		Filings: svc, Limits: handlers.UploadLimits{MaxBytes: 64 << 20, TempDir: e.getenv("SUNSHINE_TMPDIR")},
+		Filings: svc, Limits: handlers.UploadLimits{MaxBytes: 64 << 20, TempDir: e.getenv("SUNSHINE_TMPDIR"), BodyTimeout: *bodyTimeout},
 		BaseURL: *baseURL, FrameAncestors: *frames, RateLimit: rl, TrustedProxies: trusted,
 		PublisherName: *publisher, LicenseURL: *license, ContactEmail: *contact, Cache: cache})
 	ln, err := net.Listen("tcp", *addr)
@@ -201,4 +205,16 @@ func parseRateLimit(s string) (handlers.RateLimit, error) {
 		return handlers.RateLimit{}, fmt.Errorf("限速设置“%s”无效：应写成 每秒请求数/突发上限，例如 10/100，或 0 表示不限", s)
 	}
 	return handlers.RateLimit{Rate: rate, Burst: burst}, nil
+}
+
+// durationEnv reads a duration from the environment ("90s", "5m"); the default
+// when unset or unreadable (a bad value is then reported by the flag's own check).
+func durationEnv(e env, key string, def time.Duration) time.Duration {
+	if v := e.getenv(key); v != "" {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+		return -1
+	}
+	return def
 }
