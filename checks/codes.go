@@ -2,6 +2,8 @@ package checks
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"sunshine/codes"
 	"sunshine/models"
@@ -61,13 +63,44 @@ func listName(in *input, kind string, from int) string {
 	return fmt.Sprintf("%d 年%s科目表", from, codes.KindChinese(kind))
 }
 
+// checkCodeUnknown reports each code not in the year's list. Against the
+// starter lists (a subset of the official ones, used when no list of the year
+// is loaded) a code may well be real, so the unknown codes of a kind are
+// summarised in one finding per filing that says which list was used.
 func checkCodeUnknown(in *input, out *output) {
+	unknown := map[string][]string{} // kind → codes, against the starter list only
+	var first = map[string]where{}
 	classifiedRows(in, func(t *table, code string, list *codes.List, from int) {
 		if _, ok := list.Lookup(code); ok {
 			return
 		}
+		if in.env.Codes.Origin(list.Kind(), in.FiscalYear).Source == codes.SourceStarter {
+			kind := list.Kind()
+			if !slices.Contains(unknown[kind], code) {
+				if len(unknown[kind]) == 0 {
+					first[kind] = t.atRow(code)
+				}
+				unknown[kind] = append(unknown[kind], code)
+			}
+			return
+		}
 		out.reportf(t.atRow(code), "", code, "科目编码 %s 不在%s中", code, listName(in, list.Kind(), from))
 	})
+	for _, kind := range codes.Kinds {
+		cs := unknown[kind]
+		if len(cs) == 0 {
+			continue
+		}
+		shown := cs[:min(len(cs), 8)]
+		more := ""
+		if len(cs) > len(shown) {
+			more = " 等"
+		}
+		at := first[kind]
+		at.Text, at.printedIn = "", nil
+		out.report(at, fmt.Sprintf("本次检查使用内置示例科目表（官方%s科目表的一部分，未加载 %d 年科目表），其中查不到 %d 个科目编码：%s%s；请加载当年科目表后再核对",
+			codes.KindChinese(kind), in.FiscalYear, len(cs), strings.Join(shown, "、"), more), "", strings.Join(cs, ","))
+	}
 }
 
 func checkCodeNameMismatch(in *input, out *output) {

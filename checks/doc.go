@@ -34,30 +34,55 @@ A deployment may change a rule's severity (` + "`Env.Severity`" + `), for all ph
 
 ## 四舍五入容差 · Rounding tolerance
 
-Sums are exact, in fen. A figure printed in 元 is exact. A figure printed in 万元 or 亿元 is taken as printed to two
-decimals whatever the cell shows, so it may be half a unit of its second decimal from the truth: **50 元** for each
-万元 figure, **500,000 元** for each 亿元 figure, on either side of the comparison. A non-zero difference up to the
-total of those is an ` + "`info`" + ` finding of the same rule (因四舍五入); beyond it, the rule's severity.
-Examples: a total against 4 parts, all in 万元: 250 元; the same 万元 figure in two tables: 100 元 (a gap of
-exactly 100 元 is rounding, 100.01 元 is not); a 万元 figure against an 元 line: 50 元.
+Sums are exact, in fen, up to the precision each figure was **printed** at, which ingest records from the cell as
+written (the digits after the decimal point; for XLSX numbers the digits the stored value has). A printed figure is
+within half a unit of its last digit of the true value, so each figure on either side of a comparison contributes
+that half-unit: **0.50 元** for whole 元, **nothing** for 元 to the fen (true amounts are whole fen), **50 元** for 万元
+to 0.01, **5,000 元** for whole 万元, **500,000 元** for 亿元 to 0.01. With every figure printed alike that is
+(n + 1) × half a unit for a total and its n parts, and one unit for the same figure printed in two tables. A printed
+zero counts at the precision of the figures beside it (no more than the coarsest of them). A non-zero difference up
+to the total is an ` + "`info`" + ` finding of the same rule (因四舍五入); beyond it, the rule's severity.
+Examples: a total against 4 parts, all in 万元 to 0.01: 250 元; the same 万元 figure in two tables: 100 元 (a gap of
+exactly 100 元 is rounding, 100.01 元 is not); a 万元 figure against an 元 line to the fen: 50 元; a whole-元 类
+against its 3 款: 2 元; a whole-万元 三公 合计 against its 3 items: 2 万元. A figure stored before the service kept
+its precision counts as printed to two decimals.
 An absent line (the printed table's empty cell) is exactly 0 and adds no tolerance.
 
-## 缺失数字 · Missing figures
+## 空白与未列示 · Blanks and absent rows
 
-- A figure given empty is **not disclosed** and is never taken as 0: a sum whose total or any part is not
-  disclosed is not checked, except where a rule says the figure must be disclosed
-  (` + "`three_public.vehicles_not_split`, `cross.three_public_economic`, `count.missing`" + `).
-- A line that is absent from the upload is the printed table's empty cell and counts as 0.
-- A rule whose tables are not in the filing does not run; a cross-table rule needs both tables.
+- A figure given empty in the upload templates is **not disclosed** and is never taken as 0: a sum whose total or
+  any part is not disclosed is not checked, except where a rule says the figure must be disclosed
+  (` + "`cross.three_public_economic`, `count.missing`" + `) and for the printed 三公 table below.
+- A **detail** line that is absent from the upload is the printed table's empty cell and counts as 0.
+- A **subtotal or total row** that the layout does not print (本年收入合计 / 本年支出合计 on a 收支总表 without
+  结转, the 合计 of a final's 基本支出决算表) is **derived** from the rows it totals, never read as 0: it is not
+  compared with its parts, and where another rule needs it the sum of its parts stands in (the message says
+  “未列示，按所含各行推算”). The income side of a 财政拨款收支总表 printed with one amount column is checked in
+  that column only.
+- The final's 基本支出决算表 printed with one 决算数 per economic code and the rows 人员经费合计 and 公用经费合计:
+  人员经费合计 = 301 + 303, 公用经费合计 = the other 类 (302, 310 …), 合计 = 人员 + 公用; no per-row split is asked for.
+- **A printed 三公 table leaves zero cells blank**: where its 合计 or 公务用车 小计 is printed and at least one of its
+  parts is, the blank parts are read as 0 and the finding says so (“空白按 0 核对”); with no part printed nothing
+  is compared. ` + "`three_public.vehicles_not_split`" + ` fires only when neither purchase nor operation is printed.
+- A rule whose tables are not in the filing does not run; a cross-table rule needs both tables. A filing that
+  publishes only the 三公 statement is not told that it lacks the other tables unless the deployment sets the
+  severity of ` + "`table.missing`" + ` itself (which says it requires full sets).
 - A parent (类, 款, a subtotal) is compared with its children only when the table has at least one child row for it.
+- An empty table is published with its note (本部门无…，此表为空表), uploaded as a line with the table and the
+  note and no code, column or amount; or, in the upload template, as its 合计 row alone at 0.
+
+## 适用年度 · First fiscal year
+
+Each rule applies from the first fiscal year of the requirement behind it (the table below, with the documents in
+the details; 推定 marks an inferred year). A filing of an earlier fiscal year is not checked against the rule.
 
 ## 规则 · Rules
 
-| # | key | severity | scope | 规则 |
-|---|---|---|---|---|
+| # | key | severity | scope | since | 规则 |
+|---|---|---|---|---|---|
 `)
 	for _, r := range Catalogue {
-		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s |\n", r.Number, r.Key, r.Severity, r.Scope, escape(r.Chinese))
+		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %d | %s |\n", r.Number, r.Key, r.Severity, r.Scope, r.Since, escape(r.Chinese))
 	}
 	b.WriteString("\n## 说明 · Details\n")
 	for _, r := range Catalogue {
@@ -65,6 +90,9 @@ An absent line (the printed table's empty cell) is exactly 0 and adds no toleran
 		fmt.Fprintf(&b, "- DOMAIN.md §5 rule %s · default severity `%s` · scope `%s`\n", r.Number, r.Severity, r.Scope)
 		if r.Basis != "" {
 			fmt.Fprintf(&b, "- 依据 · basis: %s\n", r.Basis)
+		}
+		if r.Since != 0 {
+			fmt.Fprintf(&b, "- 适用年度 · applies from fiscal year **%d**: %s\n", r.Since, r.SinceBasis)
 		}
 		fmt.Fprintf(&b, "\n%s\n\n%s\n", r.Chinese, r.English)
 		if ex, ok := examples[r.Key]; ok {
