@@ -17,25 +17,43 @@ type TokenFinder interface {
 
 const tokenKey = "sunshine.token"
 
+const authErrorKey = "sunshine.auth_error"
+
 // authenticate reads "Authorization: Bearer <token>" when present and puts an
-// active token on the context. A missing header is fine here (public reads);
-// a malformed, unknown or revoked token is a 401 at once, so a caller with a
-// broken token is told rather than silently served as the public.
-func authenticate(tokens TokenFinder) gin.HandlerFunc {
+// active token on the context. One rule for a bad token (malformed, unknown
+// or revoked): a GET or HEAD is answered as for an anonymous caller — public
+// data is public whatever a caller sends, and a draft stays invisible to it —
+// while a write (POST) is refused with 401 saying what is wrong with the
+// token. Every bad token counts against the client's sign-in limit; past it,
+// a request carrying a token is refused with 429 and Retry-After.
+func authenticate(tokens TokenFinder, limits *signInLimiter) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h := c.GetHeader("Authorization")
 		if h == "" {
 			c.Next()
 			return
 		}
+		if wait := limits.wait(c.ClientIP()); wait > 0 {
+			refuseSignIn(c, wait)
+			return
+		}
+		bad := func(msg string) {
+			limits.fail(c.ClientIP())
+			if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+				c.Set(authErrorKey, msg)
+				c.Next()
+				return
+			}
+			unauthorized(c, msg)
+		}
 		scheme, secret, ok := strings.Cut(h, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
-			unauthorized(c, "Authorization 头应为“Bearer <令牌>”")
+			bad("Authorization 头应为“Bearer <令牌>”")
 			return
 		}
 		t, err := tokens.TokenByHash(c.Request.Context(), models.HashToken(strings.TrimSpace(secret)))
 		if models.ErrorCode(err) == models.ENOTFOUND {
-			unauthorized(c, "令牌无效")
+			bad("令牌无效")
 			return
 		}
 		if err != nil {
@@ -43,7 +61,7 @@ func authenticate(tokens TokenFinder) gin.HandlerFunc {
 			return
 		}
 		if !t.Active() {
-			unauthorized(c, "令牌已被吊销")
+			bad("令牌已被吊销")
 			return
 		}
 		c.Set(tokenKey, &t)

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"sunshine/handlers"
+	"sunshine/models"
 	"sunshine/store"
 	"sunshine/store/storetest"
 )
@@ -23,13 +24,14 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 type server struct {
 	h   http.Handler
 	log *bytes.Buffer
+	s   *store.Store
 }
 
 func newServer(t *testing.T, s *store.Store) server {
 	t.Helper()
 	var buf bytes.Buffer
 	log := slog.New(slog.NewJSONHandler(&buf, nil))
-	return server{h: handlers.New(handlers.Deps{Store: s, Log: log, Registry: prometheus.NewRegistry()}), log: &buf}
+	return server{h: handlers.New(handlers.Deps{Store: s, Log: log, Registry: prometheus.NewRegistry()}), log: &buf, s: s}
 }
 
 func (s server) do(t *testing.T, method, path string, hdr map[string]string) *httptest.ResponseRecorder {
@@ -116,7 +118,15 @@ func TestMetrics_CountRequestsByRoute(t *testing.T) {
 	srv.do(t, "GET", "/healthz", nil)
 	srv.do(t, "GET", "/healthz", nil)
 	srv.do(t, "GET", "/no/such/page", nil)
-	w := srv.do(t, "GET", "/metrics", nil)
+	if w := srv.do(t, "GET", "/metrics", nil); w.Code != 401 {
+		t.Fatalf("metrics without a token: %d", w.Code)
+	}
+	uploader := makeToken(t, srv.s, models.Token{Name: "上传员", Role: models.RoleUploader, RegionCode: "431081"})
+	if w := srv.do(t, "GET", "/metrics", map[string]string{"Authorization": "Bearer " + uploader}); w.Code != 403 {
+		t.Fatalf("metrics with an uploader's token: %d", w.Code)
+	}
+	admin := makeToken(t, srv.s, models.Token{Name: "管理员", Role: models.RoleAdmin})
+	w := srv.do(t, "GET", "/metrics", map[string]string{"Authorization": "Bearer " + admin})
 	body := w.Body.String()
 	for _, want := range []string{
 		`sunshine_http_requests_total{code="200",method="GET",route="/healthz"} 2`,

@@ -45,6 +45,8 @@ type Deps struct {
 	LicenseURL string
 	// ContactEmail is where questions about the data go (DCAT contactPoint); "" gives none.
 	ContactEmail string
+	// SignInLimit bounds failed sign-ins and wrong API tokens per client; the zero value is DefaultSignInLimit.
+	SignInLimit SignInLimit
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -79,10 +81,17 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		c.Status(http.StatusNoContent)
 	})
 	r.GET("/readyz", readyz(db))
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
+	signIns := newSignInLimiter(d.SignInLimit)
+
+	// Metrics tell an attacker what is slow and what fails: here they need an
+	// admin token; a Prometheus server scrapes MetricsHandler on its own
+	// listener (serve --metrics-addr) instead.
+	if d.Store != nil {
+		r.GET("/metrics", authenticate(d.Store, signIns), requireAdmin, gin.WrapH(MetricsHandler(d.Registry)))
+	}
 
 	if d.Store != nil {
-		api := r.Group("/api/v1", authenticate(d.Store))
+		api := r.Group("/api/v1", authenticate(d.Store, signIns))
 		api.POST("/uploads", requireToken, postUpload(d.Filings, d.Limits))
 		api.GET("/templates/:file", getTemplate)
 		api.GET("/rules", getRules(d.Filings))
@@ -111,7 +120,7 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		r.GET("/embed/embed.css", getEmbedCSS)
 		registerOpenData(r, api, d) // bulk ZIP, /catalog.jsonld, /data.json, /openapi.json (catalog.go)
 	}
-	registerWeb(r, d) // HTML pages and the upload desk (web*.go)
+	registerWeb(r, d, signIns) // HTML pages and the upload desk (web*.go)
 
 	r.NoRoute(func(c *gin.Context) {
 		c.JSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "not_found", Message: "没有这个地址：" + c.Request.URL.Path}})
@@ -120,4 +129,11 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		c.JSON(http.StatusMethodNotAllowed, ErrorBody{ErrorDetail{Code: "method_not_allowed", Message: "此地址不支持 " + c.Request.Method + " 方法"}})
 	})
 	return r
+}
+
+// MetricsHandler serves the registry's metrics in the Prometheus text format,
+// without authentication: for a listener of its own that only the monitoring
+// network reaches (serve --metrics-addr).
+func MetricsHandler(reg *prometheus.Registry) http.Handler {
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 }

@@ -33,15 +33,18 @@ type site struct {
 	pages map[string]*template.Template
 	css   string // the stylesheet's URL, with its content hash so a new build is never served a stale copy
 	desk  *deskSessions
+	// signIns limits failed sign-ins per client, shared with the API's token check.
+	signIns *signInLimiter
 }
 
 // registerWeb adds the pages to the router. It is called from newRouter after
 // the API routes; without a store there is nothing to show.
-func registerWeb(r *gin.Engine, d Deps) {
+func registerWeb(r *gin.Engine, d Deps, signIns *signInLimiter) {
 	if d.Store == nil {
 		return
 	}
 	s := newSite(d)
+	s.signIns = signIns
 	r.GET("/static/*file", s.static)
 
 	pub := r.Group("", pageHeaders(false))

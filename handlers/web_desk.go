@@ -248,9 +248,15 @@ func (s *site) deskLogin(c *gin.Context) {
 		s.showLogin(c, http.StatusUnprocessableEntity, "请填写令牌。")
 		return
 	}
+	if wait := s.signIns.wait(c.ClientIP()); wait > 0 {
+		c.Header("Retry-After", strconv.Itoa(wait))
+		s.showLogin(c, http.StatusTooManyRequests, signInMessage(wait)+"。")
+		return
+	}
 	hash := models.HashToken(secret)
 	t, err := s.d.Store.TokenByHash(c.Request.Context(), hash)
 	if models.ErrorCode(err) == models.ENOTFOUND {
+		s.signIns.fail(c.ClientIP())
 		s.showLogin(c, http.StatusUnauthorized, "令牌无效：请核对后重新输入。")
 		return
 	}
@@ -259,6 +265,7 @@ func (s *site) deskLogin(c *gin.Context) {
 		return
 	}
 	if !t.Active() {
+		s.signIns.fail(c.ClientIP())
 		s.showLogin(c, http.StatusUnauthorized, "令牌已被吊销：请向管理员申请新的令牌。")
 		return
 	}

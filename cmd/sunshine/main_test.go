@@ -156,6 +156,7 @@ func TestServe_ExitsCleanlyOnSIGTERM(t *testing.T) {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", "sqlite:"+filepath.Join(t.TempDir(), "s.db"))
+	cmd.Env = append(os.Environ(), "SUNSHINE_METRICS_ADDR=127.0.0.1:0")
 	stdout, _ := cmd.StdoutPipe()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -163,7 +164,8 @@ func TestServe_ExitsCleanlyOnSIGTERM(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
-	line, err := bufio.NewReader(stdout).ReadString('\n')
+	lines := bufio.NewReader(stdout)
+	line, err := lines.ReadString('\n')
 	if err != nil {
 		t.Fatalf("no start line: %v; stderr: %s", err, stderr.String())
 	}
@@ -176,6 +178,24 @@ func TestServe_ExitsCleanlyOnSIGTERM(t *testing.T) {
 		t.Fatalf("readyz: %v %v", resp, err)
 	}
 	resp.Body.Close()
+	// /metrics: a token on the service's address, none on its own (--metrics-addr).
+	if resp, err := http.Get("http://" + m[1] + "/metrics"); err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("metrics on the public address: %v %v", resp, err)
+	}
+	line, err = lines.ReadString('\n')
+	mm := regexp.MustCompile(`http://(\S+)/metrics`).FindStringSubmatch(line)
+	if err != nil || mm == nil {
+		t.Fatalf("metrics line: %q %v", line, err)
+	}
+	resp, err = http.Get("http://" + mm[1] + "/metrics")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("metrics on their own address: %v %v", resp, err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `sunshine_http_requests_total{code="401",method="GET",route="/metrics"} 1`) {
+		t.Fatalf("metrics: %s", body)
+	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

@@ -39,6 +39,7 @@ func cmdServe(ctx context.Context, e env) error {
 	license := fs.String("license-url", e.getenv("SUNSHINE_LICENSE_URL"), "licence URL the data is published under, stated in catalogues and data packages (env SUNSHINE_LICENSE_URL; default none stated)")
 	contact := fs.String("contact-email", e.getenv("SUNSHINE_CONTACT_EMAIL"), "contact for questions about the data, in the catalogues (env SUNSHINE_CONTACT_EMAIL)")
 	cacheDir := fs.String("cache-dir", e.getenv("SUNSHINE_CACHE_DIR"), "where generated release files are kept (they never change); \"off\" for none (env SUNSHINE_CACHE_DIR; default: cache/ beside the SQLite file, or the system temp directory)")
+	metricsAddr := fs.String("metrics-addr", e.getenv("SUNSHINE_METRICS_ADDR"), "serve /metrics without a token on this address of its own, e.g. 127.0.0.1:9090 (env SUNSHINE_METRICS_ADDR; default none: /metrics on --addr needs an admin token)")
 	bodyTimeout := fs.Duration("body-timeout", durationEnv(e, "SUNSHINE_BODY_TIMEOUT", handlers.DefaultBodyTimeout), "how long a client has to send a whole request body (an upload); slower ones are cut off with 408 (env SUNSHINE_BODY_TIMEOUT, e.g. 5m)")
 	uploaderPublish := fs.Bool("uploader-publish", e.getenv("SUNSHINE_UPLOADER_PUBLISH") == "1", "let uploaders publish their own departments' drafts (env SUNSHINE_UPLOADER_PUBLISH=1; default admins only)")
 	if err := parseFlags(fs, e.args); err != nil {
@@ -96,7 +97,28 @@ func cmdServe(ctx context.Context, e env) error {
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "db", s.Config().String())
 	fmt.Fprintf(e.stdout, "sunshine 已启动：http://%s\n", displayAddr(ln.Addr()))
-	return serveUntilDone(ctx, ln, h, log)
+	if *metricsAddr == "" {
+		return serveUntilDone(ctx, ln, h, log)
+	}
+	mln, err := net.Listen("tcp", *metricsAddr)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("无法监听指标地址 %s：%w", *metricsAddr, err)
+	}
+	log.Info("serving metrics", "addr", mln.Addr().String())
+	fmt.Fprintf(e.stdout, "指标（/metrics）：http://%s/metrics\n", displayAddr(mln.Addr()))
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", handlers.MetricsHandler(reg))
+	errc := make(chan error, 2)
+	go func() { errc <- serveUntilDone(ctx, mln, mux, log) }()
+	go func() { errc <- serveUntilDone(ctx, ln, h, log) }()
+	err = <-errc
+	if err != nil {
+		// One listener failed: stop the other too.
+		ln.Close()
+		mln.Close()
+	}
+	return errors.Join(err, <-errc)
 }
 
 // serveUntilDone serves h on ln until ctx ends (SIGTERM or Ctrl-C), then stops
