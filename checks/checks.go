@@ -101,6 +101,7 @@ var rules = []rule{
 	ruleProcurementTotal, ruleDetailLevel,
 	ruleCrossSummaryIncome, ruleCrossFiscal, ruleCrossBasic, ruleCrossThreePublicEconomic, ruleCrossOperatingCost,
 	ruleFinalBudgetMismatch, ruleFinalOverBudget, ruleChangeReasonMissing, ruleUnitSuspect,
+	ruleChangeOutlier, rulePeerOutlier, ruleReasonContradicts,
 	ruleCountMissing, ruleCountOrder, ruleCountOutlier,
 }
 

@@ -28,7 +28,7 @@ var domainRules = []struct {
 	{"cross.summary_income", "error"}, {"cross.fiscal", "error"}, {"cross.basic", "error"},
 	{"cross.three_public_economic", "error"}, {"cross.operating_cost", "warning"},
 	{"final.budget_mismatch", "error"}, {"final.over_budget", "warning"}, {"change.reason_missing", "warning"},
-	{"unit.suspect", "warning"}, {"count.missing", "warning"}, {"count.order", "warning"}, {"count.outlier", "warning"},
+	{"unit.suspect", "warning"}, {"change.outlier", "warning"}, {"peer.outlier", "warning"}, {"change.reason_contradicts", "warning"}, {"count.missing", "warning"}, {"count.order", "warning"}, {"count.outlier", "warning"},
 }
 
 func TestCatalogue_HasEveryRuleOfDomainWithItsDefaultSeverity(t *testing.T) {

@@ -108,8 +108,15 @@ func checkFinalOverBudget(in *input, out *output) {
 		return
 	}
 	hint := "决算数超过预算数，须说明原因"
-	if strings.TrimSpace(tp.ChangeReason) == "" {
+	explained := strings.TrimSpace(tp.ChangeReason) != ""
+	if !explained {
 		hint += "（未填写增减变化原因）"
+	} else {
+		// With a reason given the excess is explained: a note, not a flag.
+		saved := out.severity
+		out.severity = models.SeverityInfo
+		defer func() { out.severity = saved }()
+		hint = "决算数超过预算数，已说明原因"
 	}
 	unit := unitOf(tp.Unit)
 	for _, item := range threePublicItemKeys {

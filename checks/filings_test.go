@@ -44,11 +44,16 @@ var finalBudgetMismatchCases = []ruleCase{
 
 var finalOverBudgetCases = []ruleCase{
 	{name: "under budget", filing: final()},
-	{name: "reception over budget", filing: final(tp(func(t *models.ThreePublic) { t.Reception, t.Total = w("4.52"), w("16.00") })),
-		want: []string{"warning three_public//reception"}},
+	{name: "reception over budget, no reason", filing: final(tp(func(t *models.ThreePublic) {
+		t.Reception, t.Total, t.ChangeReason = w("4.52"), w("16.00"), ""
+	})), want: []string{"warning three_public//reception"}},
+	{name: "reception over budget with a reason: a note", filing: final(tp(func(t *models.ThreePublic) { t.Reception, t.Total = w("4.52"), w("16.00") })),
+		want: []string{"info three_public//reception"}},
 	{name: "over by exactly 0.01 万元 is rounding", filing: final(tp(func(t *models.ThreePublic) { t.Reception = w("4.01") })),
 		want: []string{"info three_public//reception"}},
-	{name: "total and item over", filing: final(tp(func(t *models.ThreePublic) { t.Reception, t.Total = w("6.00"), w("17.48") })),
+	{name: "total and item over", filing: final(tp(func(t *models.ThreePublic) {
+		t.Reception, t.Total, t.ChangeReason = w("6.00"), w("17.48"), ""
+	})),
 		want: []string{"warning three_public//total", "warning three_public//reception"}},
 	{name: "预算数 not disclosed", filing: final(tp(func(t *models.ThreePublic) { t.BudgetReception, t.Reception = nd, w("9") }))},
 	{name: "a budget has no 预算数 columns", filing: budget()},

@@ -264,8 +264,16 @@ func (w *writer) add(ctx context.Context, rec ingest.Record) error {
 	if err != nil {
 		return err
 	}
+	if rec.Note != nil {
+		if err := w.addNote(ctx, f, *rec.Note, rec.Row); err != nil {
+			return err
+		}
+	}
 	switch {
 	case rec.ThreePublic != nil:
+		if err := w.clearTable(ctx, f, models.TableThreePublic); err != nil { // its notes go with it
+			return err
+		}
 		w.threeRows[f.ID] = append(w.threeRows[f.ID], rec.Row)
 		tp := *rec.ThreePublic
 		tp.FilingID = f.ID
@@ -278,16 +286,8 @@ func (w *writer) add(ctx context.Context, rec ingest.Record) error {
 		li := *rec.LineItem
 		li.FilingID = f.ID
 		li.SourceRow = rec.Row
-		k := tableKey{f.ID, li.Table}
-		if !w.cleared[k] {
-			// A draft made by this upload from nothing has no rows to replace.
-			// Buffered rows belong to other tables, which this DELETE does not touch.
-			if !w.empty[f.ID] {
-				if err := w.tx.DeleteTable(ctx, f.ID, li.Table); err != nil {
-					return err
-				}
-			}
-			w.cleared[k] = true
+		if err := w.clearTable(ctx, f, li.Table); err != nil {
+			return err
 		}
 		if w.empty[f.ID] {
 			w.content.addItem(li)
@@ -298,6 +298,37 @@ func (w *writer) add(ctx context.Context, rec ingest.Record) error {
 		}
 	}
 	return nil
+}
+
+// clearTable empties a table of the draft the first time this upload gives
+// it, so that the upload replaces it (its lines and its notes).
+func (w *writer) clearTable(ctx context.Context, f models.Filing, table models.Table) error {
+	k := tableKey{f.ID, table}
+	if w.cleared[k] {
+		return nil
+	}
+	// A draft made by this upload from nothing has no rows to replace.
+	// Buffered rows belong to other tables, which this DELETE does not touch.
+	if !w.empty[f.ID] {
+		if err := w.tx.DeleteTable(ctx, f.ID, table); err != nil {
+			return err
+		}
+	}
+	w.cleared[k] = true
+	return nil
+}
+
+// addNote keeps a note printed under a table; a 三公 note replaces the
+// record's earlier notes as the record itself does.
+func (w *writer) addNote(ctx context.Context, f models.Filing, n models.TableNote, row int) error {
+	n.FilingID, n.SourceRow = f.ID, row
+	if err := w.clearTable(ctx, f, n.Table); err != nil {
+		return err
+	}
+	if w.empty[f.ID] {
+		w.content.addNote(n)
+	}
+	return w.tx.InsertTableNotes(ctx, []models.TableNote{n})
 }
 
 // draft returns the open draft for the record's filing, creating the region,

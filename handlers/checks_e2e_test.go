@@ -285,6 +285,7 @@ func TestChecksE2E_CompleteDepartmentThenOneDefectAtATime(t *testing.T) {
 		// 3. The 三公 total 0.10 万元 above its parts (beyond 4 × 50 元 of rounding).
 		bad = checkstest.Final()
 		bad.ThreePublic.Total = checkstest.Amount("15.10", models.WanYuan)
+		bad.ThreePublic.ChangeReason = "严格落实过紧日子要求，压减公务接待和公务用车运行费。" // no figure to contradict
 		r = step("三公经费-合计错误.csv", threePublicCSV(bad), "error three_public.total three_public//total@2")
 		if f := r.Findings[0]; f.Expected != "15.00 万元（150,000.00 元）" || f.Actual != "15.10 万元（151,000.00 元）" {
 			t.Errorf("three_public.total expected %q, actual %q", f.Expected, f.Actual)
@@ -320,6 +321,7 @@ func TestChecksE2E_DraftFinalIsRecheckedWhenItsBudgetIsPublished(t *testing.T) {
 		final := checkstest.Final()
 		final.ThreePublic.BudgetReception = checkstest.Amount("5.00", models.WanYuan)
 		final.ThreePublic.BudgetTotal = checkstest.Amount("17.00", models.WanYuan)
+		final.ThreePublic.ChangeReason = "严格落实过紧日子要求，决算数比预算数减少 2.00 万元。"
 		items, _ = lineItemsCSV(t, final)
 		finalID := a.uploadOK(t, "决算公开表.csv", items).Filings[0].ID
 		ans := a.uploadOK(t, "决算三公经费.csv", threePublicCSV(final))

@@ -208,6 +208,7 @@ func TestCheck_ComparesWithPublishedFilingsOnly(t *testing.T) {
 		for _, f := range []*checks.Filing{f1, f2} {
 			f.ThreePublic.BudgetReception = checkstest.Amount("5.00", models.WanYuan)
 			f.ThreePublic.BudgetTotal = checkstest.Amount("17.00", models.WanYuan)
+			f.ThreePublic.ChangeReason = "严格落实过紧日子要求，压减公务接待和公务用车运行费。" // no figure to contradict
 		}
 		ftp, fitems := writeFilings(t, dir, "决算", f1, f2)
 
