@@ -38,6 +38,14 @@ var threePublicTotalCases = []ruleCase{
 	})), want: []string{"info three_public//total"}},
 	{name: "a final's 预算数 column is checked too", filing: final(tp(func(t *models.ThreePublic) { t.BudgetTotal = w("17.00") })),
 		want: []string{"error three_public//budget_total"}},
+	{name: "a whole-万元 statement with a 1-万元 gap is rounding", filing: budget(tp(func(t *models.ThreePublic) {
+		t.Decimals = models.PrintedDecimals(0) // 4 figures printed to whole 万元: 2 万元 of tolerance
+		t.Total, t.OutboundTrips, t.Vehicles, t.VehiclePurchase, t.VehicleOperation, t.Reception = w("17"), w("0"), w("12"), w("0"), w("12"), w("4")
+	})), want: []string{"info three_public//total"}},
+	{name: "a whole-万元 statement with a 3-万元 gap is an error", filing: budget(tp(func(t *models.ThreePublic) {
+		t.Decimals = models.PrintedDecimals(0)
+		t.Total, t.OutboundTrips, t.Vehicles, t.VehiclePurchase, t.VehicleOperation, t.Reception = w("19"), w("0"), w("12"), w("0"), w("12"), w("4")
+	})), want: []string{"error three_public//total"}},
 	{name: "total not disclosed: not checked", filing: budget(tp(func(t *models.ThreePublic) { t.Total = nd }))},
 	// A printed 三公 table leaves a zero item blank: with the total printed, a blank part reads 0.
 	{name: "a blank part reads 0 and the total no longer closes", filing: budget(tp(func(t *models.ThreePublic) { t.Reception = nd })),
