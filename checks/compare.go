@@ -183,6 +183,9 @@ type comparison struct {
 	expected side // what it should equal, or not exceed
 	upTo     bool // actual may be below expected (≤), not only equal
 	hint     string
+	// severity, when set, is what a difference beyond rounding is reported
+	// at instead of the rule's (final.over_budget with a reason: a note).
+	severity models.Severity
 }
 
 // compare evaluates c and reports it: an info note for a rounding difference,
@@ -228,7 +231,11 @@ func (o *output) compare(c comparison) outcome {
 	if c.hint != "" {
 		b.WriteString("；" + c.hint)
 	}
-	o.report(c.at, b.String(), expected, actual)
+	sev := o.severity
+	if c.severity != "" {
+		sev = c.severity
+	}
+	o.add(c.at, sev, b.String(), expected, actual)
 	return r
 }
 

@@ -107,16 +107,11 @@ func checkFinalOverBudget(in *input, out *output) {
 	if in.Phase != models.PhaseFinal || tp == nil {
 		return
 	}
-	hint := "决算数超过预算数，须说明原因"
-	explained := strings.TrimSpace(tp.ChangeReason) != ""
-	if !explained {
-		hint += "（未填写增减变化原因）"
-	} else {
+	hint := "决算数超过预算数，须说明原因（未填写增减变化原因）"
+	var severity models.Severity // the rule's
+	if strings.TrimSpace(tp.ChangeReason) != "" {
 		// With a reason given the excess is explained: a note, not a flag.
-		saved := out.severity
-		out.severity = models.SeverityInfo
-		defer func() { out.severity = saved }()
-		hint = "决算数超过预算数，已说明原因"
+		hint, severity = "决算数超过预算数，已说明原因", models.SeverityInfo
 	}
 	unit := unitOf(tp.Unit)
 	for _, item := range threePublicItemKeys {
@@ -126,6 +121,7 @@ func checkFinalOverBudget(in *input, out *output) {
 			expected: one("预算数", disclosed(threePublicAmount(tp, "budget_"+item), unit, tp.Decimals)),
 			upTo:     true,
 			hint:     hint,
+			severity: severity,
 		})
 	}
 }

@@ -292,10 +292,18 @@ func (t *table) allZero(code string) bool {
 	return true
 }
 
-// The rows that sum the income side and the spending side of the summary tables.
+// incomeRows are the rows that print a summary table's income in one amount
+// each (the sources and their totals); incomeSideRows adds the 结转 rows,
+// which a 财政拨款收支总表 may split by fund.
 var (
-	incomeSideRows = []string{"income_subtotal", "carryover_in", "surplus_used", "income_total"}
-	incomeTotals   = []string{"income_subtotal", "income_total"}
+	incomeRows     = append(append([]string(nil), summaryIncomeSources...), "income_subtotal", "income_total")
+	incomeSideRows = func() map[string]bool {
+		m := map[string]bool{"carryover_in": true, "surplus_used": true}
+		for _, r := range incomeRows {
+			m[r] = true
+		}
+		return m
+	}()
 )
 
 // incomeColumn reports whether the income side of a summary table is printed
@@ -305,7 +313,7 @@ func (t *table) incomeColumn(col string) bool {
 	if t.key != models.TableFiscalSummary {
 		return true
 	}
-	for _, r := range append(append([]string(nil), summaryIncomeSources...), incomeTotals...) {
+	for _, r := range incomeRows {
 		if t.present(r, col) {
 			return true
 		}
@@ -314,14 +322,7 @@ func (t *table) incomeColumn(col string) bool {
 }
 
 // incomeSide reports whether a row of fiscal_summary belongs to its income side.
-func incomeSide(row string) bool {
-	for _, r := range append(append([]string(nil), summaryIncomeSources...), incomeSideRows...) {
-		if r == row {
-			return true
-		}
-	}
-	return false
-}
+func incomeSide(row string) bool { return incomeSideRows[row] }
 
 // derived returns a subtotal or total row of one column as a side: the cell
 // when the table prints it; when the layout does not print it, the sum of the

@@ -22,7 +22,7 @@ func emptyTableNote(note string) bool {
 		strings.HasPrefix(strings.TrimSpace(note), "本单位无")
 }
 
-// noteOf returns the first note of a table that declares it empty, "" when none does.
+// emptyNote returns the first note of a table that declares it empty; ok is false when none does.
 func (in *input) emptyNote(key models.Table) (models.TableNote, bool) {
 	for _, n := range in.Notes {
 		if n.Table == key && emptyTableNote(n.Note) {

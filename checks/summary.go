@@ -57,7 +57,7 @@ func checkSummaryBalance(in *input, out *output) {
 				}
 				expected := t.rowsSide("", t.presentRows(rest), col)
 				expected.Figures = append(sub.Figures, expected.Figures...)
-				expected.Label = strings.Join(append([]string{sub.Label}, labelsOf(t, t.presentRows(rest))...), " + ")
+				expected.Label = strings.TrimSuffix(sub.Label+" + "+expected.Label, " + ")
 				out.compare(comparison{at: t.at(row, col), actual: one("", t.fig(row, col)), expected: expected})
 			}
 			income := t.incomeColumn(col)
@@ -74,14 +74,14 @@ func checkSummaryBalance(in *input, out *output) {
 			if !income {
 				continue
 			}
-			in, okIn := t.derived("income_total", col)
+			incomeTotal, okIn := t.derived("income_total", col)
 			ex, okEx := t.derived("expenditure_total", col)
 			if okIn && okEx {
 				ex.Label = "支出总计"
 				if !t.present("expenditure_total", col) {
 					ex.Label = "支出总计（未列示，按所含各行推算）"
 				}
-				out.compare(comparison{at: t.at("income_total", col), actual: side{Label: labelIf(!t.present("income_total", col), in.Label), Figures: in.Figures},
+				out.compare(comparison{at: t.at("income_total", col), actual: side{Label: labelIf(!t.present("income_total", col), incomeTotal.Label), Figures: incomeTotal.Figures},
 					expected: ex})
 			}
 		}
@@ -94,14 +94,6 @@ func labelIf(cond bool, label string) string {
 		return label
 	}
 	return ""
-}
-
-func labelsOf(t *table, rows []string) []string {
-	out := make([]string, len(rows))
-	for i, r := range rows {
-		out[i] = t.rowLabel(r)
-	}
-	return out
 }
 
 // rowsSide sums rows of one column; with no label it is named by its rows ("本年收入合计 + 上年结转").

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"sunshine/checks"
@@ -215,6 +216,15 @@ func (s *draftSet) read(path string, opts ingest.Options) ([]models.Finding, boo
 	defer rd.Close()
 	name := filepath.Base(path)
 	replaced := map[draftTable]bool{}
+	// replace empties a table of a draft (its lines and notes) the first time
+	// this file gives it, as an upload replaces the table in its draft.
+	replace := func(d *draft, t models.Table) {
+		if k := (draftTable{d, t}); !replaced[k] {
+			d.Items = slices.DeleteFunc(d.Items, func(li models.LineItem) bool { return li.Table == t })
+			d.Notes = slices.DeleteFunc(d.Notes, func(n models.TableNote) bool { return n.Table == t })
+			replaced[k] = true
+		}
+	}
 	threeRows := map[*draft][]int{}
 	for {
 		rec, err := rd.Next()
@@ -226,20 +236,14 @@ func (s *draftSet) read(path string, opts ingest.Options) ([]models.Finding, boo
 		}
 		d := s.draft(rec, name)
 		if n := rec.Note; n != nil {
-			if k := (draftTable{d, n.Table}); !replaced[k] {
-				d.Items, d.Notes = dropTable(d.Items, n.Table), dropNotes(d.Notes, n.Table)
-				replaced[k] = true
-			}
+			replace(d, n.Table)
 			note := *n
 			note.FilingID, note.SourceRow = d.ID, rec.Row
 			d.Notes = append(d.Notes, note)
 		}
 		switch {
 		case rec.ThreePublic != nil:
-			if k := (draftTable{d, models.TableThreePublic}); !replaced[k] {
-				d.Notes = dropNotes(d.Notes, models.TableThreePublic)
-				replaced[k] = true
-			}
+			replace(d, models.TableThreePublic)
 			threeRows[d] = append(threeRows[d], rec.Row)
 			tp := *rec.ThreePublic
 			tp.FilingID, tp.SourceRow = d.ID, rec.Row
@@ -247,10 +251,7 @@ func (s *draftSet) read(path string, opts ingest.Options) ([]models.Finding, boo
 		case rec.LineItem != nil:
 			li := *rec.LineItem
 			li.FilingID, li.SourceRow = d.ID, rec.Row
-			if k := (draftTable{d, li.Table}); !replaced[k] {
-				d.Items, d.Notes = dropTable(d.Items, li.Table), dropNotes(d.Notes, li.Table)
-				replaced[k] = true
-			}
+			replace(d, li.Table)
 			d.Items = append(d.Items, li)
 		}
 	}
@@ -283,26 +284,6 @@ func (s *draftSet) draft(rec ingest.Record, file string) *draft {
 		d.files = append(d.files, file)
 	}
 	return d
-}
-
-func dropNotes(notes []models.TableNote, t models.Table) []models.TableNote {
-	out := notes[:0]
-	for _, n := range notes {
-		if n.Table != t {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-func dropTable(items []models.LineItem, t models.Table) []models.LineItem {
-	kept := items[:0]
-	for _, li := range items {
-		if li.Table != t {
-			kept = append(kept, li)
-		}
-	}
-	return kept
 }
 
 // parseInterspersed parses flags given before, between or after the
