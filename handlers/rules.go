@@ -23,6 +23,9 @@ type RuleEntry struct {
 	Chinese       string                           `json:"zh"`
 	English       string                           `json:"en"`
 	Basis         string                           `json:"basis,omitempty"`
+	// Since is the first fiscal year the rule applies to, SinceBasis the document that introduced it.
+	Since      int    `json:"since"`
+	SinceBasis string `json:"since_basis"`
 }
 
 // getRules answers the rules catalogue. It changes only when the service
@@ -32,7 +35,8 @@ func getRules(svc *filings.Service) gin.HandlerFunc {
 	entries := make([]RuleEntry, len(checks.Catalogue))
 	for i, r := range checks.Catalogue {
 		e := RuleEntry{Key: r.Key, Number: r.Number, Severity: r.Severity, DefaultSeverity: r.Severity,
-			PhaseSeverity: map[models.Phase]models.Severity{}, Scope: r.Scope, Chinese: r.Chinese, English: r.English, Basis: r.Basis}
+			PhaseSeverity: map[models.Phase]models.Severity{}, Scope: r.Scope, Chinese: r.Chinese, English: r.English, Basis: r.Basis,
+			Since: r.Since, SinceBasis: r.SinceBasis}
 		if s, ok := overrides[r.Key]; ok {
 			e.Severity = s
 		}
