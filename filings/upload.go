@@ -244,7 +244,9 @@ type tableKey struct {
 	table  models.Table
 }
 
-const batchSize = 2000
+// batchSize is how many line items the writer buffers before inserting them:
+// whole prepared batches of the store, about 2,000 rows.
+const batchSize = 2 * store.LineItemBatch
 
 func newWriter(tx *store.Tx, actor Actor) *writer {
 	return &writer{tx: tx, actor: actor, drafts: map[models.FilingKey]models.Filing{},

@@ -23,7 +23,8 @@ func (tx *Tx) OpenDraft(ctx context.Context, key models.FilingKey, by string) (f
 	// Locked until the upload commits, so that a publication of this draft
 	// waits for the upload (and then judges its findings) instead of
 	// publishing under it.
-	err = tx.tx.GetContext(ctx, &f, `SELECT `+filingColumns+` FROM filings
+	// The text is fixed per dialect, so the statement is prepared once per transaction.
+	err = tx.p.GetContext(ctx, &f, `SELECT `+filingColumns+` FROM filings
 		WHERE region_code = ? AND dept_code = ? AND fiscal_year = ? AND phase = ? AND open_draft = 1`+forUpdate(tx.driver),
 		key.RegionCode, key.DeptCode, key.FiscalYear, key.Phase)
 	if err == nil {

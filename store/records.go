@@ -156,6 +156,11 @@ const (
 	lineItemBatch  = maxParams / lineItemParams
 )
 
+// LineItemBatch is how many line items one prepared INSERT carries. Callers
+// that buffer rows should hand over multiples of it: a remainder goes in a
+// statement of its own size, which SQLite must parse anew each time.
+const LineItemBatch = lineItemBatch
+
 func insertLineItemsSQL(rows int) string {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO line_items (` + lineItemColumns + `) VALUES `)
