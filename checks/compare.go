@@ -17,6 +17,9 @@ type figure struct {
 	Decimals models.Decimals
 	// Missing marks a figure given as "not disclosed": a comparison involving it is not made.
 	Missing bool
+	// Cell is where a line item's figure stands; zero for a 三公 figure, an
+	// absent line or a sum standing in for a row.
+	Cell models.Cell
 }
 
 func disclosed(n models.NullMoney, u models.Unit, d models.Decimals) figure {
@@ -223,6 +226,7 @@ func (o *output) compare(c comparison) outcome {
 	if r.verdict == rounding {
 		b.WriteString("，在四舍五入容差 " + yuan(r.tolerance) + "以内，视为四舍五入差异")
 		o.add(c.at, models.SeverityInfo, b.String(), expected, actual)
+		o.withCells(c)
 		return r
 	}
 	if r.tolerance > 0 {
@@ -236,7 +240,22 @@ func (o *output) compare(c comparison) outcome {
 		sev = c.severity
 	}
 	o.add(c.at, sev, b.String(), expected, actual)
+	o.withCells(c)
 	return r
+}
+
+// withCells records on the last finding every line-item cell of both sides
+// of the comparison, so that a reader sees the parent and all its parts.
+func (o *output) withCells(c comparison) {
+	var cells models.Cells
+	for _, s := range []side{c.actual, c.expected} {
+		for _, f := range s.Figures {
+			if f.Cell.Table != "" {
+				cells = append(cells, f.Cell)
+			}
+		}
+	}
+	o.findings[len(o.findings)-1].Cells = cells
 }
 
 func labelled(label, amount string) string {

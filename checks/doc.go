@@ -71,6 +71,12 @@ An absent line (the printed table's empty cell) is exactly 0 and adds no toleran
 - An empty table is published with its note (本部门无…，此表为空表), uploaded as a line with the table and the
   note and no code, column or amount; or, in the upload template, as its 合计 row alone at 0.
 
+## 所涉单元格 · Cells a finding names
+
+A finding of a sum or a cross-table comparison lists in ` + "`cells`" + ` every line-item cell that takes part — the total and
+each of its parts, the cells of both tables — with its source row, so the desk can mark them all and the bureau can
+find the one it actually edited; the finding's own ` + "`table`/`code`/`column`" + ` stay the cell the message is about.
+
 ## 适用年度 · First fiscal year
 
 Each rule applies from the first fiscal year of the requirement behind it (the table below, with the documents in

@@ -138,7 +138,9 @@ func (t *table) fig(code, column string) figure {
 	if !ok {
 		return figure{}
 	}
-	return disclosed(li.Amount, li.Unit, li.Decimals)
+	f := disclosed(li.Amount, li.Unit, li.Decimals)
+	f.Cell = models.Cell{Table: string(t.key), Code: code, Column: column, Row: li.SourceRow}
+	return f
 }
 
 // absentHint explains, for a message, that a cell compared as 0 was not in the upload at all.

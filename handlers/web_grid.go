@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -50,32 +51,44 @@ func derefGrid(g *grid) []grid {
 
 type cellMark struct {
 	numbers []int
-	sev     models.Severity
+	sev     models.Severity // of the findings on the cell itself; "" when it only takes part in some
 	msgs    []string
 }
 
 // cellMarks gathers, per cell id, the findings on it (and on the other side
-// of a comparison within the same filing).
+// of a comparison within the same filing), and marks the cells that only take
+// part in a finding (the parts of a sum) so that the edited one can be found.
 func cellMarks(fs []findingView) map[string]*cellMark {
 	out := map[string]*cellMark{}
-	add := func(id string, f findingView) {
+	add := func(id string, f findingView, own bool) {
 		m := out[id]
 		if m == nil {
 			m = &cellMark{}
 			out[id] = m
 		}
+		if slices.Contains(m.numbers, f.N) {
+			return
+		}
 		m.numbers = append(m.numbers, f.N)
 		m.msgs = append(m.msgs, strconv.Itoa(f.N)+". "+f.Message)
-		if severityRank(f.Severity) < severityRank(m.sev) || m.sev == "" {
+		if own && (severityRank(f.Severity) < severityRank(m.sev) || m.sev == "") {
 			m.sev = f.Severity
 		}
 	}
 	for _, f := range fs {
 		if f.Table != "" && f.Column != "" {
-			add(cellID(f.Table, f.Code, f.Column), f)
+			add(cellID(f.Table, f.Code, f.Column), f, true)
 		}
 		if f.OtherFilingID == 0 && f.OtherTable != "" && f.OtherColumn != "" {
-			add(cellID(f.OtherTable, f.OtherCode, f.OtherColumn), f)
+			add(cellID(f.OtherTable, f.OtherCode, f.OtherColumn), f, true)
+		}
+	}
+	for _, f := range fs {
+		if f.OtherFilingID != 0 || f.Severity == models.SeverityInfo {
+			continue // cells of another filing are not on this page; rounding needs no search
+		}
+		for _, c := range f.Cells {
+			add(cellID(c.Table, c.Code, c.Column), f, false)
 		}
 	}
 	return out
@@ -96,7 +109,11 @@ func markCell(cell *gridCell, marks map[string]*cellMark) {
 	if m == nil {
 		return
 	}
-	cell.Class += " flag-" + string(m.sev)
+	if m.sev != "" {
+		cell.Class += " flag-" + string(m.sev)
+	} else {
+		cell.Class += " flag-part" // takes part in a finding on another cell
+	}
 	cell.Marks = m.numbers
 	cell.Title = strings.Join(m.msgs, "\n")
 }

@@ -676,12 +676,15 @@ func TestDesk_LineItemFindingsHighlightTheirCellInTheTableGrid(t *testing.T) {
 		t.Fatalf("upload: %d %s", rec.Code, rec.Body)
 	}
 	body := b.get("/desk/filings/" + ids[0]).Body.String()
-	// The 合计 row's 合计 cell is flagged; its parts are not.
+	// The 合计 row's 合计 cell is flagged; its parts are marked only as taking part.
 	if !regexp.MustCompile(`<td id="c-general_expenditure-total-total" class="num flag-error" title="源文件第 2 行\n1\. [^"]*">1,000,000\.00<a class="mark"`).MatchString(body) {
 		t.Fatalf("flagged cell in the grid: %s", body)
 	}
-	if strings.Contains(body, `id="c-general_expenditure-total-basic" class="num flag-`) {
+	if regexp.MustCompile(`id="c-general_expenditure-total-basic" class="num flag-(error|warning|info)`).MatchString(body) {
 		t.Error("a part of the sum is flagged as the error")
+	}
+	if !strings.Contains(body, `id="c-general_expenditure-total-basic" class="num flag-part"`) {
+		t.Errorf("a part of the sum is not marked as taking part: %s", body)
 	}
 	if !strings.Contains(body, "一般公共预算支出表") || !strings.Contains(body, "基本支出") || !strings.Contains(body, "（单位：元）") {
 		t.Errorf("the grid names the table and its columns: %s", body)

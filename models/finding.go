@@ -1,5 +1,10 @@
 package models
 
+import (
+	"database/sql/driver"
+	"encoding/json"
+)
+
 // Severity is how much a finding matters: an error blocks publication, a
 // warning publishes with a visible flag, an info is a note (rounding).
 type Severity string
@@ -33,6 +38,10 @@ type Finding struct {
 	OtherTable    string `db:"other_tbl" json:"other_table,omitempty"`
 	OtherCode     string `db:"other_code" json:"other_code,omitempty"`
 	OtherColumn   string `db:"other_col" json:"other_column,omitempty"`
+	// Cells are every cell of this filing that takes part in the comparison
+	// (the parent and its children, both tables of a cross-table rule), so
+	// that a reader can find the one that was edited among them.
+	Cells Cells `db:"cells" json:"cells,omitempty"`
 }
 
 // Report is a set of findings in the shape of CONTRACT.md §3.
@@ -81,4 +90,42 @@ func NewReport(findings []Finding) Report {
 	}
 	r.Valid = r.Stats.Errors == 0
 	return r
+}
+
+// Cell names one cell of a filing's tables that a finding involves: for a sum,
+// the total and each part; for a cross-table comparison, the cells of both tables.
+type Cell struct {
+	Table  string `json:"table"`
+	Code   string `json:"code,omitempty"`
+	Column string `json:"column,omitempty"`
+	Row    int    `json:"row,omitempty"` // the source row of the uploaded file, 0 when unknown
+}
+
+// Cells is the list of a finding's cells, stored as JSON text (NULL when empty).
+type Cells []Cell
+
+// Value writes the cells as JSON, NULL when there are none.
+func (c Cells) Value() (driver.Value, error) {
+	if len(c) == 0 {
+		return nil, nil
+	}
+	b, err := json.Marshal([]Cell(c))
+	return string(b), err
+}
+
+// Scan reads the cells column.
+func (c *Cells) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case nil:
+		*c = nil
+		return nil
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	default:
+		return Errorf(EINVALID, "cells: cannot scan %T", src)
+	}
+	return json.Unmarshal(b, (*[]Cell)(c))
 }

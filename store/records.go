@@ -228,7 +228,7 @@ func scanLineItem(rows interface{ Scan(...any) error }, lead ...any) (models.Lin
 }
 
 const findingColumns = `filing_id, rule, severity, message, tbl, code, col, row_num, value, expected, actual,
-	other_filing_id, other_tbl, other_code, other_col`
+	other_filing_id, other_tbl, other_code, other_col, cells`
 
 // ReplaceFindings stores the findings of the checks over a filing in place of the previous ones.
 func (tx *Tx) ReplaceFindings(ctx context.Context, filingID int64, findings []models.Finding) error {
@@ -239,14 +239,14 @@ func (tx *Tx) ReplaceFindings(ctx context.Context, filingID int64, findings []mo
 		part := findings[start:min(start+200, len(findings))]
 		var b strings.Builder
 		b.WriteString(`INSERT INTO findings (` + findingColumns + `) VALUES `)
-		args := make([]any, 0, len(part)*15)
+		args := make([]any, 0, len(part)*16)
 		for i, f := range part {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString("(" + placeholders(15) + ")")
+			b.WriteString("(" + placeholders(16) + ")")
 			args = append(args, filingID, f.Rule, f.Severity, f.Message, f.Table, f.Code, f.Column, f.Row, f.Value,
-				f.Expected, f.Actual, f.OtherFilingID, f.OtherTable, f.OtherCode, f.OtherColumn)
+				f.Expected, f.Actual, f.OtherFilingID, f.OtherTable, f.OtherCode, f.OtherColumn, f.Cells)
 		}
 		if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
 			return fmt.Errorf("store: unable to save findings of filing %d: %w", filingID, err)

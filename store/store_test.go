@@ -538,7 +538,8 @@ func TestFindings_ReplaceAndOrder(t *testing.T) {
 			return tx.ReplaceFindings(ctx, f.ID, []models.Finding{
 				{Rule: "count.order", Severity: models.SeverityWarning, Message: "人次少于团组数", Table: "three_public", Column: "trip_persons", Row: 3},
 				{Rule: "three_public.total", Severity: models.SeverityError, Message: "合计不等于分项之和", Table: "three_public",
-					Code: "total", Column: "total", Row: 3, Expected: "10.00", Actual: "11.00", OtherTable: "basic_expenditure", OtherCode: "30217"},
+					Code: "total", Column: "total", Row: 3, Expected: "10.00", Actual: "11.00", OtherTable: "basic_expenditure", OtherCode: "30217",
+					Cells: models.Cells{{Table: "expenditure", Code: "201", Column: "basic", Row: 7}, {Table: "expenditure", Code: "20106", Column: "basic", Row: 8}}},
 			})
 		})
 		if err != nil {
@@ -550,6 +551,9 @@ func TestFindings_ReplaceAndOrder(t *testing.T) {
 		}
 		if got[0].Rule != "three_public.total" || got[0].OtherCode != "30217" || got[0].FilingID != f.ID || got[1].Severity != models.SeverityWarning {
 			t.Fatalf("order or fields: %+v", got)
+		}
+		if len(got[0].Cells) != 2 || got[0].Cells[1] != (models.Cell{Table: "expenditure", Code: "20106", Column: "basic", Row: 8}) || got[1].Cells != nil {
+			t.Fatalf("cells: %+v / %+v", got[0].Cells, got[1].Cells)
 		}
 	})
 }
