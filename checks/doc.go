@@ -35,7 +35,8 @@ A deployment may change a rule's severity (` + "`Env.Severity`" + `), for all ph
 ## 四舍五入容差 · Rounding tolerance
 
 Sums are exact, in fen, up to the precision each figure was **printed** at, which ingest records from the cell as
-written (the digits after the decimal point; for XLSX numbers the digits the stored value has). A printed figure is
+written (the digits after the decimal point; for XLSX numbers the digits the cell's number format shows, else those
+of the stored value). A printed figure is
 within half a unit of its last digit of the true value, so each figure on either side of a comparison contributes
 that half-unit: **0.50 元** for whole 元, **nothing** for 元 to the fen (true amounts are whole fen), **50 元** for 万元
 to 0.01, **5,000 元** for whole 万元, **500,000 元** for 亿元 to 0.01. With every figure printed alike that is

@@ -13,6 +13,7 @@ import (
 type rawRow struct {
 	num   int        // the row as a spreadsheet shows it, header = 1
 	cells []string   // nil for an empty row; valid until the next call to next
+	shown []string   // XLSX only: the cells as Excel shows them (number formats applied)
 	bad   []badBytes // undecodable bytes in the row (CSV only)
 }
 

@@ -157,7 +157,7 @@ func (r *flatReader) parse(row rawRow) (Record, bool) {
 		r.reportEncoding(row)
 		return Record{}, false
 	}
-	c := rowCtx{r: r, num: row.num}
+	c := rowCtx{r: r, num: row.num, row: row}
 	if !r.loadCells(&c, row.cells) {
 		return Record{}, false
 	}
@@ -226,6 +226,7 @@ func (r *flatReader) loadCells(c *rowCtx, cells []string) bool {
 type rowCtx struct {
 	r           *flatReader
 	num         int
+	row         rawRow // the row as read, for the cells as an XLSX shows them
 	table, code string // for the findings of a line item, once known
 	failed      bool
 }
@@ -342,6 +343,15 @@ func (c *rowCtx) amount(key, v string, k rowKey) models.NullMoney {
 	return m
 }
 
+// decimals is the precision a figure was printed with: from CSV, the text as
+// written; from XLSX, the digits the cell's number format shows.
+func (c *rowCtx) decimals(key, v string) models.Decimals {
+	if i, ok := c.r.cols.index[key]; ok && c.r.format == flatXLSX {
+		return printedDecimals(c.row, i, v)
+	}
+	return models.DecimalsOf(v)
+}
+
 // note reads the row's 说明 cell as a note of the table, nil when blank.
 func (c *rowCtx) note(table models.Table) *models.TableNote {
 	v, ok := c.value("note")
@@ -391,7 +401,7 @@ func (c *rowCtx) threePublic(k rowKey) *models.ThreePublic {
 		*a.Get(tp) = m
 		if m.Valid && m.Money != 0 {
 			// A printed zero is exact; the others say how finely the table was printed.
-			tp.Decimals = tp.Decimals.Coarser(models.DecimalsOf(c.number(v)))
+			tp.Decimals = tp.Decimals.Coarser(c.decimals(a.Key, v))
 		}
 	}
 	for _, cnt := range models.ThreePublicCounts {
@@ -440,7 +450,7 @@ func (c *rowCtx) lineItem(k rowKey) *models.LineItem {
 	}
 	if v, ok := c.value("amount"); ok {
 		li.Amount = c.amount("amount", v, k)
-		li.Decimals = models.DecimalsOf(c.number(v))
+		li.Decimals = c.decimals("amount", v)
 	}
 	return li
 }

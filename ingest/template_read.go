@@ -57,7 +57,6 @@ type tplColumn struct {
 // sheetState is what the reader knows about the sheet it is reading.
 type sheetState struct {
 	templateSheet
-	rows      *excelize.Rows
 	src       *sheetSource
 	meta      map[string]metaCell
 	headerRow int // 0 until the 科目编码 row is found
@@ -163,11 +162,11 @@ func (t *templateReader) step() error {
 
 func (t *templateReader) openSheet(s templateSheet) error {
 	t.next++
-	rows, err := t.f.Rows(s.name)
+	src, err := openSheetSource(t.f, s.name)
 	if err != nil {
-		return models.Errorf(models.EINVALID, "无法读取工作表“%s”", s.name)
+		return err
 	}
-	t.cur = &sheetState{templateSheet: s, rows: rows, src: &sheetSource{rows: rows},
+	t.cur = &sheetState{templateSheet: s, src: src,
 		meta: map[string]metaCell{}, codeIdx: -1, nameIdx: -1, known: map[int]bool{}}
 	return nil
 }
@@ -176,7 +175,7 @@ func (t *templateReader) closeSheet() error {
 	if t.cur == nil {
 		return nil
 	}
-	err := t.cur.rows.Close()
+	err := t.cur.src.Close()
 	t.cur = nil
 	return err
 }
@@ -359,7 +358,7 @@ func (t *templateReader) readData(row rawRow) {
 			continue
 		}
 		items = append(items, models.LineItem{Table: s.spec.Key, Code: code, Name: name, Column: c.spec.Key,
-			Amount: amount, Unit: k.unit, SourceRow: row.num, Decimals: models.DecimalsOf(excelNumber(v))})
+			Amount: amount, Unit: k.unit, SourceRow: row.num, Decimals: printedDecimals(row, c.idx, v)})
 	}
 	if failed || !keyOK {
 		return

@@ -47,19 +47,19 @@ func openXLSXPath(path string, opts Options, cleanup func() error) (Reader, erro
 			return newTemplateReader(f, ts, opts), nil
 		}
 	}
-	rows, err := f.Rows(sheets[0])
+	src, err := openSheetSource(f, sheets[0])
 	if err != nil {
 		f.Close()
-		return nil, models.Errorf(models.EINVALID, "无法读取工作表“%s”", sheets[0])
+		return nil, err
 	}
-	rd, err := newFlatReader(&sheetSource{rows: rows}, sheets[0], opts, flatXLSX)
+	rd, err := newFlatReader(src, sheets[0], opts, flatXLSX)
 	if err != nil {
-		rows.Close()
+		src.Close()
 		f.Close()
 		return nil, err
 	}
 	fr := rd.(*flatReader)
-	fr.closers = append(fr.closers, f.Close, rows.Close)
+	fr.closers = append(fr.closers, f.Close, src.Close)
 	return fr, nil
 }
 
@@ -93,10 +93,31 @@ func checkZip(path string, limit int64) error {
 	return nil
 }
 
-// sheetSource streams the rows of one worksheet, empty rows included.
+// sheetSource streams the rows of one worksheet, empty rows included: each
+// cell's stored value, and beside it the value as Excel shows it through the
+// cell's number format (a second iterator over the same sheet, in step), which
+// says how many decimals the figure was printed with.
 type sheetSource struct {
-	rows *excelize.Rows
-	row  int
+	rows, shown *excelize.Rows
+	row         int
+}
+
+func openSheetSource(f *excelize.File, sheet string) (*sheetSource, error) {
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		return nil, models.Errorf(models.EINVALID, "无法读取工作表“%s”", sheet)
+	}
+	shown, err := f.Rows(sheet)
+	if err != nil {
+		rows.Close()
+		return nil, models.Errorf(models.EINVALID, "无法读取工作表“%s”", sheet)
+	}
+	return &sheetSource{rows: rows, shown: shown}, nil
+}
+
+// Close releases both iterators.
+func (s *sheetSource) Close() error {
+	return errors.Join(s.rows.Close(), s.shown.Close())
 }
 
 func (s *sheetSource) next() (rawRow, error) {
@@ -113,7 +134,13 @@ func (s *sheetSource) next() (rawRow, error) {
 	if err != nil {
 		return rawRow{}, sheetError(err)
 	}
-	return rawRow{num: s.row, cells: cells}, nil
+	var shown []string
+	if s.shown.Next() {
+		if shown, err = s.shown.Columns(); err != nil {
+			return rawRow{}, sheetError(err)
+		}
+	}
+	return rawRow{num: s.row, cells: cells, shown: shown}, nil
 }
 
 func sheetError(err error) error {
@@ -247,4 +274,16 @@ func removeFile(path string) func() error {
 		}
 		return nil
 	}
+}
+
+// printedDecimals is the precision a workbook cell's figure was printed with:
+// the decimals its number format shows ("#,##0.00" → 2, General → the digits
+// of the value), falling back to the stored value's digits.
+func printedDecimals(row rawRow, i int, stored string) models.Decimals {
+	if i >= 0 && i < len(row.shown) {
+		if d := models.DecimalsOf(trimCell(row.shown[i])); d != models.DecimalsUnknown {
+			return d
+		}
+	}
+	return models.DecimalsOf(excelNumber(stored))
 }
