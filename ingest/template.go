@@ -216,7 +216,7 @@ func writeTableSheet(f *excelize.File, st templateStyles, spec models.TableSpec,
 	}
 	label := func(s string) excelize.Cell { return excelize.Cell{StyleID: st.label, Value: s} }
 	text := func(s string) excelize.Cell { return excelize.Cell{StyleID: st.text, Value: s} }
-	note := "填写说明：金额按“单位”填写；空白单元格表示没有该项（按 0 计），为 0 请填 0。"
+	note := "填写说明：金额按“单位”填写；空白单元格表示没有该项（按 0 计），为 0 请填 0。表下的说明（如“注：本部门无…，此表为空表”）写在科目编码列，不填金额。"
 	if !first {
 		note += "区划、部门、年度、阶段留空时沿用前一张表。"
 	}

@@ -303,7 +303,19 @@ func (t *templateReader) readData(row rawRow) {
 		}
 	}
 	if len(filled) == 0 {
-		return // a printed row left empty: no lines
+		// A printed row left empty has no lines; a note under the table
+		// (注：本部门无…，此表为空表) is kept as the table's note.
+		if note := tableNoteText(cell(s.codeIdx), cell(s.nameIdx)); note != "" && !failed {
+			if p := checkText(note, maxChangeReason); p != nil {
+				t.add(s, p.rule, row.num, "", note, p.msg)
+				return
+			}
+			if k, keyOK := t.sheetKey(); keyOK {
+				t.queue = append(t.queue, Record{Row: row.num, Sheet: s.name, Key: k.key, RegionName: k.regionName, DeptName: k.deptName,
+					Note: &models.TableNote{Table: s.spec.Key, Note: note, SourceRow: row.num}})
+			}
+		}
+		return
 	}
 	if t.dataRows++; t.dataRows > t.opts.MaxRows {
 		t.rowLimitReached(s.name, row.num, t.opts.MaxRows)
@@ -374,6 +386,23 @@ func (t *templateReader) readData(row rawRow) {
 		t.queue = append(t.queue, Record{Row: row.num, Sheet: s.name, Key: k.key, RegionName: k.regionName,
 			DeptName: k.deptName, LineItem: &items[i]})
 	}
+}
+
+// tableNoteText returns the text of a row that is a note printed under a
+// table — in the code or the name column, starting 注 / 说明 / 备注 or
+// declaring the table empty — and "" for any other row.
+func tableNoteText(code, name string) string {
+	for _, v := range []string{code, name} {
+		for _, p := range []string{"注：", "注:", "说明：", "说明:", "备注：", "备注:"} {
+			if strings.HasPrefix(v, p) {
+				return v
+			}
+		}
+		if strings.Contains(v, "空表") || strings.HasPrefix(v, "本部门无") || strings.HasPrefix(v, "本单位无") {
+			return v
+		}
+	}
+	return ""
 }
 
 func (t *templateReader) tooLong(v string) bool {

@@ -305,3 +305,24 @@ func TestTemplate_UnknownKind(t *testing.T) {
 		t.Fatalf("csv: %v", err)
 	}
 }
+
+func TestTemplate_ANoteUnderATableIsItsNote(t *testing.T) {
+	const note = "注：本部门无政府性基金预算财政拨款支出，此表为空表。"
+	rd := openTemplate(t, fillTemplate(t, func(f *excelize.File) {
+		if err := f.SetCellValue("政府性基金预算支出表", "A9", note); err != nil {
+			t.Fatal(err)
+		}
+	}))
+	recs := readAll(t, rd)
+	noFindings(t, rd.Findings())
+	var notes []Record
+	for _, r := range recs {
+		if r.Note != nil {
+			notes = append(notes, r)
+		}
+	}
+	if len(notes) != 1 || notes[0].Note.Table != models.TableGovFundExpenditure || notes[0].Note.Note != note ||
+		notes[0].Row != 9 || notes[0].LineItem != nil || notes[0].Key.DeptCode != "001" {
+		t.Fatalf("notes: %+v", notes)
+	}
+}
