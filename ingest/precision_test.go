@@ -33,7 +33,7 @@ func TestPrintedDecimals_CSVAsWrittenXLSXAsFormatted(t *testing.T) {
 	if err := f.SetSheetRow("Sheet1", "A1", &head); err != nil {
 		t.Fatal(err)
 	}
-	two, _ := f.NewStyle(&excelize.Style{NumFmt: 4})  // #,##0.00
+	two, _ := f.NewStyle(&excelize.Style{NumFmt: 4})   // #,##0.00
 	whole, _ := f.NewStyle(&excelize.Style{NumFmt: 3}) // #,##0
 	for i, c := range []struct {
 		code  string
