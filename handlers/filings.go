@@ -20,6 +20,7 @@ type FilingReader interface {
 	Filing(ctx context.Context, id int64) (models.Filing, error)
 	ThreePublic(ctx context.Context, filingID int64) (*models.ThreePublic, error)
 	LineItems(ctx context.Context, filingID int64) ([]models.LineItem, error)
+	TableNotes(ctx context.Context, filingID int64) ([]models.TableNote, error)
 	Findings(ctx context.Context, filingID int64) ([]models.Finding, error)
 }
 
@@ -28,7 +29,9 @@ type FilingAnswer struct {
 	Filing      models.Filing       `json:"filing"`
 	ThreePublic *models.ThreePublic `json:"three_public"`
 	LineItems   []models.LineItem   `json:"line_items"`
-	Report      models.Report       `json:"report"`
+	// Notes are the notes printed under its tables (本部门无…，此表为空表).
+	Notes  []models.TableNote `json:"notes"`
+	Report models.Report      `json:"report"`
 }
 
 // visibleFiling loads a filing the caller may see: published, superseded and
@@ -75,12 +78,20 @@ func getFiling(db FilingReader) gin.HandlerFunc {
 			respondError(c, err)
 			return
 		}
+		notes, err := db.TableNotes(ctx, f.ID)
+		if err != nil {
+			respondError(c, err)
+			return
+		}
+		if notes == nil {
+			notes = []models.TableNote{}
+		}
 		fs, err := db.Findings(ctx, f.ID)
 		if err != nil {
 			respondError(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, FilingAnswer{Filing: f, ThreePublic: tp, LineItems: items, Report: models.NewReport(fs)})
+		c.JSON(http.StatusOK, FilingAnswer{Filing: f, ThreePublic: tp, LineItems: items, Notes: notes, Report: models.NewReport(fs)})
 	}
 }
 

@@ -622,6 +622,12 @@ func deskCellLink(filingID int64, f models.Finding) string {
 
 // ---- one filing: report, tables, publish, withdraw ----
 
+// tableNoteView is a note under a table as the desk lists it.
+type tableNoteView struct {
+	Table, Note string
+	Row         int
+}
+
 type deskFilingPage struct {
 	page
 	Filing      models.Filing
@@ -631,6 +637,7 @@ type deskFilingPage struct {
 	Findings    []findingView
 	ThreePublic *grid
 	Tables      []grid
+	TableNotes  []tableNoteView // the notes printed under the tables (本部门无…，此表为空表)
 	CanPublish  bool
 	NeedsNote   bool
 	CanWithdraw bool
@@ -709,6 +716,13 @@ func (s *site) filingPage(c *gin.Context, sess *deskSession, t *models.Token) (d
 		p.ThreePublic = &g
 	}
 	p.Tables = lineItemGrids(items, f.Phase, marks)
+	notes, err := s.d.Store.TableNotes(ctx, id)
+	if err != nil {
+		return p, err
+	}
+	for _, n := range notes {
+		p.TableNotes = append(p.TableNotes, tableNoteView{Table: tableName(string(n.Table), f.Phase), Note: n.Note, Row: n.SourceRow})
+	}
 	// A link whose cell is not in the rendering (a missing table, say) goes to the report instead.
 	present := map[string]bool{}
 	for _, g := range append(p.Tables, derefGrid(p.ThreePublic)...) {
