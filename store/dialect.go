@@ -280,11 +280,16 @@ func (e *retryError) Unwrap() error { return e.err }
 // retryable reports whether a transaction that failed with err may succeed
 // when run again from the start: a deadlock (MySQL 1213, also how Galera
 // reports a certification conflict at commit), a lock wait timeout (1205), a
-// row changed under a snapshot (MariaDB 1020), a busy SQLite database, or a
-// race the store marked as such.
+// row changed under a snapshot (MariaDB 1020), a busy SQLite database, a
+// connection that broke before COMMIT, or a race the store marked as such.
 func retryable(err error) bool {
 	var re *retryError
 	if errors.As(err, &re) {
+		return true
+	}
+	// A connection that broke before COMMIT kept nothing (unavailable.go).
+	var ce *commitError
+	if outageOf(err) == gone && !errors.As(err, &ce) {
 		return true
 	}
 	var me *mysql.MySQLError

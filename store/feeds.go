@@ -144,13 +144,13 @@ func (s *Store) EachThreePublic(ctx context.Context, ff FeedFilter, fn func(Thre
 		}
 		dest = append(dest, &r.ChangeReason, &r.Unit, &r.SourceRow, &r.Decimals)
 		if err := rows.Scan(dest...); err != nil {
-			return fmt.Errorf("store: unable to read 三公 feed: %w", err)
+			return unavailable(fmt.Errorf("store: unable to read 三公 feed: %w", err))
 		}
 		if err := fn(r); err != nil {
 			return err
 		}
 	}
-	return rows.Err()
+	return unavailable(rows.Err())
 }
 
 // EachLineItem streams the published line items matching the filter to fn,
@@ -174,7 +174,7 @@ func (s *Store) EachLineItem(ctx context.Context, ff FeedFilter, fn func(LineIte
 	if ff.AfterID > 0 {
 		err := tx.GetContext(ctx, &afterFiling, `SELECT filing_id FROM line_items WHERE id = ?`, ff.AfterID)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("store: unable to resume line-item feed: %w", err)
+			return unavailable(fmt.Errorf("store: unable to resume line-item feed: %w", err))
 		}
 	}
 	left := ff.Limit
@@ -224,7 +224,7 @@ func feedFilings(ctx context.Context, q queryer, ff FeedFilter, from int64, limi
 	err := q.SelectContext(ctx, &out, `SELECT `+feedFilingColumns+` FROM filings f
 		WHERE `+strings.Join(conds, " AND ")+fmt.Sprintf(" ORDER BY f.id LIMIT %d", limit), args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: unable to query line-item feed: %w", err)
+		return nil, unavailable(fmt.Errorf("store: unable to query line-item feed: %w", err))
 	}
 	return out, nil
 }
@@ -252,7 +252,7 @@ func eachLineItemOf(ctx context.Context, q queryer, ff FeedFilter, filingIDs []i
 	}
 	rows, err := q.QueryxContext(ctx, query, args...)
 	if err != nil {
-		return 0, fmt.Errorf("store: unable to query line-item feed: %w", err)
+		return 0, unavailable(fmt.Errorf("store: unable to query line-item feed: %w", err))
 	}
 	defer rows.Close()
 	n := 0
@@ -260,7 +260,7 @@ func eachLineItemOf(ctx context.Context, q queryer, ff FeedFilter, filingIDs []i
 		var r LineItemRow
 		li, err := scanLineItem(rows, &r.ID)
 		if err != nil {
-			return n, fmt.Errorf("store: unable to read line-item feed: %w", err)
+			return n, unavailable(fmt.Errorf("store: unable to read line-item feed: %w", err))
 		}
 		r.LineItem = li
 		if err := fn(r); err != nil {
@@ -269,7 +269,7 @@ func eachLineItemOf(ctx context.Context, q queryer, ff FeedFilter, filingIDs []i
 		n++
 	}
 	if err := rows.Err(); err != nil {
-		return n, fmt.Errorf("store: unable to read line-item feed: %w", err)
+		return n, unavailable(fmt.Errorf("store: unable to read line-item feed: %w", err))
 	}
 	return n, nil
 }

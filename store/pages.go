@@ -45,7 +45,7 @@ func (s *Store) FindingCounts(ctx context.Context, filingIDs []int64) (map[int64
 			var n int
 			if err := rows.Scan(&id, &sev, &n); err != nil {
 				rows.Close()
-				return nil, fmt.Errorf("store: unable to read finding counts: %w", err)
+				return nil, unavailable(fmt.Errorf("store: unable to read finding counts: %w", err))
 			}
 			st := out[id]
 			switch sev {
@@ -61,7 +61,7 @@ func (s *Store) FindingCounts(ctx context.Context, filingIDs []int64) (map[int64
 		err = rows.Err()
 		rows.Close()
 		if err != nil {
-			return nil, fmt.Errorf("store: unable to read finding counts: %w", err)
+			return nil, unavailable(fmt.Errorf("store: unable to read finding counts: %w", err))
 		}
 	}
 	return out, nil

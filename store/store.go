@@ -24,8 +24,9 @@ import (
 type Store struct {
 	cfg Config
 	// read serves queries outside a write transaction. On SQLite it is a pool
-	// of read-only connections; on MySQL it is the same pool as write.
-	read *sqlx.DB
+	// of read-only connections; on MySQL it is the same pool as write. Its
+	// errors say EUNAVAILABLE when the database is gone (unavailable.go).
+	read readPool
 	// write runs every transaction that changes something (one connection on SQLite).
 	write *sqlx.DB
 	// Now is the clock; tests replace it.
@@ -49,7 +50,7 @@ func OpenConfig(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{cfg: cfg, read: read, write: write, Now: time.Now}, nil
+	return &Store{cfg: cfg, read: readPool{read}, write: write, Now: time.Now}, nil
 }
 
 // Config returns the parsed database address.
@@ -58,7 +59,7 @@ func (s *Store) Config() Config { return s.cfg }
 // Close releases every connection.
 func (s *Store) Close() error {
 	err := s.write.Close()
-	if s.read != s.write {
+	if s.read.DB != s.write {
 		err = errors.Join(err, s.read.Close())
 	}
 	return err
@@ -165,6 +166,12 @@ func (tx *Tx) Now() time.Time { return tx.now }
 // a race (deadlock, lock wait timeout, busy database) before it gives up.
 const writeAttempts = 8
 
+// goneAttempts is how many times Write runs a transaction whose connection
+// broke before COMMIT (a killed connection, a restarted server): enough to
+// ride over one killed connection, few enough that a database that is down
+// is answered 503 within a second or two rather than held.
+const goneAttempts = 3
+
 // Write runs fn in one transaction and commits it when fn returns nil; any
 // error or panic rolls everything back. A transaction that loses a race with
 // another — a deadlock, a lock wait timeout, a Galera certification conflict,
@@ -172,8 +179,14 @@ const writeAttempts = 8
 // growing, jittered pause, up to writeAttempts times; so fn must do nothing
 // outside the transaction that cannot be done twice. When every attempt lost,
 // the answer is EUNAVAILABLE (503: try again).
+//
+// A connection that breaks before COMMIT is also a reason to run fn again
+// (up to goneAttempts times): nothing of it was kept. A database that is
+// down, a connection broken at COMMIT (the transaction may have landed) and a
+// full disk are answered EUNAVAILABLE with a sentence saying which.
 func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 	var err error
+	broken := 0
 	for attempt := 0; attempt < writeAttempts; attempt++ {
 		if attempt > 0 {
 			// 10 ms, 20 ms, 40 ms … up to 640 ms, each somewhere in its upper half.
@@ -185,17 +198,38 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 			case <-time.After(d):
 			}
 		}
-		if err = s.writeOnce(ctx, fn); err == nil || !retryable(err) {
-			return err
+		err = s.writeOnce(ctx, fn)
+		if err == nil {
+			return nil
+		}
+		if !retryable(err) {
+			var ce *commitError
+			if errors.As(err, &ce) && outageOf(err) != noOutage {
+				return commitLost(err)
+			}
+			return unavailableWrite(err)
+		}
+		if outageOf(err) == gone {
+			if broken++; broken >= goneAttempts {
+				return unavailableWrite(err)
+			}
 		}
 	}
-	return models.Errorf(models.EUNAVAILABLE, "数据库繁忙（%d 次并发写入冲突），未保存任何内容，请稍后重试：%v", writeAttempts, err)
+	return domainCause(models.Errorf(models.EUNAVAILABLE, "数据库繁忙（%d 次并发写入冲突），未保存任何内容，请稍后重试", writeAttempts), err)
 }
+
+// commitError is an error at COMMIT. A race lost at COMMIT (Galera's
+// certification conflict) rolled the transaction back and is retried; a
+// broken connection there may have lost only the answer, so it is not.
+type commitError struct{ err error }
+
+func (e *commitError) Error() string { return "store: unable to commit: " + e.err.Error() }
+func (e *commitError) Unwrap() error { return e.err }
 
 func (s *Store) writeOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 	t, err := s.write.BeginTxx(ctx, writeTxOptions(s.cfg.Driver))
 	if err != nil {
-		if retryable(err) {
+		if retryable(err) || outageOf(err) != noOutage {
 			return err
 		}
 		return models.Errorf(models.EUNAVAILABLE, "数据库无法写入：%v", err)
@@ -213,7 +247,7 @@ func (s *Store) writeOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 		return err
 	}
 	if err = t.Commit(); err != nil {
-		return fmt.Errorf("store: unable to commit: %w", err)
+		return &commitError{err}
 	}
 	return nil
 }
