@@ -132,3 +132,24 @@ func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
 	t.Run("mysql", func(t *testing.T) { fn(t, MySQL(t)) })
 }
+
+// Open opens and migrates a store on dsn, closed at cleanup, on the test clock.
+func Open(t testing.TB, dsn string) *store.Store {
+	t.Helper()
+	return open(t, dsn)
+}
+
+// MySQLViaProxy creates a MySQL database for the test (as NewMySQLDatabase)
+// and returns its address through a Proxy the test can cut, and the proxy.
+func MySQLViaProxy(t testing.TB) (string, *Proxy) {
+	t.Helper()
+	dsn := NewMySQLDatabase(t)
+	cfg, err := store.ParseDSN(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := NewProxy(t, cfg.MySQL.Addr)
+	own := cfg.MySQL.Clone()
+	own.Addr = p.Addr()
+	return "mysql://" + mysqlDSN(own), p
+}
