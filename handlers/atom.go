@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"sunshine/httpx"
 	"sunshine/store"
 )
 
@@ -51,10 +52,10 @@ func getChangesAtom(cat Catalogue, base string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		rs, err := cat.Changes(c.Request.Context(), store.ChangeFilter{Region: c.Query("region"), Limit: 100})
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
-		b := baseURL(c, base)
+		b := httpx.BaseURL(c, base)
 		feed := atomFeed{Title: "阳光财政：数据发布与更正记录", ID: b + "/feeds/changes.atom",
 			Updated: time.Unix(0, 0).UTC().Format(time.RFC3339), Author: atomAuthor{Name: "阳光财政"},
 			Links: []atomLink{{Href: b + "/feeds/changes.atom", Rel: "self", Type: "application/atom+xml"},
@@ -83,7 +84,7 @@ func getChangesAtom(cat Catalogue, base string) gin.HandlerFunc {
 		enc := xml.NewEncoder(c.Writer)
 		enc.Indent("", "  ")
 		if err := enc.Encode(feed); err != nil {
-			logger(c).Error("atom", "err", err)
+			httpx.Logger(c).Error("atom", "err", err)
 		}
 	}
 }

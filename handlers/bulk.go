@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"sunshine/exports"
+	"sunshine/httpx"
 	"sunshine/models"
 	"sunshine/store"
 )
@@ -87,19 +88,19 @@ func getBulk(src ReleaseReader, o openData) gin.HandlerFunc {
 		ctx := c.Request.Context()
 		region, year, err := parseBulkName(c.Param("file"))
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
 		rels, err := bulkReleases(ctx, src, region, year)
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
-		b := baseURL(c, o.base)
+		b := httpx.BaseURL(c, o.base)
 		etag := bulkETag(b, rels)
 		c.Header("ETag", etag)
 		c.Header("Cache-Control", "public, max-age=60")
-		if etagMatches(c.GetHeader("If-None-Match"), etag) {
+		if httpx.ETagMatches(c.GetHeader("If-None-Match"), etag) {
 			c.Status(http.StatusNotModified)
 			return
 		}
@@ -111,11 +112,11 @@ func getBulk(src ReleaseReader, o openData) gin.HandlerFunc {
 			if !c.Writer.Written() {
 				c.Writer.Header().Del("Content-Disposition")
 				c.Writer.Header().Del("Content-Type")
-				respondError(c, err)
+				httpx.RespondError(c, err)
 				return
 			}
 			// The ZIP stops without its central directory, which every unzip reports.
-			logger(c).Error("bulk", "err", err)
+			httpx.Logger(c).Error("bulk", "err", err)
 		}
 	}
 }

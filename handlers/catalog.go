@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"sunshine/httpx"
 	"sunshine/models"
 	"sunshine/store"
 )
@@ -22,10 +23,10 @@ import (
 // bulk downloads are exactly the traffic an open-data service is for.
 func registerOpenData(r *gin.Engine, api *gin.RouterGroup, d Deps) {
 	cfg := newOpenData(d)
-	api.GET("/bulk/:file", publicRead, getBulk(d.Store, cfg))
-	r.GET("/catalog.jsonld", publicRead, getCatalogJSONLD(d.Store, cfg))
-	r.GET("/data.json", publicRead, getDataJSON(d.Store, cfg))
-	r.GET("/openapi.json", publicRead, getOpenAPIJSON(openAPIJSON()))
+	api.GET("/bulk/:file", httpx.PublicRead, getBulk(d.Store, cfg))
+	r.GET("/catalog.jsonld", httpx.PublicRead, getCatalogJSONLD(d.Store, cfg))
+	r.GET("/data.json", httpx.PublicRead, getDataJSON(d.Store, cfg))
+	r.GET("/openapi.json", httpx.PublicRead, getOpenAPIJSON(openAPIJSON()))
 }
 
 // DefaultPublisher names the publisher in the catalogues when the deployment names none.
@@ -334,10 +335,10 @@ func getCatalogJSONLD(cat Catalogue, o openData) gin.HandlerFunc {
 		ctx := c.Request.Context()
 		first, err := cat.Datasets(ctx, store.DatasetFilter{Limit: catalogPageSize})
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
-		b := baseURL(c, o.base)
+		b := httpx.BaseURL(c, o.base)
 		head := ldCatalogHead{
 			Context: dcatContext, ID: b + "/catalog.jsonld", Type: "dcat:Catalog",
 			Title:       zh(o.publisher + " 财政公开数据目录"),
@@ -454,10 +455,10 @@ func getDataJSON(cat Catalogue, o openData) gin.HandlerFunc {
 		ctx := c.Request.Context()
 		first, err := cat.Datasets(ctx, store.DatasetFilter{Limit: catalogPageSize})
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
-		b := baseURL(c, o.base)
+		b := httpx.BaseURL(c, o.base)
 		head := podCatalogHead{Context: podContext, ID: b + "/data.json", Type: "dcat:Catalog", ConformsTo: podConformsTo, DescribedBy: podDescribedBy}
 		c.Header("Cache-Control", "no-cache")
 		streamCatalog(c, "application/json; charset=utf-8", head, "dataset", func(emit func(any) error) error {
@@ -475,7 +476,7 @@ func getDataJSON(cat Catalogue, o openData) gin.HandlerFunc {
 func streamCatalog(c *gin.Context, contentType string, head any, key string, items func(emit func(any) error) error) {
 	obj, err := marshalJSON(head)
 	if err != nil {
-		respondError(c, err)
+		httpx.RespondError(c, err)
 		return
 	}
 	keyJSON, _ := marshalJSON(key)
@@ -506,7 +507,7 @@ func streamCatalog(c *gin.Context, contentType string, head any, key string, ite
 		err = w.Flush()
 	}
 	if err != nil {
-		logger(c).Error("catalogue", "err", err)
+		httpx.Logger(c).Error("catalogue", "err", err)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"sunshine/charts"
 	"sunshine/exports"
+	"sunshine/httpx"
 	"sunshine/models"
 	"sunshine/store"
 )
@@ -58,13 +59,13 @@ func parseChart(c *gin.Context) (chartRequest, error) {
 		return r, models.Errorf(models.EINVALID, "请用 region 参数指定 6 位区划代码")
 	}
 	var err error
-	if r.year, err = intParam(c, "year"); err != nil {
+	if r.year, err = httpx.IntParam(c, "year"); err != nil {
 		return r, err
 	}
-	if r.release, err = intParam(c, "release"); err != nil {
+	if r.release, err = httpx.IntParam(c, "release"); err != nil {
 		return r, err
 	}
-	if r.width, err = intParam(c, "width"); err != nil {
+	if r.width, err = httpx.IntParam(c, "width"); err != nil {
 		return r, err
 	}
 	if p := c.Query("phase"); p != "" {
@@ -227,17 +228,17 @@ func loadChart(c *gin.Context, src ChartSource, embed bool) (r chartRequest, cd 
 		err = errNoSuchEmbed
 	}
 	if err != nil {
-		respondError(c, err)
+		httpx.RespondError(c, err)
 		return r, cd, "", false
 	}
 	recs, newest, err := chartRecords(c.Request.Context(), src, r)
 	if err != nil {
-		respondError(c, err)
+		httpx.RespondError(c, err)
 		return r, cd, "", false
 	}
 	note = pinNote(r, newest)
 	if cd, err = buildChart(r, recs, note); err != nil {
-		respondError(c, err)
+		httpx.RespondError(c, err)
 		return r, cd, "", false
 	}
 	return r, cd, note, true
@@ -259,7 +260,7 @@ func getChart(src ChartSource) gin.HandlerFunc {
 		case "svg":
 			svg, err := cd.svg(charts.SVGOptions{Width: r.width})
 			if err != nil {
-				respondError(c, err)
+				httpx.RespondError(c, err)
 				return
 			}
 			c.Data(http.StatusOK, "image/svg+xml; charset=utf-8", svg)

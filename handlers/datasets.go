@@ -2,16 +2,14 @@ package handlers
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"sunshine/httpx"
 	"sunshine/models"
 	"sunshine/store"
 )
@@ -74,42 +72,6 @@ func entry(base string, d store.Dataset) DatasetEntry {
 		Kind: d.Kind, Release: d.LatestRelease, UpdatedAt: d.UpdatedAt, Title: datasetTitle(d), Links: links}
 }
 
-// baseURL is the service's own address for absolute links: the configured one, else the request's.
-func baseURL(c *gin.Context, configured string) string {
-	if configured != "" {
-		return strings.TrimRight(configured, "/")
-	}
-	scheme := "http"
-	if c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	return scheme + "://" + c.Request.Host
-}
-
-// cursor is an opaque keyset position: clients copy the next link, they do not build it.
-func encodeCursor(v any) string {
-	b, _ := json.Marshal(v)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeCursor(s string, v any) error {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err == nil {
-		err = json.Unmarshal(b, v)
-	}
-	if err != nil {
-		return models.Errorf(models.EINVALID, "参数 after 无效：请使用上一页返回的 next 链接")
-	}
-	return nil
-}
-
-// nextLink is the request's own URL with the cursor replaced.
-func nextLink(c *gin.Context, base, cursor string) string {
-	q := c.Request.URL.Query()
-	q.Set("after", cursor)
-	return base + c.Request.URL.Path + "?" + q.Encode()
-}
-
 type datasetCursor struct {
 	T  time.Time `json:"t"`
 	ID string    `json:"id"`
@@ -120,29 +82,29 @@ func getDatasets(cat Catalogue, base string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		f := store.DatasetFilter{Region: c.Query("region"), Kind: c.Query("kind"), Phase: models.Phase(c.Query("phase"))}
 		var err error
-		if f.Year, err = intParam(c, "year"); err != nil {
-			respondError(c, err)
+		if f.Year, err = httpx.IntParam(c, "year"); err != nil {
+			httpx.RespondError(c, err)
 			return
 		}
-		if f.Limit, err = intParam(c, "limit"); err != nil {
-			respondError(c, err)
+		if f.Limit, err = httpx.IntParam(c, "limit"); err != nil {
+			httpx.RespondError(c, err)
 			return
 		}
-		f.Limit = clamp(f.Limit, 100, 1000)
+		f.Limit = httpx.Clamp(f.Limit, 100, 1000)
 		if a := c.Query("after"); a != "" {
 			var cur datasetCursor
-			if err := decodeCursor(a, &cur); err != nil {
-				respondError(c, err)
+			if err := httpx.DecodeCursor(a, &cur); err != nil {
+				httpx.RespondError(c, err)
 				return
 			}
 			f.AfterTime, f.AfterID = cur.T, cur.ID
 		}
 		ds, err := cat.Datasets(c.Request.Context(), f)
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
-		b := baseURL(c, base)
+		b := httpx.BaseURL(c, base)
 		out := struct {
 			Data []DatasetEntry `json:"data"`
 			Next *string        `json:"next"`
@@ -152,7 +114,7 @@ func getDatasets(cat Catalogue, base string) gin.HandlerFunc {
 		}
 		if len(ds) == f.Limit {
 			last := ds[len(ds)-1]
-			n := nextLink(c, b, encodeCursor(datasetCursor{last.UpdatedAt, last.ID}))
+			n := httpx.NextLink(c, b, httpx.EncodeCursor(datasetCursor{last.UpdatedAt, last.ID}))
 			out.Next = &n
 		}
 		// The catalogue changes with every publication: caches must ask again.
@@ -185,15 +147,15 @@ func getDataset(cat Catalogue, base string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		d, err := cat.Dataset(c.Request.Context(), c.Param("id"))
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
 		rs, err := cat.Releases(c.Request.Context(), d.ID)
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
-		b := baseURL(c, base)
+		b := httpx.BaseURL(c, base)
 		out := struct {
 			DatasetEntry
 			Releases []ReleaseEntry `json:"releases"`
@@ -214,26 +176,26 @@ type changeCursor struct {
 func getChanges(cat Catalogue, base string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		f := store.ChangeFilter{Region: c.Query("region")}
-		limit, err := intParam(c, "limit")
+		limit, err := httpx.IntParam(c, "limit")
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
-		f.Limit = clamp(limit, 50, 1000)
+		f.Limit = httpx.Clamp(limit, 50, 1000)
 		if a := c.Query("after"); a != "" {
 			var cur changeCursor
-			if err := decodeCursor(a, &cur); err != nil {
-				respondError(c, err)
+			if err := httpx.DecodeCursor(a, &cur); err != nil {
+				httpx.RespondError(c, err)
 				return
 			}
 			f.BeforeID = cur.ID
 		}
 		rs, err := cat.Changes(c.Request.Context(), f)
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
-		b := baseURL(c, base)
+		b := httpx.BaseURL(c, base)
 		out := struct {
 			Data []ReleaseEntry `json:"data"`
 			Next *string        `json:"next"`
@@ -242,29 +204,10 @@ func getChanges(cat Catalogue, base string) gin.HandlerFunc {
 			out.Data = append(out.Data, releaseEntry(b, r))
 		}
 		if len(rs) == f.Limit {
-			n := nextLink(c, b, encodeCursor(changeCursor{rs[len(rs)-1].ID}))
+			n := httpx.NextLink(c, b, httpx.EncodeCursor(changeCursor{rs[len(rs)-1].ID}))
 			out.Next = &n
 		}
 		c.Header("Cache-Control", "no-cache")
 		c.JSON(http.StatusOK, out)
 	}
-}
-
-func intParam(c *gin.Context, name string) (int, error) {
-	v := c.Query(name)
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 {
-		return 0, models.Errorf(models.EINVALID, "参数 %s 应为非负整数，而不是“%s”", name, v)
-	}
-	return n, nil
-}
-
-func clamp(n, def, max int) int {
-	if n <= 0 {
-		return def
-	}
-	return min(n, max)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"sunshine/httpx"
 	"sunshine/models"
 	"sunshine/store"
 )
@@ -94,24 +95,24 @@ func getDiff(cat Catalogue, feeds FeedReader) gin.HandlerFunc {
 		ctx := c.Request.Context()
 		d, err := cat.Dataset(ctx, c.Param("id"))
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
 		from, err1 := strconv.Atoi(c.Query("from"))
 		to, err2 := strconv.Atoi(c.DefaultQuery("to", strconv.Itoa(d.LatestRelease)))
 		if err1 != nil || err2 != nil {
-			respondError(c, models.Errorf(models.EINVALID, "请用 from=N&to=M 指定要比较的两个版本（1–%d）", d.LatestRelease))
+			httpx.RespondError(c, models.Errorf(models.EINVALID, "请用 from=N&to=M 指定要比较的两个版本（1–%d）", d.LatestRelease))
 			return
 		}
 		sides := [2]map[string]diffRow{}
 		for i, n := range []int{from, to} {
 			members, err := cat.ReleaseMembers(ctx, d.ID, n)
 			if err != nil {
-				respondError(c, err)
+				httpx.RespondError(c, err)
 				return
 			}
 			if sides[i], err = releaseRows(ctx, feeds, d.Kind, members); err != nil {
-				respondError(c, err)
+				httpx.RespondError(c, err)
 				return
 			}
 		}

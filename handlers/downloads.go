@@ -16,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"sunshine/exports"
+	"sunshine/httpx"
 	"sunshine/models"
 	"sunshine/store"
 )
@@ -98,10 +99,10 @@ func getLatest(cat Catalogue, base string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		d, err := cat.Dataset(c.Request.Context(), c.Param("id"))
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
-		target := baseURL(c, base) + "/api/v1/datasets/" + url.PathEscape(d.ID) + "/releases/" + strconv.Itoa(d.LatestRelease) +
+		target := httpx.BaseURL(c, base) + "/api/v1/datasets/" + url.PathEscape(d.ID) + "/releases/" + strconv.Itoa(d.LatestRelease) +
 			"/" + c.Param("file")
 		if q := c.Request.URL.RawQuery; q != "" {
 			target += "?" + q
@@ -122,31 +123,31 @@ func getReleaseFile(src ReleaseReader, base, license string, cache *FileCache) g
 		ctx := c.Request.Context()
 		n, err := strconv.Atoi(c.Param("n"))
 		if err != nil || n < 1 {
-			respondError(c, models.Errorf(models.ENOTFOUND, "版本号“%s”无效", c.Param("n")))
+			httpx.RespondError(c, models.Errorf(models.ENOTFOUND, "版本号“%s”无效", c.Param("n")))
 			return
 		}
 		file := c.Param("file")
 		if !knownFile(file) {
-			respondError(c, models.Errorf(models.ENOTFOUND, "没有文件“%s”：可选 data.csv、data.json、data.ndjson、data.xlsx、filings.csv、datapackage.json", file))
+			httpx.RespondError(c, models.Errorf(models.ENOTFOUND, "没有文件“%s”：可选 data.csv、data.json、data.ndjson、data.xlsx、filings.csv、datapackage.json", file))
 			return
 		}
 		rel, err := memo.resolve(ctx, src, c.Param("id"), n)
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
-		b := baseURL(c, base)
+		b := httpx.BaseURL(c, base)
 		etag := releaseETag(rel, b, file, c.Request.URL.Query())
 		c.Header("ETag", etag)
 		c.Header("Cache-Control", "public, max-age=31536000, immutable")
-		if etagMatches(c.GetHeader("If-None-Match"), etag) {
+		if httpx.ETagMatches(c.GetHeader("If-None-Match"), etag) {
 			c.Status(http.StatusNotModified)
 			return
 		}
 		q := feedQuery{filter: store.FeedFilter{Members: rel.members}, release: n, unit: models.Yuan}
 		if u := c.Query("unit"); u != "" {
 			if q.unit, err = models.ParseUnit(u); err != nil {
-				respondError(c, err)
+				httpx.RespondError(c, err)
 				return
 			}
 		}
@@ -156,7 +157,7 @@ func getReleaseFile(src ReleaseReader, base, license string, cache *FileCache) g
 		}
 		if file == "data.xlsx" {
 			if err := exports.CheckExcelRows(int64(rel.entry.Rows)); err != nil {
-				respondError(c, err) // refused before anything is written
+				httpx.RespondError(c, err) // refused before anything is written
 				return
 			}
 		}
@@ -167,11 +168,11 @@ func getReleaseFile(src ReleaseReader, base, license string, cache *FileCache) g
 			c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q; filename*=UTF-8''%s", filename, url.PathEscape(filename)))
 		}
 		key := strings.Trim(etag, `"`)
-		if cache.serve(c.Writer, c.Request, key) {
+		if cache.Serve(c.Writer, c.Request, key) {
 			return
 		}
 		c.Status(http.StatusOK)
-		w, finish := cache.tee(key, c.Writer)
+		w, finish := cache.Tee(key, c.Writer)
 		switch {
 		case file == "datapackage.json":
 			err = writeDataPackage(w, rel, b, license)
@@ -184,7 +185,7 @@ func getReleaseFile(src ReleaseReader, base, license string, cache *FileCache) g
 		}
 		finish(err == nil)
 		if err != nil {
-			logger(c).Error("download", "err", err) // the status line is gone: the client sees a cut-off body
+			httpx.Logger(c).Error("download", "err", err) // the status line is gone: the client sees a cut-off body
 		}
 	}
 }
@@ -296,18 +297,6 @@ func writeDataPackage(w io.Writer, rel release, base, license string) error {
 		return err
 	}
 	return p.Write(w)
-}
-
-// etagMatches compares If-None-Match with an ETag, taking the compressed
-// variant's ETag (see gzipETagSuffix) as naming the same release file.
-func etagMatches(header, etag string) bool {
-	for _, v := range strings.Split(header, ",") {
-		v = strings.TrimSpace(v)
-		if v == "*" || v == etag || strings.Replace(v, gzipETagSuffix+`"`, `"`, 1) == etag {
-			return true
-		}
-	}
-	return false
 }
 
 // licenses states the deployment's licence, or none: choosing one is the publisher's decision.

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"sunshine/charts"
+	"sunshine/httpx"
 	"sunshine/models"
 )
 
@@ -70,10 +71,10 @@ func getEmbed(src ChartSource, base, frameAncestors string) gin.HandlerFunc {
 		}
 		svg, err := cd.svg(charts.SVGOptions{Width: r.width, ID: r.kind})
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
-		b := baseURL(c, base)
+		b := httpx.BaseURL(c, base)
 		csvURL := "/api/v1/charts/three-public/" + r.kind + ".csv?" + c.Request.URL.RawQuery
 		var rels []releaseLink
 		for _, rel := range sourceOf(cd.data) {
@@ -89,7 +90,7 @@ func getEmbed(src ChartSource, base, frameAncestors string) gin.HandlerFunc {
 			"Releases": rels, "CSV": csvURL, "Rows": cd.rows,
 		})
 		if err != nil {
-			logger(c).Error("embed", "err", err)
+			httpx.Logger(c).Error("embed", "err", err)
 		}
 	}
 }

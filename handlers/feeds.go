@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"sunshine/exports"
+	"sunshine/httpx"
 	"sunshine/models"
 	"sunshine/store"
 )
@@ -41,7 +42,7 @@ func parseFeed(ctx context.Context, c *gin.Context, cat Catalogue, kind string) 
 			return q, err
 		}
 	}
-	if f.Year, err = intParam(c, "year"); err != nil {
+	if f.Year, err = httpx.IntParam(c, "year"); err != nil {
 		return q, err
 	}
 	if p := c.Query("phase"); p != "" {
@@ -54,7 +55,7 @@ func parseFeed(ctx context.Context, c *gin.Context, cat Catalogue, kind string) 
 			return q, err
 		}
 	}
-	if q.release, err = intParam(c, "release"); err != nil {
+	if q.release, err = httpx.IntParam(c, "release"); err != nil {
 		return q, err
 	}
 	if q.release > 0 {
@@ -73,7 +74,7 @@ func parseFeed(ctx context.Context, c *gin.Context, cat Catalogue, kind string) 
 	}
 	if a := c.Query("after"); a != "" {
 		var cur rowKey
-		if err := decodeCursor(a, &cur); err != nil {
+		if err := httpx.DecodeCursor(a, &cur); err != nil {
 			return q, err
 		}
 		f.AfterID, f.AfterValue = cur.ID, cur.value()
@@ -130,16 +131,16 @@ func getFeedJSON[T any](cat Catalogue, table *exports.Table[T], each func(contex
 	return func(c *gin.Context) {
 		q, err := parseFeed(c.Request.Context(), c, cat, kind)
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
-		limit, err := intParam(c, "limit")
+		limit, err := httpx.IntParam(c, "limit")
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
-		q.filter.Limit = clamp(limit, 100, 10000)
-		b := baseURL(c, base)
+		q.filter.Limit = httpx.Clamp(limit, 100, 10000)
+		b := httpx.BaseURL(c, base)
 		head := []exports.Member{{Key: "amount_unit", Value: string(q.unit)}}
 		if q.release > 0 {
 			head = append(head, exports.Member{Key: "release", Value: q.release})
@@ -154,15 +155,15 @@ func getFeedJSON[T any](cat Catalogue, table *exports.Table[T], each func(contex
 		})
 		if err != nil {
 			// The status line is gone; the document stays unterminated, which a client notices.
-			logger(c).Error("feed", "err", err)
+			httpx.Logger(c).Error("feed", "err", err)
 			return
 		}
 		var next any
 		if n == q.filter.Limit {
-			next = nextLink(c, b, encodeCursor(last))
+			next = httpx.NextLink(c, b, httpx.EncodeCursor(last))
 		}
 		if err := enc.CloseWith(exports.Member{Key: "next", Value: next}); err != nil {
-			logger(c).Error("feed", "err", err)
+			httpx.Logger(c).Error("feed", "err", err)
 		}
 	}
 }
@@ -173,18 +174,18 @@ func getFeedCSV[T any](cat Catalogue, table *exports.Table[T], each func(context
 	return func(c *gin.Context) {
 		q, err := parseFeed(c.Request.Context(), c, cat, kind)
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
 		csvHeaders(c, name, q.csv)
 		cacheFor(c, q.release)
 		enc := exports.NewCSVEncoder(c.Writer, table, q.csv)
-		err = each(c.Request.Context(), feeds, q, baseURL(c, base), func(row T, _ rowKey) error { return enc.Encode(row) })
+		err = each(c.Request.Context(), feeds, q, httpx.BaseURL(c, base), func(row T, _ rowKey) error { return enc.Encode(row) })
 		if err == nil {
 			err = enc.Close()
 		}
 		if err != nil {
-			logger(c).Error("feed csv", "err", err)
+			httpx.Logger(c).Error("feed csv", "err", err)
 		}
 	}
 }

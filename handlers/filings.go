@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"sunshine/filings"
+	"sunshine/httpx"
 	"sunshine/models"
 )
 
@@ -38,23 +39,23 @@ type FilingAnswer struct {
 // withdrawn versions are public; a draft only to a token that may write it
 // (to anyone else it does not exist).
 func visibleFiling(c *gin.Context, db FilingReader) (models.Filing, bool) {
-	id, ok := filingID(c)
+	id, ok := httpx.FilingID(c)
 	if !ok {
 		return models.Filing{}, false
 	}
 	f, err := db.Filing(c.Request.Context(), id)
 	if err != nil {
-		respondError(c, err)
+		httpx.RespondError(c, err)
 		return f, false
 	}
 	if f.Status == models.StatusDraft {
-		t := tokenOf(c)
+		t := httpx.TokenOf(c)
 		if t == nil {
-			unauthorized(c, "草稿只有持令牌的用户可以查看")
+			httpx.Unauthorized(c, "草稿只有持令牌的用户可以查看")
 			return f, false
 		}
 		if !t.MayWrite(f.RegionCode, f.DeptCode) {
-			respondError(c, models.Errorf(models.ENOTFOUND, "申报 %d 不存在", id))
+			httpx.RespondError(c, models.Errorf(models.ENOTFOUND, "申报 %d 不存在", id))
 			return f, false
 		}
 	}
@@ -70,17 +71,17 @@ func getFiling(db FilingReader) gin.HandlerFunc {
 		ctx := c.Request.Context()
 		tp, err := db.ThreePublic(ctx, f.ID)
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
 		items, err := db.LineItems(ctx, f.ID)
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
 		notes, err := db.TableNotes(ctx, f.ID)
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
 		if notes == nil {
@@ -88,7 +89,7 @@ func getFiling(db FilingReader) gin.HandlerFunc {
 		}
 		fs, err := db.Findings(ctx, f.ID)
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
 		c.JSON(http.StatusOK, FilingAnswer{Filing: f, ThreePublic: tp, LineItems: items, Notes: notes, Report: models.NewReport(fs)})
@@ -103,7 +104,7 @@ func getFilingReport(db FilingReader) gin.HandlerFunc {
 		}
 		fs, err := db.Findings(c.Request.Context(), f.ID)
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
 		c.JSON(http.StatusOK, models.NewReport(fs))
@@ -129,24 +130,15 @@ func readNote(c *gin.Context) (string, error) {
 	return strings.TrimSpace(b.Note), nil
 }
 
-func filingID(c *gin.Context) (int64, bool) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		respondError(c, models.Errorf(models.ENOTFOUND, "申报编号“%s”无效", c.Param("id")))
-		return 0, false
-	}
-	return id, true
-}
-
 // postPublish checks the findings first (409 with the report on any error), whatever the body says.
 func postPublish(svc *filings.Service) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, ok := filingID(c)
+		id, ok := httpx.FilingID(c)
 		if !ok {
 			return
 		}
 		note, noteErr := readNote(c)
-		t := tokenOf(c)
+		t := httpx.TokenOf(c)
 		f, err := svc.Publish(c.Request.Context(), id, filings.Actor{Name: t.Name, Token: t}, note)
 		var blocked *filings.BlockedError
 		if errors.As(err, &blocked) {
@@ -154,11 +146,11 @@ func postPublish(svc *filings.Service) gin.HandlerFunc {
 			return
 		}
 		if noteErr != nil {
-			respondError(c, noteErr)
+			httpx.RespondError(c, noteErr)
 			return
 		}
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"filing": f})
@@ -167,19 +159,19 @@ func postPublish(svc *filings.Service) gin.HandlerFunc {
 
 func postWithdraw(svc *filings.Service) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, ok := filingID(c)
+		id, ok := httpx.FilingID(c)
 		if !ok {
 			return
 		}
 		note, err := readNote(c)
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
-		t := tokenOf(c)
+		t := httpx.TokenOf(c)
 		f, err := svc.Withdraw(c.Request.Context(), id, filings.Actor{Name: t.Name, Token: t}, note)
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"filing": f})

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"sunshine/httpx"
 )
 
 // Pinger is what the readiness check needs from the store.
@@ -25,8 +27,8 @@ func readyz(db Pinger) gin.HandlerFunc {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 		defer cancel()
 		if err := db.Ping(ctx); err != nil {
-			c.JSON(http.StatusServiceUnavailable, ErrorBody{ErrorDetail{Code: "unavailable", Message: "数据库无法访问"}})
-			logger(c).Warn("not ready", "err", err)
+			c.JSON(http.StatusServiceUnavailable, ErrorBody{Error: ErrorDetail{Code: "unavailable", Message: "数据库无法访问"}})
+			httpx.Logger(c).Warn("not ready", "err", err)
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"status": "ok"})

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"sunshine/docs"
+	"sunshine/httpx"
 )
 
 // openAPIJSON is docs/openapi.yaml (embedded, the source of truth) loaded and
@@ -41,12 +42,12 @@ func getOpenAPIJSON(body []byte, loadErr error) gin.HandlerFunc {
 	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
 	return func(c *gin.Context) {
 		if loadErr != nil {
-			respondError(c, loadErr) // a broken document is a bug: logged, answered 500
+			httpx.RespondError(c, loadErr) // a broken document is a bug: logged, answered 500
 			return
 		}
 		c.Header("ETag", etag)
 		c.Header("Cache-Control", "public, max-age=300")
-		if etagMatches(c.GetHeader("If-None-Match"), etag) {
+		if httpx.ETagMatches(c.GetHeader("If-None-Match"), etag) {
 			c.Status(http.StatusNotModified)
 			return
 		}

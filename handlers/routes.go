@@ -14,6 +14,7 @@ import (
 
 	"sunshine/exports"
 	"sunshine/filings"
+	"sunshine/httpx"
 	"sunshine/models"
 	"sunshine/store"
 )
@@ -54,16 +55,12 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 // New returns the service's HTTP handler. Answers are gzip-compressed when
 // the client accepts it and they are worth it (1 KiB or more, not already compressed).
 func New(d Deps) http.Handler {
-	compress, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.SuffixETag(gzipETagSuffix))
+	compress, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.SuffixETag(httpx.GzipETagSuffix))
 	if err != nil {
 		panic(err) // the options are constants
 	}
-	return compress(newRouter(d.Store, d))
+	return retryAfter(compress(newRouter(d.Store, d)))
 }
-
-// gzipETagSuffix marks the ETag of a compressed answer: its bytes differ from
-// the plain one's, so its strong ETag must too.
-const gzipETagSuffix = "-gzip"
 
 func newRouter(db Pinger, d Deps) *gin.Engine {
 	r := gin.New()
@@ -72,7 +69,7 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		panic(err) // checked by the caller's configuration
 	}
 	metrics := NewMetrics(d.Registry)
-	r.Use(requestID(d.Log), recovery(), metrics.middleware(), accessLog(), bodyDeadline(d.Limits))
+	r.Use(httpx.RequestID(d.Log), httpx.Recovery(), metrics.Middleware(), httpx.AccessLog(), httpx.BodyDeadline(d.Limits))
 
 	r.GET("/healthz", healthz)
 	// Browsers ask every site for one; an empty answer spares their consoles a 404.
@@ -81,41 +78,41 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		c.Status(http.StatusNoContent)
 	})
 	r.GET("/readyz", readyz(db))
-	signIns := newSignInLimiter(d.SignInLimit)
+	signIns := httpx.NewSignInLimiter(d.SignInLimit)
 
 	// Metrics tell an attacker what is slow and what fails: here they need an
 	// admin token; a Prometheus server scrapes MetricsHandler on its own
 	// listener (serve --metrics-addr) instead.
 	if d.Store != nil {
-		r.GET("/metrics", authenticate(d.Store, signIns), requireAdmin, gin.WrapH(MetricsHandler(d.Registry)))
+		r.GET("/metrics", httpx.Authenticate(d.Store, signIns), httpx.RequireAdmin, gin.WrapH(MetricsHandler(d.Registry)))
 	}
 
 	if d.Store != nil {
-		api := r.Group("/api/v1", authenticate(d.Store, signIns))
-		api.POST("/uploads", requireToken, postUpload(d.Filings, d.Limits))
+		api := r.Group("/api/v1", httpx.Authenticate(d.Store, signIns))
+		api.POST("/uploads", httpx.RequireToken, postUpload(d.Filings, d.Limits))
 		api.GET("/templates/:file", getTemplate)
 		api.GET("/rules", getRules(d.Filings))
 		api.GET("/filings/:id", getFiling(d.Store))
 		api.GET("/filings/:id/report", getFilingReport(d.Store))
-		api.POST("/filings/:id/publish", requireToken, postPublish(d.Filings))
-		api.POST("/filings/:id/withdraw", requireAdmin, postWithdraw(d.Filings))
+		api.POST("/filings/:id/publish", httpx.RequireToken, postPublish(d.Filings))
+		api.POST("/filings/:id/withdraw", httpx.RequireAdmin, postWithdraw(d.Filings))
 
 		// The query API is rate-limited per client; release files and bulk downloads are not.
-		query := rateLimited(d.RateLimit)
-		api.GET("/datasets", publicRead, query, getDatasets(d.Store, d.BaseURL))
-		api.GET("/datasets/:id", publicRead, query, getDataset(d.Store, d.BaseURL))
-		api.GET("/datasets/:id/diff", publicRead, query, getDiff(d.Store, d.Store))
-		api.GET("/changes", publicRead, query, getChanges(d.Store, d.BaseURL))
-		r.GET("/feeds/changes.atom", publicRead, getChangesAtom(d.Store, d.BaseURL))
+		query := httpx.RateLimited(d.RateLimit)
+		api.GET("/datasets", httpx.PublicRead, query, getDatasets(d.Store, d.BaseURL))
+		api.GET("/datasets/:id", httpx.PublicRead, query, getDataset(d.Store, d.BaseURL))
+		api.GET("/datasets/:id/diff", httpx.PublicRead, query, getDiff(d.Store, d.Store))
+		api.GET("/changes", httpx.PublicRead, query, getChanges(d.Store, d.BaseURL))
+		r.GET("/feeds/changes.atom", httpx.PublicRead, getChangesAtom(d.Store, d.BaseURL))
 
-		api.GET("/three-public", publicRead, query, getFeedJSON(d.Store, exports.ThreePublicTable, eachThreePublic, d.Store, models.KindThreePublic, d.BaseURL))
-		api.GET("/three-public.csv", publicRead, query, getFeedCSV(d.Store, exports.ThreePublicTable, eachThreePublic, d.Store, models.KindThreePublic, d.BaseURL, "three_public.csv"))
-		api.GET("/line-items", publicRead, query, getFeedJSON(d.Store, exports.LineItemsTable, eachLineItem, d.Store, models.KindLineItems, d.BaseURL))
-		api.GET("/line-items.csv", publicRead, query, getFeedCSV(d.Store, exports.LineItemsTable, eachLineItem, d.Store, models.KindLineItems, d.BaseURL, "line_items.csv"))
-		api.GET("/datasets/:id/releases/:n/:file", publicRead, getReleaseFile(d.Store, d.BaseURL, d.LicenseURL, d.Cache))
-		api.GET("/datasets/:id/latest/:file", publicRead, getLatest(d.Store, d.BaseURL))
+		api.GET("/three-public", httpx.PublicRead, query, getFeedJSON(d.Store, exports.ThreePublicTable, eachThreePublic, d.Store, models.KindThreePublic, d.BaseURL))
+		api.GET("/three-public.csv", httpx.PublicRead, query, getFeedCSV(d.Store, exports.ThreePublicTable, eachThreePublic, d.Store, models.KindThreePublic, d.BaseURL, "three_public.csv"))
+		api.GET("/line-items", httpx.PublicRead, query, getFeedJSON(d.Store, exports.LineItemsTable, eachLineItem, d.Store, models.KindLineItems, d.BaseURL))
+		api.GET("/line-items.csv", httpx.PublicRead, query, getFeedCSV(d.Store, exports.LineItemsTable, eachLineItem, d.Store, models.KindLineItems, d.BaseURL, "line_items.csv"))
+		api.GET("/datasets/:id/releases/:n/:file", httpx.PublicRead, getReleaseFile(d.Store, d.BaseURL, d.LicenseURL, d.Cache))
+		api.GET("/datasets/:id/latest/:file", httpx.PublicRead, getLatest(d.Store, d.BaseURL))
 
-		api.GET("/charts/three-public/:chart", publicRead, query, getChart(d.Store))
+		api.GET("/charts/three-public/:chart", httpx.PublicRead, query, getChart(d.Store))
 		r.GET("/embed/three-public/:chart", getEmbed(d.Store, d.BaseURL, d.FrameAncestors))
 		r.GET("/embed/embed.css", getEmbedCSS)
 		registerOpenData(r, api, d) // bulk ZIP, /catalog.jsonld, /data.json, /openapi.json (catalog.go)
@@ -123,10 +120,10 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 	registerWeb(r, d, signIns) // HTML pages and the upload desk (web*.go)
 
 	r.NoRoute(func(c *gin.Context) {
-		c.JSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "not_found", Message: "没有这个地址：" + c.Request.URL.Path}})
+		c.JSON(http.StatusNotFound, ErrorBody{Error: ErrorDetail{Code: "not_found", Message: "没有这个地址：" + c.Request.URL.Path}})
 	})
 	r.NoMethod(func(c *gin.Context) {
-		c.JSON(http.StatusMethodNotAllowed, ErrorBody{ErrorDetail{Code: "method_not_allowed", Message: "此地址不支持 " + c.Request.Method + " 方法"}})
+		c.JSON(http.StatusMethodNotAllowed, ErrorBody{Error: ErrorDetail{Code: "method_not_allowed", Message: "此地址不支持 " + c.Request.Method + " 方法"}})
 	})
 	return r
 }

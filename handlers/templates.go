@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"sunshine/httpx"
 	"sunshine/ingest"
 	"sunshine/models"
 )
@@ -18,7 +19,7 @@ func getTemplate(c *gin.Context) {
 	file := c.Param("file")
 	kind, ext, _ := strings.Cut(file, ".")
 	if kind != models.KindThreePublic && kind != models.KindLineItems {
-		respondError(c, models.Errorf(models.ENOTFOUND, "没有模板“%s”：可选 three_public 或 line_items", file))
+		httpx.RespondError(c, models.Errorf(models.ENOTFOUND, "没有模板“%s”：可选 three_public 或 line_items", file))
 		return
 	}
 	var buf bytes.Buffer
@@ -26,18 +27,18 @@ func getTemplate(c *gin.Context) {
 	switch ext {
 	case "xlsx":
 		if err := ingest.WriteTemplateXLSX(&buf, kind); err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
 		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	case "csv":
 		if err := ingest.WriteTemplateCSV(&buf, kind); err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
 		ctype = "text/csv; charset=utf-8"
 	default:
-		respondError(c, models.Errorf(models.ENOTFOUND, "模板格式“%s”不支持：可选 .xlsx 或 .csv", ext))
+		httpx.RespondError(c, models.Errorf(models.ENOTFOUND, "模板格式“%s”不支持：可选 .xlsx 或 .csv", ext))
 		return
 	}
 	name = templateNames[kind] + "." + ext

@@ -1,17 +1,13 @@
 package handlers
 
 import (
-	"errors"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"os"
-	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"sunshine/filings"
+	"sunshine/httpx"
 	"sunshine/models"
 )
 
@@ -46,99 +42,28 @@ type RejectedAnswer struct {
 	Report models.Report `json:"report"`
 }
 
-// UploadLimits are the request-level limits; row and cell limits live in ingest.Options.
-type UploadLimits struct {
-	MaxBytes int64  // per request (64 MiB)
-	TempDir  string // where the body is spooled; "" = system default
-	// BodyTimeout is how long a client has to send a whole request body; a
-	// slow or trickling upload is cut off then (408). 0 is DefaultBodyTimeout.
-	BodyTimeout time.Duration
-}
-
-// DefaultBodyTimeout gives a 64 MiB upload about 550 KB/s: any office line,
-// but not a connection held open by a client that sends a byte a second.
-const DefaultBodyTimeout = 2 * time.Minute
-
-func (l UploadLimits) bodyTimeout() time.Duration {
-	if l.BodyTimeout > 0 {
-		return l.BodyTimeout
-	}
-	return DefaultBodyTimeout
-}
-
-// bodyDeadline gives every request with a body until the body timeout to send
-// it: the connection's read deadline is set when the request starts and lifted
-// once the body is read to its end (or by liftBodyDeadline), so that the work
-// done afterwards — an upload's transaction, a long export — is never cut
-// short by it. Nothing is set for requests that carry no body.
-func bodyDeadline(lim UploadLimits) gin.HandlerFunc {
-	d := lim.bodyTimeout()
-	return func(c *gin.Context) {
-		if c.Request.Body == nil || c.Request.Body == http.NoBody || c.Request.ContentLength == 0 {
-			c.Next()
-			return
-		}
-		rc := http.NewResponseController(c.Writer)
-		if err := rc.SetReadDeadline(time.Now().Add(d)); err != nil {
-			c.Next() // not a network connection (a test's recorder)
-			return
-		}
-		c.Set(deadlineKey, rc)
-		c.Request.Body = &deadlineBody{ReadCloser: c.Request.Body, lift: func() { liftBodyDeadline(c) }}
-		c.Next()
-	}
-}
-
-const deadlineKey = "sunshine.body_deadline"
-
-// liftBodyDeadline removes the body deadline once the body has been read. It
-// is left in place when reading failed: the server then gives up on the rest
-// of a trickling body at once instead of waiting for it.
-func liftBodyDeadline(c *gin.Context) {
-	if v, ok := c.Get(deadlineKey); ok {
-		if rc, _ := v.(*http.ResponseController); rc != nil {
-			_ = rc.SetReadDeadline(time.Time{})
-			c.Set(deadlineKey, (*http.ResponseController)(nil))
-		}
-	}
-}
-
-// deadlineBody lifts the body deadline when the body has been read to its end.
-type deadlineBody struct {
-	io.ReadCloser
-	lift func()
-}
-
-func (b *deadlineBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if errors.Is(err, io.EOF) {
-		b.lift()
-	}
-	return n, err
-}
-
 // postUpload takes a multipart form with the field "file" (and optionally
 // "kind"), spools the file to disk while it arrives — so a client that
 // disconnects halfway leaves nothing — and hands it to the upload service.
 func postUpload(svc *filings.Service, lim UploadLimits) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, lim.MaxBytes)
-		form, err := readUploadForm(c.Request, lim, nil)
+		form, err := httpx.ReadUploadForm(c.Request, lim, nil)
 		if err == nil {
-			liftBodyDeadline(c) // the whole body is in; what remains is ours to do
+			httpx.LiftBodyDeadline(c) // the whole body is in; what remains is ours to do
 		}
-		if form.path != "" {
-			defer os.Remove(form.path)
+		if form.Path != "" {
+			defer os.Remove(form.Path)
 		}
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
-		t := tokenOf(c)
-		res, err := svc.Upload(c.Request.Context(), filings.File{Path: form.path, Name: form.name, Kind: form.kind},
+		t := httpx.TokenOf(c)
+		res, err := svc.Upload(c.Request.Context(), filings.File{Path: form.Path, Name: form.Name, Kind: form.Kind},
 			filings.Actor{Name: t.Name, Token: t}, nil)
 		if err != nil {
-			respondError(c, err)
+			httpx.RespondError(c, err)
 			return
 		}
 		if res.Rejected {
@@ -165,125 +90,4 @@ func rejectedMessage(r models.Report) string {
 		msg += "（问题过多，报告只列出前 " + itoa(len(r.Findings)) + " 条）"
 	}
 	return msg
-}
-
-type uploadForm struct {
-	path, name, kind string
-}
-
-// readUploadForm streams the multipart body: the file part goes to a temporary
-// file, small fields are read into memory, anything else is refused. With
-// csrfOK (the desk's form) the CSRF token must come before the file —
-// browsers send fields in page order — so a forged request is refused
-// before a byte of its file is written to disk.
-func readUploadForm(r *http.Request, lim UploadLimits, csrfOK func(string) bool) (uploadForm, error) {
-	var form uploadForm
-	mr, err := r.MultipartReader()
-	if err != nil {
-		if csrfOK != nil {
-			return form, errBadCSRF // not the desk's form at all
-		}
-		return form, models.Errorf(models.EINVALID, "请以 multipart/form-data 上传，文件放在 file 字段")
-	}
-	checked := csrfOK == nil
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return form, bodyError(err, lim)
-		}
-		switch part.FormName() {
-		case "csrf":
-			b, err := io.ReadAll(io.LimitReader(part, 256))
-			if err != nil {
-				return form, bodyError(err, lim)
-			}
-			if csrfOK == nil || !csrfOK(string(b)) {
-				return form, errBadCSRF
-			}
-			checked = true
-		case "file":
-			if !checked {
-				return form, errBadCSRF
-			}
-			if form.path != "" {
-				return form, models.Errorf(models.EINVALID, "一次只能上传一个文件")
-			}
-			if form.name = part.FileName(); form.name == "" {
-				// An empty file input still sends a part; nothing was chosen.
-				if _, err := io.Copy(io.Discard, part); err != nil {
-					return form, bodyError(err, lim)
-				}
-				continue
-			}
-			if form.path, err = spool(part, lim.TempDir); err != nil {
-				return form, bodyError(err, lim)
-			}
-		case "kind":
-			b, err := io.ReadAll(io.LimitReader(part, 64))
-			if err != nil {
-				return form, bodyError(err, lim)
-			}
-			form.kind = strings.TrimSpace(string(b))
-		default:
-			return form, models.Errorf(models.EINVALID, "未知的表单字段“%s”（只接受 file 和 kind）", part.FormName())
-		}
-	}
-	if !checked {
-		return form, errBadCSRF
-	}
-	if form.path == "" {
-		return form, models.Errorf(models.EINVALID, "缺少 file 字段：请选择要上传的文件")
-	}
-	return form, nil
-}
-
-func spool(part *multipart.Part, dir string) (string, error) {
-	tmp, err := os.CreateTemp(dir, "sunshine-body-*")
-	if err != nil {
-		return "", err
-	}
-	_, err = io.Copy(tmp, part)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return "", err
-	}
-	return tmp.Name(), nil
-}
-
-func bodyError(err error, lim UploadLimits) error {
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return models.Errorf(models.ETOOLARGE, "文件超过每次上传 %s 的上限", humanBytes(lim.MaxBytes))
-	}
-	if errors.Is(err, os.ErrDeadlineExceeded) {
-		return models.Errorf(models.ETIMEOUT, "上传超时：%s内没有收到完整的文件（网络过慢或连接中断），未保存任何数据；请检查网络后重新上传",
-			humanDuration(lim.bodyTimeout()))
-	}
-	return models.Errorf(models.EINVALID, "上传中断或格式不正确：%v", err)
-}
-
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return itoa(int(n>>20)) + " MiB"
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return itoa(int(n>>10)) + " KiB"
-	}
-	return itoa(int(n)) + " 字节"
-}
-
-func humanDuration(d time.Duration) string {
-	if d >= time.Minute && d%time.Minute == 0 {
-		return itoa(int(d/time.Minute)) + " 分钟"
-	}
-	if d >= time.Second {
-		return itoa(int(d.Round(time.Second)/time.Second)) + " 秒"
-	}
-	return itoa(int(d/time.Millisecond)) + " 毫秒"
 }

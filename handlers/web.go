@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"sunshine/checks"
+	"sunshine/httpx"
 	"sunshine/models"
 	"sunshine/web"
 )
@@ -34,12 +35,12 @@ type site struct {
 	css   string // the stylesheet's URL, with its content hash so a new build is never served a stale copy
 	desk  *deskSessions
 	// signIns limits failed sign-ins per client, shared with the API's token check.
-	signIns *signInLimiter
+	signIns *httpx.SignInLimiter
 }
 
 // registerWeb adds the pages to the router. It is called from newRouter after
 // the API routes; without a store there is nothing to show.
-func registerWeb(r *gin.Engine, d Deps, signIns *signInLimiter) {
+func registerWeb(r *gin.Engine, d Deps, signIns *httpx.SignInLimiter) {
 	if d.Store == nil {
 		return
 	}
@@ -144,7 +145,7 @@ func (s *site) page(title, nav string) page { return page{Title: title, Nav: nav
 func (s *site) render(c *gin.Context, status int, name string, data any) {
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", data); err != nil {
-		logger(c).Error("template failed", slog.String("page", name), slog.Any("err", err))
+		httpx.Logger(c).Error("template failed", slog.String("page", name), slog.Any("err", err))
 		c.Data(http.StatusInternalServerError, "text/html; charset=utf-8",
 			[]byte("<!doctype html><meta charset=utf-8><title>服务器内部错误</title><p>服务器内部错误，请稍后再试。"))
 		return
@@ -161,13 +162,10 @@ type errorPage struct {
 // pageError shows err as an HTML page with the status of its domain code (errors.go).
 func (s *site) pageError(c *gin.Context, err error) {
 	code := models.ErrorCode(err)
-	status, ok := statusOf[code]
-	if !ok {
-		status = http.StatusInternalServerError
-	}
+	status := httpx.Status(err)
 	msg := models.ErrorMessage(err)
 	if status >= 500 {
-		logger(c).Error("page failed", slog.String("code", code), slog.Any("err", err))
+		httpx.Logger(c).Error("page failed", slog.String("code", code), slog.Any("err", err))
 	}
 	s.showError(c, status, msg)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"sunshine/filings"
+	"sunshine/httpx"
 	"sunshine/models"
 	"sunshine/store"
 )
@@ -248,15 +249,15 @@ func (s *site) deskLogin(c *gin.Context) {
 		s.showLogin(c, http.StatusUnprocessableEntity, "请填写令牌。")
 		return
 	}
-	if wait := s.signIns.wait(c.ClientIP()); wait > 0 {
+	if wait := s.signIns.Wait(c.ClientIP()); wait > 0 {
 		c.Header("Retry-After", strconv.Itoa(wait))
-		s.showLogin(c, http.StatusTooManyRequests, signInMessage(wait)+"。")
+		s.showLogin(c, http.StatusTooManyRequests, httpx.SignInMessage(wait)+"。")
 		return
 	}
 	hash := models.HashToken(secret)
 	t, err := s.d.Store.TokenByHash(c.Request.Context(), hash)
 	if models.ErrorCode(err) == models.ENOTFOUND {
-		s.signIns.fail(c.ClientIP())
+		s.signIns.Fail(c.ClientIP())
 		s.showLogin(c, http.StatusUnauthorized, "令牌无效：请核对后重新输入。")
 		return
 	}
@@ -265,7 +266,7 @@ func (s *site) deskLogin(c *gin.Context) {
 		return
 	}
 	if !t.Active() {
-		s.signIns.fail(c.ClientIP())
+		s.signIns.Fail(c.ClientIP())
 		s.showLogin(c, http.StatusUnauthorized, "令牌已被吊销：请向管理员申请新的令牌。")
 		return
 	}
@@ -330,7 +331,7 @@ func (s *site) deskHome(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	p := deskHomePage{page: s.deskPage("上传台", sess, t), MaxBytes: humanBytes(s.maxBytes()), Scope: tokenScope(t)}
+	p := deskHomePage{page: s.deskPage("上传台", sess, t), MaxBytes: httpx.HumanBytes(s.maxBytes()), Scope: tokenScope(t)}
 	// Every open draft of the token's scope, the most recently changed first.
 	const maxDrafts = 500
 	var after int64
@@ -469,23 +470,23 @@ func (s *site) deskUpload(c *gin.Context) {
 		s.showError(c, http.StatusUnauthorized, "登录已过期或尚未登录，请回到上传台重新登录。")
 		return
 	}
-	form, err := readUploadForm(c.Request, lim, func(got string) bool { return s.sameOrigin(c) && validCSRF(sess.csrf, got) })
+	form, err := httpx.ReadUploadForm(c.Request, lim, func(got string) bool { return s.sameOrigin(c) && validCSRF(sess.csrf, got) })
 	if err == nil {
-		liftBodyDeadline(c)
+		httpx.LiftBodyDeadline(c)
 	}
-	if form.path != "" {
-		defer os.Remove(form.path)
+	if form.Path != "" {
+		defer os.Remove(form.Path)
 	}
-	if errors.Is(err, errBadCSRF) {
+	if errors.Is(err, httpx.ErrBadCSRF) {
 		s.showError(c, http.StatusForbidden, "表单校验失败（CSRF）：请回到上传台刷新页面后重新上传。")
 		return
 	}
-	p := deskUploadPage{page: s.deskPage("上传结果", sess, t), FileName: form.name}
+	p := deskUploadPage{page: s.deskPage("上传结果", sess, t), FileName: form.Name}
 	if err != nil {
 		s.showUploadError(c, p, err)
 		return
 	}
-	res, err := s.d.Filings.Upload(c.Request.Context(), filings.File{Path: form.path, Name: form.name, Kind: form.kind},
+	res, err := s.d.Filings.Upload(c.Request.Context(), filings.File{Path: form.Path, Name: form.Name, Kind: form.Kind},
 		filings.Actor{Name: t.Name, Token: t}, nil)
 	if err != nil {
 		s.showUploadError(c, p, err)
@@ -533,9 +534,8 @@ func (s *site) deskUpload(c *gin.Context) {
 }
 
 func (s *site) showUploadError(c *gin.Context, p deskUploadPage, err error) {
-	code := models.ErrorCode(err)
-	status, ok := statusOf[code]
-	if !ok || status >= 500 {
+	status := httpx.Status(err)
+	if status >= 500 {
 		s.pageError(c, err)
 		return
 	}
@@ -543,8 +543,6 @@ func (s *site) showUploadError(c *gin.Context, p deskUploadPage, err error) {
 	p.Rejected = true
 	s.render(c, status, "desk_upload", p)
 }
-
-var errBadCSRF = errors.New("csrf")
 
 // viewFinding locates a finding in words: the table, row and column it points at.
 func viewFinding(n int, f models.Finding, phase models.Phase, parse bool) findingView {
@@ -811,7 +809,7 @@ func (s *site) refuse(c *gin.Context, sess *deskSession, t *models.Token, err er
 	var blocked *filings.BlockedError
 	if errors.As(err, &blocked) {
 		status, msg = http.StatusConflict, blocked.Error()+"。请按下方报告逐条修改后重新上传。"
-	} else if st, ok := statusOf[models.ErrorCode(err)]; ok && st < 500 {
+	} else if st := httpx.Status(err); st < 500 {
 		status, msg = st, models.ErrorMessage(err)
 	} else {
 		s.pageError(c, err)

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/language"
 
 	"sunshine/checks"
+	"sunshine/httpx"
 	"sunshine/models"
 	"sunshine/store"
 )
@@ -601,7 +602,7 @@ func (s *site) department(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	p := departmentPage{page: s.page(dept.Name+" 三公经费", "home"), Region: region, Dept: dept, BaseURL: baseURL(c, s.d.BaseURL)}
+	p := departmentPage{page: s.page(dept.Name+" 三公经费", "home"), Region: region, Dept: dept, BaseURL: httpx.BaseURL(c, s.d.BaseURL)}
 
 	type key struct {
 		year  int
@@ -739,7 +740,7 @@ func (s *site) datasets(c *gin.Context) {
 	}
 	if a := c.Query("after"); a != "" {
 		var cur datasetCursor
-		if err := decodeCursor(a, &cur); err != nil {
+		if err := httpx.DecodeCursor(a, &cur); err != nil {
 			s.pageError(c, err)
 			return
 		}
@@ -760,7 +761,7 @@ func (s *site) datasets(c *gin.Context) {
 	if len(ds) == f.Limit {
 		last := ds[len(ds)-1]
 		q := c.Request.URL.Query()
-		q.Set("after", encodeCursor(datasetCursor{last.UpdatedAt, last.ID}))
+		q.Set("after", httpx.EncodeCursor(datasetCursor{last.UpdatedAt, last.ID}))
 		p.Next = "/datasets?" + q.Encode()
 	}
 	s.render(c, 200, "datasets", p)
@@ -793,7 +794,7 @@ func (s *site) changes(c *gin.Context) {
 	f := store.ChangeFilter{Region: c.Query("region"), Limit: 100}
 	if a := c.Query("after"); a != "" {
 		var cur changeCursor
-		if err := decodeCursor(a, &cur); err != nil {
+		if err := httpx.DecodeCursor(a, &cur); err != nil {
 			s.pageError(c, err)
 			return
 		}
@@ -810,7 +811,7 @@ func (s *site) changes(c *gin.Context) {
 	}
 	if len(rs) == f.Limit {
 		q := c.Request.URL.Query()
-		q.Set("after", encodeCursor(changeCursor{rs[len(rs)-1].ID}))
+		q.Set("after", httpx.EncodeCursor(changeCursor{rs[len(rs)-1].ID}))
 		p.Next = "/changes?" + q.Encode()
 	}
 	s.render(c, 200, "changes", p)

@@ -1,4 +1,4 @@
-package handlers
+package httpx
 
 import (
 	"crypto/rand"
@@ -18,9 +18,9 @@ const RequestIDHeader = "X-Request-ID"
 
 const loggerKey = "sunshine.logger"
 
-// requestID takes the caller's X-Request-ID when it looks sane, else makes
+// RequestID takes the caller's X-Request-ID when it looks sane, else makes
 // one, echoes it in the answer and puts a logger carrying it on the context.
-func requestID(base *slog.Logger) gin.HandlerFunc {
+func RequestID(base *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		id := c.GetHeader(RequestIDHeader)
 		if len(id) == 0 || len(id) > 64 || !printableASCII(id) {
@@ -43,16 +43,16 @@ func printableASCII(s string) bool {
 	return true
 }
 
-// logger returns the request's logger.
-func logger(c *gin.Context) *slog.Logger {
+// Logger returns the request's logger.
+func Logger(c *gin.Context) *slog.Logger {
 	if l, ok := c.Get(loggerKey); ok {
 		return l.(*slog.Logger)
 	}
 	return slog.Default()
 }
 
-// accessLog writes one structured line per request.
-func accessLog() gin.HandlerFunc {
+// AccessLog writes one structured line per request.
+func AccessLog() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
@@ -60,7 +60,7 @@ func accessLog() gin.HandlerFunc {
 		if c.Writer.Status() >= 500 {
 			level = slog.LevelError
 		}
-		logger(c).LogAttrs(c.Request.Context(), level, "request",
+		Logger(c).LogAttrs(c.Request.Context(), level, "request",
 			slog.String("method", c.Request.Method),
 			slog.String("path", c.Request.URL.Path),
 			slog.String("route", routeOf(c)),
@@ -102,7 +102,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	return m
 }
 
-func (m *Metrics) middleware() gin.HandlerFunc {
+func (m *Metrics) Middleware() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
@@ -112,18 +112,18 @@ func (m *Metrics) middleware() gin.HandlerFunc {
 	}
 }
 
-// recovery turns a panic into the JSON 500 every other error gets, logged with the request id.
-func recovery() gin.HandlerFunc {
+// Recovery turns a panic into the JSON 500 every other error gets, logged with the request id.
+func Recovery() gin.HandlerFunc {
 	return gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, p any) {
-		logger(c).Error("panic", slog.Any("panic", p))
+		Logger(c).Error("panic", slog.Any("panic", p))
 		c.AbortWithStatusJSON(http.StatusInternalServerError,
 			ErrorBody{ErrorDetail{Code: "internal", Message: "服务器内部错误"}})
 	})
 }
 
-// publicRead marks open data: any origin may read it from a browser (the
+// PublicRead marks open data: any origin may read it from a browser (the
 // portal's own pages call it), and the headers scripts need are exposed.
-func publicRead(c *gin.Context) {
+func PublicRead(c *gin.Context) {
 	c.Header("Access-Control-Allow-Origin", "*")
 	c.Header("Access-Control-Expose-Headers", "ETag, Link, X-Request-ID, Content-Disposition")
 	c.Next()

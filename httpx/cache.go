@@ -1,4 +1,4 @@
-package handlers
+package httpx
 
 import (
 	"bytes"
@@ -29,8 +29,8 @@ func NewFileCache(dir string) (*FileCache, error) {
 	return &FileCache{dir: dir}, nil
 }
 
-// serve answers from the cache when it holds key; the caller has set the headers.
-func (fc *FileCache) serve(w http.ResponseWriter, r *http.Request, key string) bool {
+// Serve answers from the cache when it holds key; the caller has set the headers.
+func (fc *FileCache) Serve(w http.ResponseWriter, r *http.Request, key string) bool {
 	if fc == nil {
 		return false
 	}
@@ -107,10 +107,10 @@ func writeWhole(w http.ResponseWriter, r *http.Request, b []byte) {
 	}
 }
 
-// tee returns a writer that sends to w and, when the cache is on, to a
+// Tee returns a writer that sends to w and, when the cache is on, to a
 // temporary file; finish(true) puts the file in place, finish(false) drops it
 // (the client went away, or generating failed, so the bytes are not whole).
-func (fc *FileCache) tee(key string, w io.Writer) (io.Writer, func(ok bool)) {
+func (fc *FileCache) Tee(key string, w io.Writer) (io.Writer, func(ok bool)) {
 	if fc == nil {
 		return w, func(bool) {}
 	}

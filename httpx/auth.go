@@ -1,4 +1,4 @@
-package handlers
+package httpx
 
 import (
 	"context"
@@ -19,32 +19,32 @@ const tokenKey = "sunshine.token"
 
 const authErrorKey = "sunshine.auth_error"
 
-// authenticate reads "Authorization: Bearer <token>" when present and puts an
+// Authenticate reads "Authorization: Bearer <token>" when present and puts an
 // active token on the context. One rule for a bad token (malformed, unknown
 // or revoked): a GET or HEAD is answered as for an anonymous caller — public
 // data is public whatever a caller sends, and a draft stays invisible to it —
 // while a write (POST) is refused with 401 saying what is wrong with the
 // token. Every bad token counts against the client's sign-in limit; past it,
 // a request carrying a token is refused with 429 and Retry-After.
-func authenticate(tokens TokenFinder, limits *signInLimiter) gin.HandlerFunc {
+func Authenticate(tokens TokenFinder, limits *SignInLimiter) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h := c.GetHeader("Authorization")
 		if h == "" {
 			c.Next()
 			return
 		}
-		if wait := limits.wait(c.ClientIP()); wait > 0 {
-			refuseSignIn(c, wait)
+		if wait := limits.Wait(c.ClientIP()); wait > 0 {
+			RefuseSignIn(c, wait)
 			return
 		}
 		bad := func(msg string) {
-			limits.fail(c.ClientIP())
+			limits.Fail(c.ClientIP())
 			if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
 				c.Set(authErrorKey, msg)
 				c.Next()
 				return
 			}
-			unauthorized(c, msg)
+			Unauthorized(c, msg)
 		}
 		scheme, secret, ok := strings.Cut(h, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
@@ -57,7 +57,7 @@ func authenticate(tokens TokenFinder, limits *signInLimiter) gin.HandlerFunc {
 			return
 		}
 		if err != nil {
-			respondError(c, err)
+			RespondError(c, err)
 			return
 		}
 		if !t.Active() {
@@ -69,38 +69,38 @@ func authenticate(tokens TokenFinder, limits *signInLimiter) gin.HandlerFunc {
 	}
 }
 
-// requireToken refuses requests without a valid token (401).
-func requireToken(c *gin.Context) {
-	if tokenOf(c) == nil {
-		unauthorized(c, "此操作需要令牌：请在请求头中加上“Authorization: Bearer <令牌>”")
+// RequireToken refuses requests without a valid token (401).
+func RequireToken(c *gin.Context) {
+	if TokenOf(c) == nil {
+		Unauthorized(c, "此操作需要令牌：请在请求头中加上“Authorization: Bearer <令牌>”")
 		return
 	}
 	c.Next()
 }
 
-// requireAdmin refuses requests whose token is not an admin's (403).
-func requireAdmin(c *gin.Context) {
-	t := tokenOf(c)
+// RequireAdmin refuses requests whose token is not an admin's (403).
+func RequireAdmin(c *gin.Context) {
+	t := TokenOf(c)
 	if t == nil {
-		unauthorized(c, "此操作需要管理员令牌")
+		Unauthorized(c, "此操作需要管理员令牌")
 		return
 	}
 	if t.Role != models.RoleAdmin {
-		respondError(c, models.Errorf(models.EFORBIDDEN, "此操作需要管理员（admin）令牌"))
+		RespondError(c, models.Errorf(models.EFORBIDDEN, "此操作需要管理员（admin）令牌"))
 		return
 	}
 	c.Next()
 }
 
-// tokenOf returns the request's token, or nil for the public.
-func tokenOf(c *gin.Context) *models.Token {
+// TokenOf returns the request's token, or nil for the public.
+func TokenOf(c *gin.Context) *models.Token {
 	if t, ok := c.Get(tokenKey); ok {
 		return t.(*models.Token)
 	}
 	return nil
 }
 
-func unauthorized(c *gin.Context, msg string) {
+func Unauthorized(c *gin.Context, msg string) {
 	c.Header("WWW-Authenticate", `Bearer realm="sunshine"`)
 	c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{ErrorDetail{Code: models.EUNAUTHORIZED, Message: msg}})
 }

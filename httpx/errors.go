@@ -1,4 +1,4 @@
-package handlers
+package httpx
 
 import (
 	"log/slog"
@@ -36,16 +36,21 @@ type ErrorDetail struct {
 	Message string `json:"message"`
 }
 
-// respondError answers with the status of err's domain code. Internal errors
+// RespondError answers with the status of err's domain code. Internal errors
 // are logged with the request id and answered with a generic message.
-func respondError(c *gin.Context, err error) {
+func RespondError(c *gin.Context, err error) {
 	code := models.ErrorCode(err)
-	status, ok := statusOf[code]
-	if !ok {
-		status = http.StatusInternalServerError
-	}
+	status := Status(err)
 	if status >= 500 {
-		logger(c).Error("request failed", slog.String("code", code), slog.Any("err", err))
+		Logger(c).Error("request failed", slog.String("code", code), slog.Any("err", err))
 	}
 	c.AbortWithStatusJSON(status, ErrorBody{ErrorDetail{Code: code, Message: models.ErrorMessage(err)}})
+}
+
+// Status is the HTTP status of err's domain code; 500 for an error without one.
+func Status(err error) int {
+	if status, ok := statusOf[models.ErrorCode(err)]; ok {
+		return status
+	}
+	return http.StatusInternalServerError
 }

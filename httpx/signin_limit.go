@@ -1,4 +1,4 @@
-package handlers
+package httpx
 
 import (
 	"math"
@@ -24,9 +24,9 @@ type SignInLimit struct {
 // against 2^256.
 var DefaultSignInLimit = SignInLimit{Every: time.Minute, Burst: 10}
 
-// signInLimiter keeps one bucket of allowed failures per client address,
+// SignInLimiter keeps one bucket of allowed failures per client address,
 // forgetting clients whose bucket has been full for an hour.
-type signInLimiter struct {
+type SignInLimiter struct {
 	limit   SignInLimit
 	mu      sync.Mutex
 	clients map[string]*client
@@ -34,14 +34,14 @@ type signInLimiter struct {
 	now     func() time.Time
 }
 
-func newSignInLimiter(l SignInLimit) *signInLimiter {
+func NewSignInLimiter(l SignInLimit) *SignInLimiter {
 	if l.Every <= 0 || l.Burst < 1 {
 		l = DefaultSignInLimit
 	}
-	return &signInLimiter{limit: l, clients: map[string]*client{}, now: time.Now}
+	return &SignInLimiter{limit: l, clients: map[string]*client{}, now: time.Now}
 }
 
-func (sl *signInLimiter) bucket(key string, now time.Time) *client {
+func (sl *SignInLimiter) bucket(key string, now time.Time) *client {
 	if now.Sub(sl.swept) > time.Minute {
 		for k, c := range sl.clients {
 			if now.Sub(c.seen) > time.Hour {
@@ -58,8 +58,8 @@ func (sl *signInLimiter) bucket(key string, now time.Time) *client {
 	return c
 }
 
-// wait reports how many seconds the client must wait before its next attempt; 0 lets it try now.
-func (sl *signInLimiter) wait(key string) int {
+// Wait reports how many seconds the client must wait before its next attempt; 0 lets it try now.
+func (sl *SignInLimiter) Wait(key string) int {
 	now := sl.now()
 	sl.mu.Lock()
 	defer sl.mu.Unlock()
@@ -74,8 +74,8 @@ func (sl *signInLimiter) wait(key string) int {
 	return max(int(math.Ceil((1-tokens)*sl.limit.Every.Seconds())), 1)
 }
 
-// fail records a failed attempt by the client.
-func (sl *signInLimiter) fail(key string) {
+// Fail records a failed attempt by the client.
+func (sl *SignInLimiter) Fail(key string) {
 	now := sl.now()
 	sl.mu.Lock()
 	defer sl.mu.Unlock()
@@ -84,13 +84,13 @@ func (sl *signInLimiter) fail(key string) {
 	c.bucket.AllowN(now, 1)
 }
 
-// signInMessage is what a client past the limit is told.
-func signInMessage(wait int) string {
+// SignInMessage is what a client past the limit is told.
+func SignInMessage(wait int) string {
 	return "令牌错误次数过多，请 " + strconv.Itoa(wait) + " 秒后再试；如忘记令牌，请向管理员申请新的令牌"
 }
 
-// refuseSignIn answers a client past the limit with 429 and Retry-After.
-func refuseSignIn(c *gin.Context, wait int) {
+// RefuseSignIn answers a client past the limit with 429 and Retry-After.
+func RefuseSignIn(c *gin.Context, wait int) {
 	c.Header("Retry-After", strconv.Itoa(wait))
-	c.AbortWithStatusJSON(429, ErrorBody{ErrorDetail{Code: "rate_limited", Message: signInMessage(wait)}})
+	c.AbortWithStatusJSON(429, ErrorBody{ErrorDetail{Code: "rate_limited", Message: SignInMessage(wait)}})
 }

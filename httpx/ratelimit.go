@@ -1,4 +1,4 @@
-package handlers
+package httpx
 
 import (
 	"math"
@@ -67,10 +67,10 @@ func (cl *clientLimiter) take(key string) (ok bool, remaining int, reset int) {
 	return ok, remaining, max(reset, 0)
 }
 
-// rateLimited limits a client's requests to the query API and says where it
+// RateLimited limits a client's requests to the query API and says where it
 // stands in the RateLimit-Limit, -Remaining and -Reset headers (the IETF
 // httpapi draft); past the limit it answers 429 with Retry-After.
-func rateLimited(l RateLimit) gin.HandlerFunc {
+func RateLimited(l RateLimit) gin.HandlerFunc {
 	if l.Rate <= 0 {
 		return func(c *gin.Context) { c.Next() }
 	}
