@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"sunshine/exports"
 	"sunshine/httpx"
 	"sunshine/store"
 )
@@ -64,7 +65,7 @@ func getChangesAtom(cat Catalogue, base string) gin.HandlerFunc {
 			feed.Updated = rs[0].CreatedAt.UTC().Format(time.RFC3339)
 		}
 		for _, r := range rs {
-			e := releaseEntry(b, r)
+			e := exports.NewReleaseEntry(b, r)
 			summary := fmt.Sprintf("%s %s（部门 %s）：第 %d 版，%d 行。", actionChinese[r.Action], r.DeptName, r.DeptCode, r.Number, r.Rows)
 			if r.Note != "" {
 				summary += "说明：" + r.Note

@@ -145,7 +145,7 @@ func writeBulk(ctx context.Context, w io.Writer, src ReleaseReader, rels []relea
 	for _, r := range rels {
 		d := r.dataset
 		q := feedQuery{filter: store.FeedFilter{Members: r.members}, release: r.entry.Number, unit: models.Yuan, csv: opts}
-		title := datasetTitle(d) + "（第 " + strconv.Itoa(r.entry.Number) + " 版）"
+		title := exports.DatasetTitle(d) + "（第 " + strconv.Itoa(r.entry.Number) + " 版）"
 		data := exports.Resource{Name: d.ID, Path: d.ID + "/data.csv", Title: title, Table: exports.LineItemsTable, Phase: d.Phase}
 		hw, err := bulkEntry(zw, data.Path, r.entry.CreatedAt)
 		if err != nil {
@@ -238,7 +238,7 @@ func bulkPackage(rels []release, resources []exports.Resource, base string, o op
 		if r.entry.CreatedAt.After(newest) {
 			newest = r.entry.CreatedAt
 		}
-		parts = append(parts, datasetTitle(r.dataset)+" 第 "+strconv.Itoa(r.entry.Number)+" 版")
+		parts = append(parts, exports.DatasetTitle(r.dataset)+" 第 "+strconv.Itoa(r.entry.Number)+" 版")
 	}
 	p, err := exports.DataPackage(exports.PackageInfo{
 		Name:  "sunshine-" + d.RegionCode + "-" + year,
@@ -290,11 +290,11 @@ func bulkReadme(rels []release, base string, o openData) string {
 	w("")
 	for _, r := range rels {
 		w("%s/", r.dataset.ID)
-		w("    %s，第 %d 版（%d 行数据，%s 发布）", datasetTitle(r.dataset), r.entry.Number, r.entry.Rows,
+		w("    %s，第 %d 版（%d 行数据，%s 发布）", exports.DatasetTitle(r.dataset), r.entry.Number, r.entry.Rows,
 			r.entry.CreatedAt.In(readmeZone).Format("2006-01-02 15:04"))
 		w("    data.csv     数据")
 		w("    filings.csv  构成该版本的各部门公开文件版本，含更正说明")
-		w("    永久网址：%s", releaseLinks(base, r.dataset.ID, r.entry.Number)["csv"])
+		w("    永久网址：%s", exports.ReleaseLinks(base, r.dataset.ID, r.entry.Number)["csv"])
 	}
 	w("")
 	w("datapackage.json")

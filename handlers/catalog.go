@@ -6,12 +6,12 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"sunshine/exports"
 	"sunshine/httpx"
 	"sunshine/models"
 	"sunshine/store"
@@ -111,35 +111,6 @@ func datasetKeywords(d store.Dataset) []string {
 	}
 	return append(kw, strconv.Itoa(d.FiscalYear)+" 年")
 }
-
-// distributionFormat is how the catalogues describe one download format.
-type distributionFormat struct {
-	key, file string
-	title     string
-	mediaType string
-	// ianaRegistered: the media type is in the IANA register, so DCAT-AP may name it by its IRI.
-	ianaRegistered bool
-	// euFileType is the EU file-type authority code DCAT-AP recommends for dct:format; "" when there is none.
-	euFileType string
-	conformsTo string
-	// label is the short format name data.json gives ("CSV").
-	label string
-}
-
-// distributionFormats are the files of every release (Formats) as the catalogues describe them.
-var distributionFormats = []distributionFormat{
-	{key: "csv", file: "data.csv", title: "CSV（UTF-8，逗号分隔；加 ?bom=1 为 Excel 版，?encoding=gb18030 为旧版 Excel/WPS 版）",
-		mediaType: "text/csv", ianaRegistered: true, euFileType: "CSV", label: "CSV"},
-	{key: "json", file: "data.json", title: "JSON", mediaType: "application/json", ianaRegistered: true, euFileType: "JSON", label: "JSON"},
-	{key: "ndjson", file: "data.ndjson", title: "NDJSON（每行一个 JSON 对象）", mediaType: "application/x-ndjson", label: "NDJSON"},
-	{key: "xlsx", file: "data.xlsx", title: "Excel（XLSX）", mediaType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-		ianaRegistered: true, euFileType: "XLSX", label: "XLSX"},
-	{key: "datapackage", file: "datapackage.json", title: "Frictionless 数据包描述（datapackage.json：表结构与财政数据包模型）",
-		mediaType: "application/json", ianaRegistered: true, euFileType: "JSON", conformsTo: "https://datapackage.org/standard/data-package/",
-		label: "Data Package"},
-}
-
-func datasetURL(base, id string) string { return base + "/api/v1/datasets/" + url.PathEscape(id) }
 
 // fiscalPeriod is the fiscal year as dates: the Chinese fiscal year is the calendar year.
 func fiscalPeriod(year int) (start, end string) {
@@ -284,10 +255,10 @@ func (o openData) licenseRef() *ldRef {
 
 func (o openData) ldDataset(base string, d store.Dataset) ldDataset {
 	start, end := fiscalPeriod(d.FiscalYear)
-	self := datasetURL(base, d.ID)
+	self := exports.DatasetURL(base, d.ID)
 	out := ldDataset{
 		ID: self, Type: "dcat:Dataset", Identifier: d.ID,
-		Title:       zh(datasetTitle(d)),
+		Title:       zh(exports.DatasetTitle(d)),
 		Description: zh(datasetDescription(d)),
 		Publisher:   o.agent(base),
 		Temporal:    ldPeriod{Type: "dct:PeriodOfTime", Start: xsdDate(start), End: xsdDate(end)},
@@ -303,24 +274,24 @@ func (o openData) ldDataset(base string, d store.Dataset) ldDataset {
 	for _, k := range datasetKeywords(d) {
 		out.Keywords = append(out.Keywords, zh(k))
 	}
-	links := releaseLinks(base, d.ID, d.LatestRelease)
-	for _, f := range distributionFormats {
+	links := exports.ReleaseLinks(base, d.ID, d.LatestRelease)
+	for _, f := range exports.Distributions() {
 		dist := ldDistribution{
-			Type: "dcat:Distribution", Title: zh(f.title),
+			Type: "dcat:Distribution", Title: zh(f.Title),
 			// The latest alias gives access to whatever is newest; the download URL is this release's immutable file.
-			AccessURL:   ldRef{self + "/latest/" + f.file},
-			DownloadURL: ldRef{links[f.key]},
-			MediaType:   ldMediaType{Type: "dct:MediaType", Label: f.mediaType},
+			AccessURL:   ldRef{self + "/latest/" + f.Name},
+			DownloadURL: ldRef{links[f.Key]},
+			MediaType:   ldMediaType{Type: "dct:MediaType", Label: f.MediaType},
 			License:     o.licenseRef(), Availability: ldRef{euStable}, Modified: xsdDateTime(d.UpdatedAt),
 		}
-		if f.ianaRegistered {
-			dist.MediaType = ldRef{ianaMediaTypes + f.mediaType}
+		if f.IANARegistered {
+			dist.MediaType = ldRef{ianaMediaTypes + f.MediaType}
 		}
-		if f.euFileType != "" {
-			dist.Format = &ldRef{euFileType + f.euFileType}
+		if f.EUFileType != "" {
+			dist.Format = &ldRef{euFileType + f.EUFileType}
 		}
-		if f.conformsTo != "" {
-			dist.ConformsTo = &ldRef{f.conformsTo}
+		if f.ConformsTo != "" {
+			dist.ConformsTo = &ldRef{f.ConformsTo}
 		}
 		out.Distributions = append(out.Distributions, dist)
 	}
@@ -420,15 +391,15 @@ type podCatalogHead struct {
 
 func (o openData) podDataset(base string, d store.Dataset) podDataset {
 	start, end := fiscalPeriod(d.FiscalYear)
-	links := releaseLinks(base, d.ID, d.LatestRelease)
+	links := exports.ReleaseLinks(base, d.ID, d.LatestRelease)
 	out := podDataset{
-		Type: "dcat:Dataset", Title: datasetTitle(d), Description: datasetDescription(d), Keyword: datasetKeywords(d),
+		Type: "dcat:Dataset", Title: exports.DatasetTitle(d), Description: datasetDescription(d), Keyword: datasetKeywords(d),
 		Modified:  d.UpdatedAt.UTC().Format(time.RFC3339),
 		Publisher: podPublisher{Type: "org:Organization", Name: o.publisher},
 		// The schema wants a way to reach someone: the configured address, else the portal itself.
 		ContactPoint: podContact{Type: "vcard:Contact", Name: o.publisher, URL: base + "/"},
 		// A URL, so the identifier stays unique when the catalogue is merged into another.
-		Identifier:  datasetURL(base, d.ID),
+		Identifier:  exports.DatasetURL(base, d.ID),
 		AccessLevel: "public", License: o.license,
 		Spatial:  d.RegionName + "（行政区划代码 " + d.RegionCode + "）",
 		Temporal: start + "/" + end, Language: []string{"zh"}, AccrualPeriodicity: "irregular",
@@ -437,10 +408,10 @@ func (o openData) podDataset(base string, d store.Dataset) podDataset {
 	if o.email != "" {
 		out.ContactPoint.Email, out.ContactPoint.URL = "mailto:"+o.email, ""
 	}
-	for _, f := range distributionFormats {
-		dist := podDistribution{Type: "dcat:Distribution", Title: f.title, DownloadURL: links[f.key], MediaType: f.mediaType,
-			Format: f.label, ConformsTo: f.conformsTo}
-		if f.key != "datapackage" {
+	for _, f := range exports.Distributions() {
+		dist := podDistribution{Type: "dcat:Distribution", Title: f.Title, DownloadURL: links[f.Key], MediaType: f.MediaType,
+			Format: f.Label, ConformsTo: f.ConformsTo}
+		if f.Key != "datapackage" {
 			dist.DescribedBy, dist.DescribedByType = links["datapackage"], "application/json"
 		}
 		out.Distribution = append(out.Distribution, dist)

@@ -244,7 +244,7 @@ func TestCatalogJSONLD_DCATAP3WithEveryDatasetAndDistribution(t *testing.T) {
 					t.Errorf("%s has a contact point nobody configured", what)
 				}
 				dists := objects(t, d["dcat:distribution"], what+" distributions")
-				if len(dists) != len(handlers.Formats) {
+				if len(dists) != len(exports.Distributions()) {
 					t.Errorf("%s: %d distributions, want one per format", what, len(dists))
 				}
 				for _, dist := range dists {

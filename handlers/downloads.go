@@ -127,8 +127,9 @@ func getReleaseFile(src ReleaseReader, base, license string, cache *FileCache) g
 			return
 		}
 		file := c.Param("file")
-		if !knownFile(file) {
-			httpx.RespondError(c, models.Errorf(models.ENOTFOUND, "没有文件“%s”：可选 data.csv、data.json、data.ndjson、data.xlsx、filings.csv、datapackage.json", file))
+		rf, ok := exports.LookupReleaseFile(file)
+		if !ok {
+			httpx.RespondError(c, models.Errorf(models.ENOTFOUND, "没有文件“%s”：可选 %s", file, exports.ReleaseFileNames()))
 			return
 		}
 		rel, err := memo.resolve(ctx, src, c.Param("id"), n)
@@ -162,9 +163,9 @@ func getReleaseFile(src ReleaseReader, base, license string, cache *FileCache) g
 			}
 		}
 		name := rel.dataset.ID + "-r" + strconv.Itoa(n)
-		ctype, filename := fileMeta(file, name, q.csv)
-		c.Header("Content-Type", ctype)
-		if filename != "" {
+		c.Header("Content-Type", rf.ContentType(q.csv))
+		if rf.Attachment != "" {
+			filename := name + rf.Attachment
 			c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q; filename*=UTF-8''%s", filename, url.PathEscape(filename)))
 		}
 		key := strings.Trim(etag, `"`)
@@ -188,37 +189,6 @@ func getReleaseFile(src ReleaseReader, base, license string, cache *FileCache) g
 			httpx.Logger(c).Error("download", "err", err) // the status line is gone: the client sees a cut-off body
 		}
 	}
-}
-
-// fileMeta is the content type and download name of a release file.
-func fileMeta(file, name string, o exports.CSVOptions) (ctype, filename string) {
-	switch file {
-	case "data.csv", "filings.csv":
-		charset := "utf-8"
-		if o.Encoding == exports.EncodingGB18030 {
-			charset = "gb18030"
-		}
-		if file == "filings.csv" {
-			name += "-filings"
-		}
-		return "text/csv; charset=" + charset, name + ".csv"
-	case "data.json", "datapackage.json":
-		return "application/json; charset=utf-8", ""
-	case "data.ndjson":
-		return "application/x-ndjson; charset=utf-8", ""
-	}
-	return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name + ".xlsx"
-}
-
-var releaseFiles = []string{"data.csv", "data.json", "data.ndjson", "data.xlsx", "filings.csv", "datapackage.json"}
-
-func knownFile(f string) bool {
-	for _, k := range releaseFiles {
-		if k == f {
-			return true
-		}
-	}
-	return false
 }
 
 // releaseETag names the exact bytes an answer will hold: the release and every option that changes them.
@@ -280,8 +250,8 @@ func writeDataPackage(w io.Writer, rel release, base, license string) error {
 	p, err := exports.DataPackage(exports.PackageInfo{
 		Name:        "sunshine-" + d.ID,
 		ID:          self + "datapackage.json",
-		Title:       datasetTitle(d),
-		Description: "阳光财政发布的" + datasetTitle(d) + "，第 " + strconv.Itoa(rel.entry.Number) + " 版。金额单位为元，空值表示未公开（不是 0）。",
+		Title:       exports.DatasetTitle(d),
+		Description: "阳光财政发布的" + exports.DatasetTitle(d) + "，第 " + strconv.Itoa(rel.entry.Number) + " 版。金额单位为元，空值表示未公开（不是 0）。",
 		Homepage:    base + "/api/v1/datasets/" + url.PathEscape(d.ID),
 		Release:     rel.entry.Number,
 		Created:     rel.entry.CreatedAt,
@@ -289,7 +259,7 @@ func writeDataPackage(w io.Writer, rel release, base, license string) error {
 		FiscalYear:  d.FiscalYear,
 		Licenses:    licenses(license),
 		Resources: []exports.Resource{
-			{Name: strings.ReplaceAll(d.Kind, "_", "-"), Path: "data.csv", Title: datasetTitle(d), Table: table, Phase: d.Phase},
+			{Name: strings.ReplaceAll(d.Kind, "_", "-"), Path: "data.csv", Title: exports.DatasetTitle(d), Table: table, Phase: d.Phase},
 			{Name: "filings", Path: "filings.csv", Title: "申报版本", Table: exports.FilingsTable},
 		},
 	})

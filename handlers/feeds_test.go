@@ -152,7 +152,6 @@ func TestReleaseDownloads_EveryFormatCachedForeverAndDescribed(t *testing.T) {
 			t.Errorf("%s: %d, want %d", path, w.Code, code)
 		}
 	}
-	_ = handlers.Formats
 }
 
 func TestLineItemsFeed_FiltersByTableAndCode(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/language"
 
 	"sunshine/checks"
+	"sunshine/exports"
 	"sunshine/httpx"
 	"sunshine/models"
 	"sunshine/store"
@@ -55,8 +56,8 @@ type downloadLinks struct {
 }
 
 func datasetDownloads(d store.Dataset) downloadLinks {
-	l := releaseLinks("", d.ID, d.LatestRelease)
-	return downloadLinks{Title: datasetTitle(d), Release: d.LatestRelease, Kind: d.Kind,
+	l := exports.ReleaseLinks("", d.ID, d.LatestRelease)
+	return downloadLinks{Title: exports.DatasetTitle(d), Release: d.LatestRelease, Kind: d.Kind,
 		UpdatedAt: d.UpdatedAt.In(chinaTime).Format("2006-01-02 15:04"),
 		CSV:       l["csv"], CSVExcel: l["csv"] + "?bom=1", XLSX: l["xlsx"], JSON: l["json"], DataPackage: l["datapackage"],
 		Dataset: "/api/v1/datasets/" + url.PathEscape(d.ID)}
@@ -778,7 +779,7 @@ type changeRow struct {
 }
 
 func newChangeRow(r store.Release) changeRow {
-	e := releaseEntry("", r)
+	e := exports.NewReleaseEntry("", r)
 	return changeRow{Release: r, Title: e.DatasetTitle,
 		DeptPage: "/regions/" + url.PathEscape(r.RegionCode) + "/departments/" + url.PathEscape(r.DeptCode),
 		Filing:   e.Links["filing"], CSV: e.Links["csv"], Diff: e.Links["diff"]}
