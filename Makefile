@@ -2,7 +2,8 @@
 GO      ?= go
 BIN     := bin/sunshine
 DB      ?= sqlite:./data/sunshine.db
-ADDR    ?= :8080
+# The listen address: `make run ADDR=:9090`, or SUNSHINE_ADDR=:9090 make run (the variable the binary reads too).
+ADDR    ?= $(if $(SUNSHINE_ADDR),$(SUNSHINE_ADDR),:8080)
 
 .PHONY: run build test test-sqlite test-mysql lint bench bench-go screenshots clean
 
@@ -22,6 +23,10 @@ test:
 	@if [ -z "$$TEST_MYSQL_DSN" ]; then \
 	  echo "make test: TEST_MYSQL_DSN is not set, so the MySQL tests are SKIPPED (SQLite tests run)."; \
 	  echo "           e.g. TEST_MYSQL_DSN='mysql://root@tcp(127.0.0.1:3306)/mysql' make test"; \
+	fi
+	@if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null && \
+	    ! command -v google-chrome >/dev/null && ! command -v google-chrome-stable >/dev/null; then \
+	  echo "make test: Chromium is not installed, so the browser tests are SKIPPED (apt-get install chromium fonts-noto-cjk)."; \
 	fi
 	$(GO) test -count=1 ./...
 
@@ -45,6 +50,22 @@ bench:
 
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## fuzz: every `go test -fuzz` target (ingest, codes, models, `codes load`, and fuzz/ over HTTP) for FUZZTIME each,
+## one after another (go test fuzzes one target per run). A crasher is saved in its package's testdata/fuzz and
+## from then on runs in `make test`; docs/reliability.md, "Fuzzing". CI: make fuzz FUZZTIME=5s
+FUZZTIME     ?= 30s
+FUZZ_PARALLEL ?= 1
+FUZZ_PKGS    ?= ./ingest ./codes ./models ./cmd/sunshine ./fuzz
+.PHONY: fuzz
+fuzz:
+	@failed=""; for pkg in $(FUZZ_PKGS); do \
+	  for t in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$pkg/*_test.go | cut -c6-); do \
+	    echo "== $$pkg $$t for $(FUZZTIME)"; \
+	    $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -parallel $(FUZZ_PARALLEL) $$pkg || failed="$$failed $$pkg:$$t"; \
+	  done; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make fuzz: FAILED:$$failed (inputs in testdata/fuzz)"; exit 1; fi
 
 ## screenshots: the browser tests (Chromium) save full-page PNGs of the main pages in docs/screenshots; look at them
 screenshots:

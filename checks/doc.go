@@ -19,7 +19,8 @@ func CatalogueMarkdown(examples map[string]string) []byte {
 
 Every upload to a draft filing runs every rule below over the whole draft (all its tables) and, for the
 cross-filing rules, over the other **published** filings (never drafts). The rules are pure functions in
-` + "`checks/`" + `, one family per file; their keys are those of DOMAIN.md §5.
+` + "`checks/`" + `, one family per file. Their keys and numbers are stable (` + "`GET /api/v1/rules`" + ` serves this catalogue);
+the upload formats are in docs/formats.md.
 
 ## 级别 · Severity
 
@@ -94,7 +95,7 @@ the details; 推定 marks an inferred year). A filing of an earlier fiscal year 
 	b.WriteString("\n## 说明 · Details\n")
 	for _, r := range Catalogue {
 		fmt.Fprintf(&b, "\n### `%s`\n\n", r.Key)
-		fmt.Fprintf(&b, "- DOMAIN.md §5 rule %s · default severity `%s` · scope `%s`\n", r.Number, r.Severity, r.Scope)
+		fmt.Fprintf(&b, "- rule %s · default severity `%s` · scope `%s`\n", r.Number, r.Severity, r.Scope)
 		if r.Basis != "" {
 			fmt.Fprintf(&b, "- 依据 · basis: %s\n", r.Basis)
 		}
