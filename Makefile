@@ -5,7 +5,7 @@ DB      ?= sqlite:./data/sunshine.db
 # The listen address: `make run ADDR=:9090`, or SUNSHINE_ADDR=:9090 make run (the variable the binary reads too).
 ADDR    ?= $(if $(SUNSHINE_ADDR),$(SUNSHINE_ADDR),:8080)
 
-.PHONY: run build test test-sqlite test-mysql lint bench bench-go screenshots clean
+.PHONY: run build test test-sqlite test-mysql lint bench bench-go screenshots faults faults-short clean
 
 ## run: build, migrate the embedded SQLite database under ./data, load the demo city once, serve on http://localhost:8080
 run: build
@@ -66,6 +66,18 @@ fuzz:
 	  done; \
 	done; \
 	if [ -n "$$failed" ]; then echo "make fuzz: FAILED:$$failed (inputs in testdata/fuzz)"; exit 1; fi
+
+## faults: kill -9 `sunshine serve` at random moments during uploads, corrections and publications — 100 trials on
+## SQLite, 30 on MariaDB (127.0.0.1:3306, root) — and check after every restart that nothing acknowledged was lost and
+## nothing was half-written (docs/reliability.md). Never part of `make test`; FAULTS_SEED=N repeats its random choices.
+faults:
+	FAULTS_SQLITE_TRIALS=$${FAULTS_SQLITE_TRIALS:-100} FAULTS_MYSQL_TRIALS=$${FAULTS_MYSQL_TRIALS:-30} \
+	  TEST_MYSQL_DSN='$(or $(TEST_MYSQL_DSN),mysql://root@tcp(127.0.0.1:3306)/mysql)' \
+	  $(GO) test -tags faults -count=1 -timeout 60m -v -run 'TestCrash|TestHarness' ./faults
+
+## faults-short: the CI version, 10 kill -9 trials on SQLite (and 10 on MariaDB when TEST_MYSQL_DSN is set); under a minute
+faults-short:
+	FAULTS_SQLITE_TRIALS=10 FAULTS_MYSQL_TRIALS=10 $(GO) test -tags faults -count=1 -timeout 5m -run 'TestCrash|TestHarness' ./faults
 
 ## screenshots: the browser tests (Chromium) save full-page PNGs of the main pages in docs/screenshots; look at them
 screenshots:
