@@ -19,6 +19,8 @@
 // rounding tolerance of DOMAIN.md §5 in exact fen.
 package checks
 
+//go:generate go test -run TestRulesDoc_IsUpToDate -update .
+
 import (
 	"fmt"
 	"sort"
