@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -30,11 +29,6 @@ type Catalogue interface {
 	CheckPublic(ctx context.Context, region, dept string) error
 }
 
-type datasetCursor struct {
-	T  time.Time `json:"t"`
-	ID string    `json:"id"`
-}
-
 // getDatasets is the catalogue: published datasets, newest first, filterable, keyset-paged.
 func getDatasets(cat Catalogue, base string) gin.HandlerFunc {
 	return func(c *gin.Context) {
@@ -50,7 +44,7 @@ func getDatasets(cat Catalogue, base string) gin.HandlerFunc {
 		}
 		f.Limit = httpx.Clamp(f.Limit, 100, 1000)
 		if a := c.Query("after"); a != "" {
-			var cur datasetCursor
+			var cur httpx.DatasetCursor
 			if err := httpx.DecodeCursor(a, &cur); err != nil {
 				httpx.RespondError(c, err)
 				return
@@ -72,7 +66,7 @@ func getDatasets(cat Catalogue, base string) gin.HandlerFunc {
 		}
 		if len(ds) == f.Limit {
 			last := ds[len(ds)-1]
-			n := httpx.NextLink(c, b, httpx.EncodeCursor(datasetCursor{last.UpdatedAt, last.ID}))
+			n := httpx.NextLink(c, b, httpx.EncodeCursor(httpx.DatasetCursor{T: last.UpdatedAt, ID: last.ID}))
 			out.Next = &n
 		}
 		// The catalogue changes with every publication: caches must ask again.
@@ -107,10 +101,6 @@ func getDataset(cat Catalogue, base string) gin.HandlerFunc {
 	}
 }
 
-type changeCursor struct {
-	ID int64 `json:"id"`
-}
-
 // getChanges is the change log: every release of every dataset, newest first, with correction notes.
 func getChanges(cat Catalogue, base string) gin.HandlerFunc {
 	return func(c *gin.Context) {
@@ -122,7 +112,7 @@ func getChanges(cat Catalogue, base string) gin.HandlerFunc {
 		}
 		f.Limit = httpx.Clamp(limit, 50, 1000)
 		if a := c.Query("after"); a != "" {
-			var cur changeCursor
+			var cur httpx.ChangeCursor
 			if err := httpx.DecodeCursor(a, &cur); err != nil {
 				httpx.RespondError(c, err)
 				return
@@ -143,7 +133,7 @@ func getChanges(cat Catalogue, base string) gin.HandlerFunc {
 			out.Data = append(out.Data, exports.NewReleaseEntry(b, r))
 		}
 		if len(rs) == f.Limit {
-			n := httpx.NextLink(c, b, httpx.EncodeCursor(changeCursor{rs[len(rs)-1].ID}))
+			n := httpx.NextLink(c, b, httpx.EncodeCursor(httpx.ChangeCursor{ID: rs[len(rs)-1].ID}))
 			out.Next = &n
 		}
 		c.Header("Cache-Control", "no-cache")

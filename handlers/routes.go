@@ -17,6 +17,7 @@ import (
 	"sunshine/httpx"
 	"sunshine/models"
 	"sunshine/store"
+	"sunshine/web"
 )
 
 // Deps is what the HTTP surface is built from.
@@ -112,12 +113,34 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		api.GET("/datasets/:id/releases/:n/:file", httpx.PublicRead, getReleaseFile(d.Store, d.BaseURL, d.LicenseURL, d.Cache))
 		api.GET("/datasets/:id/latest/:file", httpx.PublicRead, getLatest(d.Store, d.BaseURL))
 
-		api.GET("/charts/three-public/:chart", httpx.PublicRead, query, getChart(d.Store))
-		r.GET("/embed/three-public/:chart", getEmbed(d.Store, d.BaseURL, d.FrameAncestors))
-		r.GET("/embed/embed.css", getEmbedCSS)
+		api.GET("/charts/three-public/:chart", httpx.PublicRead, query, web.Chart(d.Store))
+		r.GET("/embed/three-public/:chart", web.Embed(d.Store, d.BaseURL, d.FrameAncestors))
+		r.GET("/embed/embed.css", web.EmbedCSS)
 		registerOpenData(r, api, d) // bulk ZIP, /catalog.jsonld, /data.json, /openapi.json (catalog.go)
 	}
-	registerWeb(r, d, signIns) // HTML pages and the upload desk (web*.go)
+	if d.Store != nil {
+		// The HTML pages and the upload desk (package web).
+		s := web.NewSite(web.Config{Store: d.Store, Filings: d.Filings, Limits: d.Limits, BaseURL: d.BaseURL, SignIns: signIns})
+		r.GET("/static/*file", s.Static)
+
+		pub := r.Group("", web.Headers(false))
+		pub.GET("/", s.Home)
+		pub.GET("/regions/:code/:year", s.RegionYear)
+		pub.GET("/regions/:code/departments/:dept", s.Department)
+		pub.GET("/datasets", s.Datasets)
+		pub.GET("/changes", s.Changes)
+		pub.GET("/rules", s.Rules)
+
+		desk := r.Group("/desk", web.Headers(true))
+		desk.GET("", s.DeskHome)
+		desk.POST("/login", s.DeskLogin)
+		desk.POST("/logout", s.DeskLogout)
+		desk.POST("/upload", s.DeskUpload)
+		desk.GET("/open", s.DeskOpen)
+		desk.GET("/filings/:id", s.DeskFiling)
+		desk.POST("/filings/:id/publish", s.DeskPublish)
+		desk.POST("/filings/:id/withdraw", s.DeskWithdraw)
+	}
 
 	r.NoRoute(func(c *gin.Context) {
 		c.JSON(http.StatusNotFound, ErrorBody{Error: ErrorDetail{Code: "not_found", Message: "没有这个地址：" + c.Request.URL.Path}})

@@ -68,7 +68,7 @@ func postUpload(svc *filings.Service, lim UploadLimits) gin.HandlerFunc {
 		}
 		if res.Rejected {
 			c.JSON(http.StatusUnprocessableEntity, RejectedAnswer{
-				Error: ErrorDetail{Code: models.EUNPROCESSABLE, Message: rejectedMessage(res.Report)}, Report: res.Report})
+				Error: ErrorDetail{Code: models.EUNPROCESSABLE, Message: httpx.RejectedMessage(res.Report)}, Report: res.Report})
 			return
 		}
 		status := http.StatusCreated
@@ -82,12 +82,4 @@ func postUpload(svc *filings.Service, lim UploadLimits) gin.HandlerFunc {
 		}
 		c.JSON(status, ans)
 	}
-}
-
-func rejectedMessage(r models.Report) string {
-	msg := "文件有 " + itoa(r.Stats.Errors) + " 处问题，未保存任何数据；请按报告逐条修改后重新上传"
-	if r.Partial {
-		msg += "（问题过多，报告只列出前 " + itoa(len(r.Findings)) + " 条）"
-	}
-	return msg
 }

@@ -211,3 +211,12 @@ func humanDuration(d time.Duration) string {
 	}
 	return strconv.Itoa(int(d/time.Millisecond)) + " 毫秒"
 }
+
+// RejectedMessage is what a client is told of an upload refused for its findings.
+func RejectedMessage(r models.Report) string {
+	msg := "文件有 " + strconv.Itoa(r.Stats.Errors) + " 处问题，未保存任何数据；请按报告逐条修改后重新上传"
+	if r.Partial {
+		msg += "（问题过多，报告只列出前 " + strconv.Itoa(len(r.Findings)) + " 条）"
+	}
+	return msg
+}

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -49,6 +50,17 @@ func DecodeCursor(s string, v any) error {
 		return models.Errorf(models.EINVALID, "参数 after 无效：请使用上一页返回的 next 链接")
 	}
 	return nil
+}
+
+// DatasetCursor is a position in the catalogue (newest first by update time, then id); the API and the pages share it.
+type DatasetCursor struct {
+	T  time.Time `json:"t"`
+	ID string    `json:"id"`
+}
+
+// ChangeCursor is a position in the change log (newest release first).
+type ChangeCursor struct {
+	ID int64 `json:"id"`
 }
 
 // NextLink is the request's own URL with the cursor replaced.

@@ -1,7 +1,10 @@
-// Package web holds the HTML templates and the static files (CSS) of the
-// public pages and the upload desk, embedded in the binary: a page never loads
-// anything from another host, so it works on closed government networks.
-// The handlers that render them are handlers/web*.go.
+// Package web is the HTML side of the service: the public pages (pages.go),
+// the upload desk (desk.go, grid.go), the charts and their embeds (charts.go,
+// embed.go), rendered on the server with html/template from the templates and
+// the style sheet embedded here: a page never loads anything from another
+// host, so it works on closed government networks. Its handlers are listed
+// with every other route in handlers/routes.go; what it shares with the API
+// (errors, authentication, limits) is package httpx.
 package web
 
 import "embed"

@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"bytes"
@@ -18,9 +18,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"sunshine/checks"
+	"sunshine/filings"
 	"sunshine/httpx"
 	"sunshine/models"
-	"sunshine/web"
+	"sunshine/store"
 )
 
 // The HTML surface: public pages (web_pages.go) and the upload desk
@@ -28,50 +29,34 @@ import (
 // embedded by package web. Every page works without JavaScript, is in
 // Chinese and loads nothing from another host: styles come from /static/.
 
-// site is the HTML side of the service, built once per router.
-type site struct {
-	d     Deps
+// Site is the HTML side of the service, built once per router; its methods
+// are the handlers handlers/routes.go lists.
+type Site struct {
+	d     Config
 	pages map[string]*template.Template
 	css   string // the stylesheet's URL, with its content hash so a new build is never served a stale copy
 	desk  *deskSessions
-	// signIns limits failed sign-ins per client, shared with the API's token check.
-	signIns *httpx.SignInLimiter
 }
 
-// registerWeb adds the pages to the router. It is called from newRouter after
-// the API routes; without a store there is nothing to show.
-func registerWeb(r *gin.Engine, d Deps, signIns *httpx.SignInLimiter) {
-	if d.Store == nil {
-		return
-	}
-	s := newSite(d)
-	s.signIns = signIns
-	r.GET("/static/*file", s.static)
-
-	pub := r.Group("", pageHeaders(false))
-	pub.GET("/", s.home)
-	pub.GET("/regions/:code/:year", s.regionYear)
-	pub.GET("/regions/:code/departments/:dept", s.department)
-	pub.GET("/datasets", s.datasets)
-	pub.GET("/changes", s.changes)
-	pub.GET("/rules", s.rules)
-
-	desk := r.Group("/desk", pageHeaders(true))
-	desk.GET("", s.deskHome)
-	desk.POST("/login", s.deskLogin)
-	desk.POST("/logout", s.deskLogout)
-	desk.POST("/upload", s.deskUpload)
-	desk.GET("/open", s.deskOpen)
-	desk.GET("/filings/:id", s.deskFiling)
-	desk.POST("/filings/:id/publish", s.deskPublish)
-	desk.POST("/filings/:id/withdraw", s.deskWithdraw)
+// Config is what the pages, the desk and the embeds are built from.
+type Config struct {
+	Store *store.Store
+	// Filings uploads, publishes and withdraws from the desk; nil leaves the desk read-only.
+	Filings *filings.Service
+	Limits  httpx.UploadLimits
+	// BaseURL is the public address used in absolute links; "" takes it from each request.
+	BaseURL string
+	// SignIns limits failed sign-ins per client, shared with the API's token check.
+	SignIns *httpx.SignInLimiter
 }
 
 // pagesCSP allows only the service's own files; there are no inline scripts or
 // styles anywhere. The desk may not be framed (clickjacking a publish button).
 const pagesCSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'"
 
-func pageHeaders(desk bool) gin.HandlerFunc {
+// Headers are the headers of every page: a strict CSP, no sniffing; the desk
+// (desk true) may not be framed nor cached.
+func Headers(desk bool) gin.HandlerFunc {
 	csp := pagesCSP
 	if desk {
 		csp += "; frame-ancestors 'none'"
@@ -95,14 +80,15 @@ func pageHeaders(desk bool) gin.HandlerFunc {
 var templatePages = []string{"home", "region", "department", "datasets", "changes", "rules", "error",
 	"desk_login", "desk_home", "desk_upload", "desk_filing"}
 
-func newSite(d Deps) *site {
-	s := &site{d: d, pages: map[string]*template.Template{}, desk: newDeskSessions()}
+// NewSite parses the templates (a broken one panics: a bug of this build).
+func NewSite(d Config) *Site {
+	s := &Site{d: d, pages: map[string]*template.Template{}, desk: newDeskSessions()}
 	for _, p := range templatePages {
 		t := template.New(p).Funcs(templateFuncs)
 		// A broken template is a bug of this build: fail at start-up, not at the first request.
-		s.pages[p] = template.Must(t.ParseFS(web.Templates, "templates/layout.html", "templates/"+p+".html"))
+		s.pages[p] = template.Must(t.ParseFS(Templates, "templates/layout.html", "templates/"+p+".html"))
 	}
-	css, err := fs.ReadFile(web.Static, "static/site.css")
+	css, err := fs.ReadFile(Static, "static/site.css")
 	if err != nil {
 		panic("web: static/site.css is not embedded: " + err.Error())
 	}
@@ -111,10 +97,10 @@ func newSite(d Deps) *site {
 	return s
 }
 
-// static serves the embedded files with a day of caching (their URLs carry a content hash).
-func (s *site) static(c *gin.Context) {
+// Static serves the embedded files with a day of caching (their URLs carry a content hash).
+func (s *Site) Static(c *gin.Context) {
 	name := strings.TrimPrefix(path.Clean(c.Param("file")), "/")
-	b, err := fs.ReadFile(web.Static, "static/"+name)
+	b, err := fs.ReadFile(Static, "static/"+name)
 	if err != nil || name == "" {
 		c.Header("Content-Type", "text/plain; charset=utf-8")
 		c.String(http.StatusNotFound, "没有这个文件")
@@ -139,10 +125,10 @@ type page struct {
 	CSRF  string
 }
 
-func (s *site) page(title, nav string) page { return page{Title: title, Nav: nav, CSS: s.css} }
+func (s *Site) page(title, nav string) page { return page{Title: title, Nav: nav, CSS: s.css} }
 
 // render executes a page into a buffer first, so a template error is a clean 500.
-func (s *site) render(c *gin.Context, status int, name string, data any) {
+func (s *Site) render(c *gin.Context, status int, name string, data any) {
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", data); err != nil {
 		httpx.Logger(c).Error("template failed", slog.String("page", name), slog.Any("err", err))
@@ -160,7 +146,7 @@ type errorPage struct {
 }
 
 // pageError shows err as an HTML page with the status of its domain code (errors.go).
-func (s *site) pageError(c *gin.Context, err error) {
+func (s *Site) pageError(c *gin.Context, err error) {
 	code := models.ErrorCode(err)
 	status := httpx.Status(err)
 	msg := models.ErrorMessage(err)
@@ -170,7 +156,7 @@ func (s *site) pageError(c *gin.Context, err error) {
 	s.showError(c, status, msg)
 }
 
-func (s *site) showError(c *gin.Context, status int, msg string) {
+func (s *Site) showError(c *gin.Context, status int, msg string) {
 	nav := ""
 	if strings.HasPrefix(c.Request.URL.Path, "/desk") {
 		nav = "desk"

@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"context"
@@ -19,8 +19,11 @@ import (
 
 // ChartSource is what the chart endpoints need from the store.
 type ChartSource interface {
-	FeedReader
-	Catalogue
+	EachThreePublic(ctx context.Context, ff store.FeedFilter, fn func(store.ThreePublicRow) error) error
+	Datasets(ctx context.Context, f store.DatasetFilter) ([]store.Dataset, error)
+	ReleaseMembers(ctx context.Context, datasetID string, number int) ([]int64, error)
+	// CheckPublic is ENOTFOUND unless the region (and department) has a published version.
+	CheckPublic(ctx context.Context, region, dept string) error
 }
 
 // chartKinds are the four charts of the portal.
@@ -244,8 +247,8 @@ func loadChart(c *gin.Context, src ChartSource, embed bool) (r chartRequest, cd 
 	return r, cd, note, true
 }
 
-// getChart answers the chart as JSON (for the portal's own ECharts), SVG or CSV.
-func getChart(src ChartSource) gin.HandlerFunc {
+// Chart answers the chart as JSON (for the portal's own ECharts), SVG or CSV.
+func Chart(src ChartSource) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		r, cd, _, ok := loadChart(c, src, false)
 		if !ok {

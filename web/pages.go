@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"net/url"
@@ -76,7 +76,7 @@ type homePage struct {
 	Changes []changeRow
 }
 
-func (s *site) home(c *gin.Context) {
+func (s *Site) Home(c *gin.Context) {
 	ctx := c.Request.Context()
 	regions, err := s.d.Store.Regions(ctx)
 	if err != nil {
@@ -211,7 +211,7 @@ func validRegionSort(key string) bool {
 	return false
 }
 
-func (s *site) regionYear(c *gin.Context) {
+func (s *Site) RegionYear(c *gin.Context) {
 	ctx := c.Request.Context()
 	code := c.Param("code")
 	year, err := strconv.Atoi(c.Param("year"))
@@ -591,7 +591,7 @@ type departmentPage struct {
 	BaseURL   string
 }
 
-func (s *site) department(c *gin.Context) {
+func (s *Site) Department(c *gin.Context) {
 	ctx := c.Request.Context()
 	region, err := s.d.Store.Region(ctx, c.Param("code"))
 	if err != nil {
@@ -734,13 +734,13 @@ type datasetsPage struct {
 	Next     string
 }
 
-func (s *site) datasets(c *gin.Context) {
+func (s *Site) Datasets(c *gin.Context) {
 	f := store.DatasetFilter{Region: c.Query("region"), Kind: c.Query("kind"), Limit: 100}
 	if y := c.Query("year"); y != "" {
 		f.Year, _ = strconv.Atoi(y)
 	}
 	if a := c.Query("after"); a != "" {
-		var cur datasetCursor
+		var cur httpx.DatasetCursor
 		if err := httpx.DecodeCursor(a, &cur); err != nil {
 			s.pageError(c, err)
 			return
@@ -762,7 +762,7 @@ func (s *site) datasets(c *gin.Context) {
 	if len(ds) == f.Limit {
 		last := ds[len(ds)-1]
 		q := c.Request.URL.Query()
-		q.Set("after", httpx.EncodeCursor(datasetCursor{last.UpdatedAt, last.ID}))
+		q.Set("after", httpx.EncodeCursor(httpx.DatasetCursor{T: last.UpdatedAt, ID: last.ID}))
 		p.Next = "/datasets?" + q.Encode()
 	}
 	s.render(c, 200, "datasets", p)
@@ -791,10 +791,10 @@ type changesPage struct {
 	Next    string
 }
 
-func (s *site) changes(c *gin.Context) {
+func (s *Site) Changes(c *gin.Context) {
 	f := store.ChangeFilter{Region: c.Query("region"), Limit: 100}
 	if a := c.Query("after"); a != "" {
-		var cur changeCursor
+		var cur httpx.ChangeCursor
 		if err := httpx.DecodeCursor(a, &cur); err != nil {
 			s.pageError(c, err)
 			return
@@ -812,7 +812,7 @@ func (s *site) changes(c *gin.Context) {
 	}
 	if len(rs) == f.Limit {
 		q := c.Request.URL.Query()
-		q.Set("after", httpx.EncodeCursor(changeCursor{rs[len(rs)-1].ID}))
+		q.Set("after", httpx.EncodeCursor(httpx.ChangeCursor{ID: rs[len(rs)-1].ID}))
 		p.Next = "/changes?" + q.Encode()
 	}
 	s.render(c, 200, "changes", p)
@@ -828,7 +828,7 @@ type ruleRow struct {
 	Name string
 }
 
-func (s *site) rules(c *gin.Context) {
+func (s *Site) Rules(c *gin.Context) {
 	p := rulesPage{page: s.page("一致性检查规则", "rules")}
 	for _, r := range checks.Catalogue {
 		p.Rules = append(p.Rules, ruleRow{RuleInfo: r, Name: ruleName(r.Key)})

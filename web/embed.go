@@ -1,9 +1,10 @@
-package handlers
+package web
 
 import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -63,7 +64,8 @@ func embedHeaders(c *gin.Context, frameAncestors string) {
 	c.Header("X-Content-Type-Options", "nosniff")
 }
 
-func getEmbed(src ChartSource, base, frameAncestors string) gin.HandlerFunc {
+// Embed is a chart as a page for an iframe: its SVG, its table, its sources.
+func Embed(src ChartSource, base, frameAncestors string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		r, cd, note, ok := loadChart(c, src, true)
 		if !ok {
@@ -79,7 +81,7 @@ func getEmbed(src ChartSource, base, frameAncestors string) gin.HandlerFunc {
 		var rels []releaseLink
 		for _, rel := range sourceOf(cd.data) {
 			rels = append(rels, releaseLink{Text: rel.String(),
-				Link: b + "/api/v1/datasets/" + url.PathEscape(rel.DatasetID) + "/releases/" + itoa(rel.Number) + "/data.csv"})
+				Link: b + "/api/v1/datasets/" + url.PathEscape(rel.DatasetID) + "/releases/" + strconv.Itoa(rel.Number) + "/data.csv"})
 		}
 		embedHeaders(c, frameAncestors)
 		c.Header("Cache-Control", "public, max-age=60")
@@ -112,7 +114,8 @@ func sourceOf(data any) []charts.ReleaseRef {
 	return nil
 }
 
-func getEmbedCSS(c *gin.Context) {
+// EmbedCSS is the style sheet of the embeds.
+func EmbedCSS(c *gin.Context) {
 	c.Header("Cache-Control", "public, max-age=3600")
 	c.Data(http.StatusOK, "text/css; charset=utf-8", []byte(strings.TrimSpace(embedCSS)))
 }

@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"crypto/rand"
@@ -139,11 +139,11 @@ func validCSRF(want, got string) bool {
 
 // secureRequest reports whether the browser reached us over TLS (directly or through a proxy),
 // so that cookies are marked Secure there and still work on plain http://localhost.
-func (s *site) secureRequest(c *gin.Context) bool {
+func (s *Site) secureRequest(c *gin.Context) bool {
 	return c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https" || strings.HasPrefix(s.d.BaseURL, "https://")
 }
 
-func (s *site) setCookie(c *gin.Context, name, value string, maxAge int) {
+func (s *Site) setCookie(c *gin.Context, name, value string, maxAge int) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: value, Path: "/desk", MaxAge: maxAge,
 		HttpOnly: true, Secure: s.secureRequest(c), SameSite: http.SameSiteStrictMode})
 }
@@ -151,7 +151,7 @@ func (s *site) setCookie(c *gin.Context, name, value string, maxAge int) {
 // sameOrigin refuses a form posted from another origin when the browser says
 // so; the CSRF token is the real check, this one is cheap defence in depth.
 // Behind a reverse proxy the browser's host is the forwarded or configured one.
-func (s *site) sameOrigin(c *gin.Context) bool {
+func (s *Site) sameOrigin(c *gin.Context) bool {
 	o := c.GetHeader("Origin")
 	if o == "" || o == "null" {
 		return o == ""
@@ -169,7 +169,7 @@ func (s *site) sameOrigin(c *gin.Context) bool {
 
 // signedIn returns the session and its token, or nil when there is none or the
 // token was revoked (the session is then ended).
-func (s *site) signedIn(c *gin.Context) (*deskSession, *models.Token, error) {
+func (s *Site) signedIn(c *gin.Context) (*deskSession, *models.Token, error) {
 	id, _ := c.Cookie(deskCookie)
 	sess := s.desk.get(id)
 	if sess == nil {
@@ -187,7 +187,7 @@ func (s *site) signedIn(c *gin.Context) (*deskSession, *models.Token, error) {
 }
 
 // deskPage is the layout data of a signed-in desk page.
-func (s *site) deskPage(title string, sess *deskSession, t *models.Token) page {
+func (s *Site) deskPage(title string, sess *deskSession, t *models.Token) page {
 	p := s.page(title, "desk")
 	p.Token, p.CSRF = t, sess.csrf
 	return p
@@ -195,7 +195,7 @@ func (s *site) deskPage(title string, sess *deskSession, t *models.Token) page {
 
 // requireDesk is the start of every signed-in desk handler: the session, and
 // for a POST a valid CSRF token (403 otherwise).
-func (s *site) requireDesk(c *gin.Context, csrf func() string) (*deskSession, *models.Token, bool) {
+func (s *Site) requireDesk(c *gin.Context, csrf func() string) (*deskSession, *models.Token, bool) {
 	sess, t, err := s.signedIn(c)
 	if err != nil {
 		s.pageError(c, err)
@@ -217,7 +217,7 @@ func (s *site) requireDesk(c *gin.Context, csrf func() string) (*deskSession, *m
 	return sess, t, true
 }
 
-func (s *site) postForm(c *gin.Context) func() string {
+func (s *Site) postForm(c *gin.Context) func() string {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, formMaxBytes)
 	return func() string { return c.PostForm("csrf") }
 }
@@ -229,7 +229,7 @@ type deskLoginPage struct {
 	Error string
 }
 
-func (s *site) showLogin(c *gin.Context, status int, msg string) {
+func (s *Site) showLogin(c *gin.Context, status int, msg string) {
 	nonce := randomToken()
 	s.setCookie(c, deskLoginCookie, nonce, 3600)
 	p := deskLoginPage{page: s.page("上传台登录", "desk"), Error: msg}
@@ -237,7 +237,7 @@ func (s *site) showLogin(c *gin.Context, status int, msg string) {
 	s.render(c, status, "desk_login", p)
 }
 
-func (s *site) deskLogin(c *gin.Context) {
+func (s *Site) DeskLogin(c *gin.Context) {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, formMaxBytes)
 	nonce, _ := c.Cookie(deskLoginCookie)
 	if !s.sameOrigin(c) || !validCSRF(nonce, c.PostForm("csrf")) {
@@ -249,7 +249,7 @@ func (s *site) deskLogin(c *gin.Context) {
 		s.showLogin(c, http.StatusUnprocessableEntity, "请填写令牌。")
 		return
 	}
-	if wait := s.signIns.Wait(c.ClientIP()); wait > 0 {
+	if wait := s.d.SignIns.Wait(c.ClientIP()); wait > 0 {
 		c.Header("Retry-After", strconv.Itoa(wait))
 		s.showLogin(c, http.StatusTooManyRequests, httpx.SignInMessage(wait)+"。")
 		return
@@ -257,7 +257,7 @@ func (s *site) deskLogin(c *gin.Context) {
 	hash := models.HashToken(secret)
 	t, err := s.d.Store.TokenByHash(c.Request.Context(), hash)
 	if models.ErrorCode(err) == models.ENOTFOUND {
-		s.signIns.Fail(c.ClientIP())
+		s.d.SignIns.Fail(c.ClientIP())
 		s.showLogin(c, http.StatusUnauthorized, "令牌无效：请核对后重新输入。")
 		return
 	}
@@ -266,7 +266,7 @@ func (s *site) deskLogin(c *gin.Context) {
 		return
 	}
 	if !t.Active() {
-		s.signIns.Fail(c.ClientIP())
+		s.d.SignIns.Fail(c.ClientIP())
 		s.showLogin(c, http.StatusUnauthorized, "令牌已被吊销：请向管理员申请新的令牌。")
 		return
 	}
@@ -280,7 +280,7 @@ func (s *site) deskLogin(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/desk")
 }
 
-func (s *site) deskLogout(c *gin.Context) {
+func (s *Site) DeskLogout(c *gin.Context) {
 	if _, _, ok := s.requireDesk(c, s.postForm(c)); !ok {
 		return
 	}
@@ -320,7 +320,7 @@ func tokenScope(t *models.Token) string {
 	return s
 }
 
-func (s *site) deskHome(c *gin.Context) {
+func (s *Site) DeskHome(c *gin.Context) {
 	sess, t, err := s.signedIn(c)
 	if err != nil {
 		s.pageError(c, err)
@@ -391,7 +391,7 @@ func (s *site) deskHome(c *gin.Context) {
 // deptNames maps "region/dept" to the department's name for the given drafts:
 // the name each draft was given, which the desk shows its uploader (the public
 // sees it only once published).
-func (s *site) deptNames(_ *gin.Context, drafts []draftRow) (map[string]string, error) {
+func (s *Site) deptNames(_ *gin.Context, drafts []draftRow) (map[string]string, error) {
 	out := map[string]string{}
 	for _, d := range drafts {
 		out[d.Filing.RegionCode+"/"+d.Filing.DeptCode] = d.Filing.DeptName
@@ -399,15 +399,15 @@ func (s *site) deptNames(_ *gin.Context, drafts []draftRow) (map[string]string, 
 	return out, nil
 }
 
-func (s *site) maxBytes() int64 {
+func (s *Site) maxBytes() int64 {
 	if s.d.Limits.MaxBytes > 0 {
 		return s.d.Limits.MaxBytes
 	}
 	return 64 << 20
 }
 
-// deskOpen takes the "open filing number" form to the filing's page.
-func (s *site) deskOpen(c *gin.Context) {
+// DeskOpen takes the "open filing number" form to the filing's page.
+func (s *Site) DeskOpen(c *gin.Context) {
 	id, err := strconv.ParseInt(strings.TrimSpace(c.Query("id")), 10, 64)
 	if err != nil || id <= 0 {
 		c.Redirect(http.StatusSeeOther, "/desk")
@@ -446,7 +446,7 @@ type deskUploadPage struct {
 }
 
 // noService answers the desk's write forms on a router built without the upload service.
-func (s *site) noService(c *gin.Context) bool {
+func (s *Site) noService(c *gin.Context) bool {
 	if s.d.Filings != nil {
 		return false
 	}
@@ -454,7 +454,7 @@ func (s *site) noService(c *gin.Context) bool {
 	return true
 }
 
-func (s *site) deskUpload(c *gin.Context) {
+func (s *Site) DeskUpload(c *gin.Context) {
 	if s.noService(c) {
 		return
 	}
@@ -494,7 +494,7 @@ func (s *site) deskUpload(c *gin.Context) {
 	}
 	p.Result, p.Rejected, p.Duplicate = res, res.Rejected, res.Duplicate
 	if res.Rejected {
-		p.Error = rejectedMessage(res.Report)
+		p.Error = httpx.RejectedMessage(res.Report)
 	}
 	ids := make([]int64, 0, len(res.Filings))
 	var drafts []draftRow
@@ -533,7 +533,7 @@ func (s *site) deskUpload(c *gin.Context) {
 	s.render(c, status, "desk_upload", p)
 }
 
-func (s *site) showUploadError(c *gin.Context, p deskUploadPage, err error) {
+func (s *Site) showUploadError(c *gin.Context, p deskUploadPage, err error) {
 	status := httpx.Status(err)
 	if status >= 500 {
 		s.pageError(c, err)
@@ -653,7 +653,7 @@ var flashMessages = map[string]string{
 	"withdrawn": "已撤回。撤回说明已记入更新记录。",
 }
 
-func (s *site) deskFiling(c *gin.Context) {
+func (s *Site) DeskFiling(c *gin.Context) {
 	sess, t, ok := s.requireDesk(c, nil)
 	if !ok {
 		return
@@ -669,7 +669,7 @@ func (s *site) deskFiling(c *gin.Context) {
 
 // filingPage loads a filing the token may see: published versions to any
 // signed-in user, drafts only within the token's scope (to others they do not exist).
-func (s *site) filingPage(c *gin.Context, sess *deskSession, t *models.Token) (deskFilingPage, error) {
+func (s *Site) filingPage(c *gin.Context, sess *deskSession, t *models.Token) (deskFilingPage, error) {
 	ctx := c.Request.Context()
 	var p deskFilingPage
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
@@ -750,7 +750,7 @@ func (s *site) filingPage(c *gin.Context, sess *deskSession, t *models.Token) (d
 
 // deskFilingForm is the start of the desk's filing forms (publish, withdraw):
 // a signed-in desk, a valid CSRF token and a filing id, or a page saying which is wrong.
-func (s *site) deskFilingForm(c *gin.Context) (sess *deskSession, t *models.Token, id int64, ok bool) {
+func (s *Site) deskFilingForm(c *gin.Context) (sess *deskSession, t *models.Token, id int64, ok bool) {
 	if s.noService(c) {
 		return nil, nil, 0, false
 	}
@@ -765,7 +765,7 @@ func (s *site) deskFilingForm(c *gin.Context) (sess *deskSession, t *models.Toke
 	return sess, t, id, true
 }
 
-func (s *site) deskPublish(c *gin.Context) {
+func (s *Site) DeskPublish(c *gin.Context) {
 	sess, t, id, ok := s.deskFilingForm(c)
 	if !ok {
 		return
@@ -783,7 +783,7 @@ func (s *site) deskPublish(c *gin.Context) {
 	s.refuse(c, sess, t, err, note)
 }
 
-func (s *site) deskWithdraw(c *gin.Context) {
+func (s *Site) DeskWithdraw(c *gin.Context) {
 	sess, t, id, ok := s.deskFilingForm(c)
 	if !ok {
 		return
@@ -803,7 +803,7 @@ func (s *site) deskWithdraw(c *gin.Context) {
 
 // refuse shows the filing page again with why the action was refused: a draft
 // with errors shows its report (409), a missing note asks for it (422).
-func (s *site) refuse(c *gin.Context, sess *deskSession, t *models.Token, err error, note string) {
+func (s *Site) refuse(c *gin.Context, sess *deskSession, t *models.Token, err error, note string) {
 	status := http.StatusInternalServerError
 	msg := ""
 	var blocked *filings.BlockedError
