@@ -56,13 +56,14 @@ bench-go:
 ## from then on runs in `make test`; docs/reliability.md, "Fuzzing". CI: make fuzz FUZZTIME=5s
 FUZZTIME     ?= 30s
 FUZZ_PARALLEL ?= 1
+FUZZ_MINIMIZE ?= 1s
 FUZZ_PKGS    ?= ./ingest ./codes ./models ./cmd/sunshine ./fuzz
 .PHONY: fuzz
 fuzz:
 	@failed=""; for pkg in $(FUZZ_PKGS); do \
 	  for t in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$pkg/*_test.go | cut -c6-); do \
 	    echo "== $$pkg $$t for $(FUZZTIME)"; \
-	    $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -parallel $(FUZZ_PARALLEL) $$pkg || failed="$$failed $$pkg:$$t"; \
+	    $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZ_MINIMIZE) -parallel $(FUZZ_PARALLEL) $$pkg || failed="$$failed $$pkg:$$t"; \
 	  done; \
 	done; \
 	if [ -n "$$failed" ]; then echo "make fuzz: FAILED:$$failed (inputs in testdata/fuzz)"; exit 1; fi
