@@ -28,6 +28,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode"
@@ -40,9 +41,41 @@ import (
 )
 
 // fuzzOptions keep one execution cheap: small enough limits that the row and
-// findings caps are reached by fuzzed input, and a temp dir per target.
+// findings caps are reached by fuzzed input, and one temporary directory per
+// process, which must be empty again after every reading.
 func fuzzOptions(t testing.TB, kind string) Options {
-	return Options{Kind: kind, MaxRows: 300, MaxThreePublicRows: 200, MaxCellChars: 500, MaxUnzippedBytes: 16 << 20, TempDir: t.TempDir()}
+	return Options{Kind: kind, MaxRows: 300, MaxThreePublicRows: 200, MaxCellChars: 500, MaxUnzippedBytes: 16 << 20, TempDir: fuzzTempDir(t)}
+}
+
+var (
+	tempOnce sync.Once
+	tempDir  string
+	tempErr  error
+)
+
+// fuzzTempDir is made once per process (t.TempDir per input would cost more
+// than most readings) and removed at exit by TestMain's caller, the OS, or the next run.
+func fuzzTempDir(t testing.TB) string {
+	tempOnce.Do(func() { tempDir, tempErr = os.MkdirTemp("", "sunshine-ingest-fuzz-*") })
+	if tempErr != nil {
+		t.Fatal(tempErr)
+	}
+	return tempDir
+}
+
+// checkNoTempFiles: a reading, once closed, leaves nothing in its TempDir.
+func checkNoTempFiles(t *testing.T, dir string) {
+	t.Helper()
+	left, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range left {
+		os.RemoveAll(filepath.Join(dir, e.Name()))
+	}
+	if len(left) > 0 {
+		t.Fatalf("a closed reader left %d temporary files behind (%s, …)", len(left), left[0].Name())
+	}
 }
 
 // reading is everything one pass of a reader produced.
@@ -81,6 +114,7 @@ func hasHan(s string) bool {
 func readChecked(t *testing.T, data []byte, opts Options, csv bool) reading {
 	t.Helper()
 	var out reading
+	defer checkNoTempFiles(t, opts.TempDir)
 	rd, err := Open(bytes.NewReader(data), "fuzz", opts)
 	if err != nil {
 		out.openCode = models.ErrorCode(err)
