@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"sunshine/models"
 )
@@ -245,14 +246,30 @@ func (tx *Tx) ReplaceFindings(ctx context.Context, filingID int64, findings []mo
 				b.WriteString(", ")
 			}
 			b.WriteString("(" + placeholders(16) + ")")
-			args = append(args, filingID, f.Rule, f.Severity, f.Message, f.Table, f.Code, f.Column, f.Row, f.Value,
-				f.Expected, f.Actual, f.OtherFilingID, f.OtherTable, f.OtherCode, f.OtherColumn, f.Cells)
+			args = append(args, filingID, f.Rule, f.Severity, f.Message, f.Table, f.Code, clip(f.Column), f.Row, f.Value,
+				clip(f.Expected), clip(f.Actual), f.OtherFilingID, f.OtherTable, f.OtherCode, clip(f.OtherColumn), f.Cells)
 		}
 		if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
 			return fmt.Errorf("store: unable to save findings of filing %d: %w", filingID, err)
 		}
 	}
 	return nil
+}
+
+// findingTextMax is the width of a finding's expected, actual and column
+// texts (VARCHAR(200) on MySQL, characters not bytes).
+const findingTextMax = 200
+
+// clip shortens a finding's text to findingTextMax characters, ending in
+// "…" when cut: a list of 300 unknown codes in one finding's actual value
+// made MySQL refuse the whole upload (1406, data too long) with a 500, where
+// SQLite kept it. The message itself says how many codes and names the first eight.
+func clip(s string) string {
+	if utf8.RuneCountInString(s) <= findingTextMax {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:findingTextMax-1]) + "…"
 }
 
 // Findings returns a filing's stored findings, errors first.
