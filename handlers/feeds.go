@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -16,20 +14,12 @@ import (
 	"sunshine/store"
 )
 
-// feedQuery is a feed request: the filters, the release to read as of, the page and the output options.
-type feedQuery struct {
-	filter  store.FeedFilter
-	release int
-	unit    models.Unit
-	csv     exports.CSVOptions
-}
-
 // parseFeed reads the query of /api/v1/three-public and /api/v1/line-items.
 // release=N reads as of release N of the dataset named by region, year and
 // phase; unit=万元 writes amounts in 万元 (every digit kept).
-func parseFeed(ctx context.Context, c *gin.Context, cat Catalogue, kind string) (feedQuery, error) {
-	q := feedQuery{unit: models.Yuan}
-	f := &q.filter
+func parseFeed(ctx context.Context, c *gin.Context, cat Catalogue, kind string) (exports.FeedQuery, error) {
+	q := exports.FeedQuery{Unit: models.Yuan}
+	f := &q.Filter
 	f.Region, f.Dept = c.Query("region"), c.Query("dept")
 	if kind == models.KindLineItems {
 		f.Table, f.Code = c.Query("table"), c.Query("code")
@@ -51,18 +41,18 @@ func parseFeed(ctx context.Context, c *gin.Context, cat Catalogue, kind string) 
 		}
 	}
 	if u := c.Query("unit"); u != "" {
-		if q.unit, err = models.ParseUnit(u); err != nil {
+		if q.Unit, err = models.ParseUnit(u); err != nil {
 			return q, err
 		}
 	}
-	if q.release, err = httpx.IntParam(c, "release"); err != nil {
+	if q.Release, err = httpx.IntParam(c, "release"); err != nil {
 		return q, err
 	}
-	if q.release > 0 {
+	if q.Release > 0 {
 		if f.Region == "" || f.Year == 0 || f.Phase == "" {
 			return q, models.Errorf(models.EINVALID, "按版本读取（release）需要同时给出 region、year 和 phase")
 		}
-		if f.Members, err = cat.ReleaseMembers(ctx, store.DatasetID(f.Region, f.Year, f.Phase, kind), q.release); err != nil {
+		if f.Members, err = cat.ReleaseMembers(ctx, store.DatasetID(f.Region, f.Year, f.Phase, kind), q.Release); err != nil {
 			return q, err
 		}
 	}
@@ -73,61 +63,27 @@ func parseFeed(ctx context.Context, c *gin.Context, cat Catalogue, kind string) 
 		f.Sort = srt
 	}
 	if a := c.Query("after"); a != "" {
-		var cur rowKey
+		var cur exports.RowKey
 		if err := httpx.DecodeCursor(a, &cur); err != nil {
 			return q, err
 		}
-		f.AfterID, f.AfterValue = cur.ID, cur.value()
+		f.AfterID, f.AfterValue = cur.ID, cur.Value()
 	}
-	q.csv = exports.CSVOptions{Unit: q.unit, BOM: c.Query("bom") == "1", ChineseHeaders: c.Query("headers") == "zh"}
+	q.CSV = exports.CSVOptions{Unit: q.Unit, BOM: c.Query("bom") == "1", ChineseHeaders: c.Query("headers") == "zh"}
 	switch enc := c.Query("encoding"); enc {
 	case "", "utf-8", "utf8":
 	case "gb18030", "gbk":
-		q.csv.Encoding = exports.EncodingGB18030
+		q.CSV.Encoding = exports.EncodingGB18030
 	default:
 		return q, models.Errorf(models.EINVALID, "encoding 只能是 utf-8 或 gb18030，而不是“%s”", enc)
 	}
 	return q, nil
 }
 
-func permalink(base string, filingID int64) string {
-	return base + "/api/v1/filings/" + strconv.FormatInt(filingID, 10)
-}
-
-func origin(f store.FeedFiling, release int) exports.Origin {
-	return exports.Origin{FilingID: f.FilingID, Version: f.Version, Release: release, RegionCode: f.RegionCode,
-		RegionName: f.RegionName, DeptCode: f.DeptCode, DeptName: f.DeptName, FiscalYear: f.FiscalYear, Phase: f.Phase}
-}
-
-// eachThreePublic streams 三公 feed rows.
-func eachThreePublic(ctx context.Context, feeds FeedReader, q feedQuery, base string, fn func(exports.ThreePublicRow, rowKey) error) error {
-	return feeds.EachThreePublic(ctx, q.filter, func(r store.ThreePublicRow) error {
-		k := rowKey{ID: r.FeedFiling.FilingID}
-		switch strings.TrimPrefix(q.filter.Sort, "-") {
-		case "dept_code":
-			k.S = &r.DeptCode
-		case "fiscal_year":
-			n := int64(r.FiscalYear)
-			k.N = &n
-		case "total":
-			n := store.SortableTotal(r.Total)
-			k.N = &n
-		}
-		return fn(exports.NewThreePublicRow(origin(r.FeedFiling, q.release), &r.ThreePublic, permalink(base, r.FeedFiling.FilingID)), k)
-	})
-}
-
-// eachLineItem streams line-item feed rows.
-func eachLineItem(ctx context.Context, feeds FeedReader, q feedQuery, base string, fn func(exports.LineItemRow, rowKey) error) error {
-	return feeds.EachLineItem(ctx, q.filter, func(r store.LineItemRow) error {
-		return fn(exports.NewLineItemRow(origin(r.FeedFiling, q.release), &r.LineItem, permalink(base, r.FeedFiling.FilingID)), rowKey{ID: r.ID})
-	})
-}
-
 // getFeedJSON serves a page of a feed as JSON with a next link (keyset: no
 // offset scans however deep the page).
-func getFeedJSON[T any](cat Catalogue, table *exports.Table[T], each func(context.Context, FeedReader, feedQuery, string, func(T, rowKey) error) error,
-	feeds FeedReader, kind, base string) gin.HandlerFunc {
+func getFeedJSON[T any](cat Catalogue, table *exports.Table[T], each func(context.Context, exports.FeedReader, exports.FeedQuery, string, func(T, exports.RowKey) error) error,
+	feeds exports.FeedReader, kind, base string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		q, err := parseFeed(c.Request.Context(), c, cat, kind)
 		if err != nil {
@@ -139,17 +95,17 @@ func getFeedJSON[T any](cat Catalogue, table *exports.Table[T], each func(contex
 			httpx.RespondError(c, err)
 			return
 		}
-		q.filter.Limit = httpx.Clamp(limit, 100, 10000)
+		q.Filter.Limit = httpx.Clamp(limit, 100, 10000)
 		b := httpx.BaseURL(c, base)
-		head := []exports.Member{{Key: "amount_unit", Value: string(q.unit)}}
-		if q.release > 0 {
-			head = append(head, exports.Member{Key: "release", Value: q.release})
+		head := []exports.Member{{Key: "amount_unit", Value: string(q.Unit)}}
+		if q.Release > 0 {
+			head = append(head, exports.Member{Key: "release", Value: q.Release})
 		}
 		c.Header("Content-Type", "application/json; charset=utf-8")
-		cacheFor(c, q.release)
-		enc := exports.NewJSONEncoder(c.Writer, table, exports.JSONOptions{Unit: q.unit, Head: head})
-		n, last := 0, rowKey{}
-		err = each(c.Request.Context(), feeds, q, b, func(row T, k rowKey) error {
+		cacheFor(c, q.Release)
+		enc := exports.NewJSONEncoder(c.Writer, table, exports.JSONOptions{Unit: q.Unit, Head: head})
+		n, last := 0, exports.RowKey{}
+		err = each(c.Request.Context(), feeds, q, b, func(row T, k exports.RowKey) error {
 			n, last = n+1, k
 			return enc.Encode(row)
 		})
@@ -159,7 +115,7 @@ func getFeedJSON[T any](cat Catalogue, table *exports.Table[T], each func(contex
 			return
 		}
 		var next any
-		if n == q.filter.Limit {
+		if n == q.Filter.Limit {
 			next = httpx.NextLink(c, b, httpx.EncodeCursor(last))
 		}
 		if err := enc.CloseWith(exports.Member{Key: "next", Value: next}); err != nil {
@@ -169,18 +125,18 @@ func getFeedJSON[T any](cat Catalogue, table *exports.Table[T], each func(contex
 }
 
 // getFeedCSV streams every matching row as CSV (no paging: it is a download).
-func getFeedCSV[T any](cat Catalogue, table *exports.Table[T], each func(context.Context, FeedReader, feedQuery, string, func(T, rowKey) error) error,
-	feeds FeedReader, kind, base, name string) gin.HandlerFunc {
+func getFeedCSV[T any](cat Catalogue, table *exports.Table[T], each func(context.Context, exports.FeedReader, exports.FeedQuery, string, func(T, exports.RowKey) error) error,
+	feeds exports.FeedReader, kind, base, name string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		q, err := parseFeed(c.Request.Context(), c, cat, kind)
 		if err != nil {
 			httpx.RespondError(c, err)
 			return
 		}
-		csvHeaders(c, name, q.csv)
-		cacheFor(c, q.release)
-		enc := exports.NewCSVEncoder(c.Writer, table, q.csv)
-		err = each(c.Request.Context(), feeds, q, httpx.BaseURL(c, base), func(row T, _ rowKey) error { return enc.Encode(row) })
+		csvHeaders(c, name, q.CSV)
+		cacheFor(c, q.Release)
+		enc := exports.NewCSVEncoder(c.Writer, table, q.CSV)
+		err = each(c.Request.Context(), feeds, q, httpx.BaseURL(c, base), func(row T, _ exports.RowKey) error { return enc.Encode(row) })
 		if err == nil {
 			err = enc.Close()
 		}
@@ -207,22 +163,4 @@ func cacheFor(c *gin.Context, release int) {
 	} else {
 		c.Header("Cache-Control", "public, max-age=60")
 	}
-}
-
-// rowKey is the keyset position of the feeds: the last row's id and, when the
-// rows are sorted by a column, that column's value.
-type rowKey struct {
-	ID int64   `json:"id"`
-	S  *string `json:"s,omitempty"`
-	N  *int64  `json:"n,omitempty"`
-}
-
-func (k rowKey) value() any {
-	switch {
-	case k.S != nil:
-		return *k.S
-	case k.N != nil:
-		return *k.N
-	}
-	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"sunshine/docs"
+	"sunshine/exports"
 	"sunshine/httpx"
 )
 
@@ -32,7 +33,7 @@ func openAPIFromYAML(yamlDoc []byte) ([]byte, error) {
 	if err := doc.Validate(context.Background()); err != nil {
 		return nil, fmt.Errorf("handlers: docs/openapi.yaml is not valid OpenAPI: %w", err)
 	}
-	return marshalJSON(doc)
+	return exports.MarshalUnescaped(doc)
 }
 
 // getOpenAPIJSON serves the API description. It changes only with the binary,

@@ -106,17 +106,22 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		api.GET("/changes", httpx.PublicRead, query, getChanges(d.Store, d.BaseURL))
 		r.GET("/feeds/changes.atom", httpx.PublicRead, getChangesAtom(d.Store, d.BaseURL))
 
-		api.GET("/three-public", httpx.PublicRead, query, getFeedJSON(d.Store, exports.ThreePublicTable, eachThreePublic, d.Store, models.KindThreePublic, d.BaseURL))
-		api.GET("/three-public.csv", httpx.PublicRead, query, getFeedCSV(d.Store, exports.ThreePublicTable, eachThreePublic, d.Store, models.KindThreePublic, d.BaseURL, "three_public.csv"))
-		api.GET("/line-items", httpx.PublicRead, query, getFeedJSON(d.Store, exports.LineItemsTable, eachLineItem, d.Store, models.KindLineItems, d.BaseURL))
-		api.GET("/line-items.csv", httpx.PublicRead, query, getFeedCSV(d.Store, exports.LineItemsTable, eachLineItem, d.Store, models.KindLineItems, d.BaseURL, "line_items.csv"))
+		api.GET("/three-public", httpx.PublicRead, query, getFeedJSON(d.Store, exports.ThreePublicTable, exports.EachThreePublic, d.Store, models.KindThreePublic, d.BaseURL))
+		api.GET("/three-public.csv", httpx.PublicRead, query, getFeedCSV(d.Store, exports.ThreePublicTable, exports.EachThreePublic, d.Store, models.KindThreePublic, d.BaseURL, "three_public.csv"))
+		api.GET("/line-items", httpx.PublicRead, query, getFeedJSON(d.Store, exports.LineItemsTable, exports.EachLineItem, d.Store, models.KindLineItems, d.BaseURL))
+		api.GET("/line-items.csv", httpx.PublicRead, query, getFeedCSV(d.Store, exports.LineItemsTable, exports.EachLineItem, d.Store, models.KindLineItems, d.BaseURL, "line_items.csv"))
 		api.GET("/datasets/:id/releases/:n/:file", httpx.PublicRead, getReleaseFile(d.Store, d.BaseURL, d.LicenseURL, d.Cache))
 		api.GET("/datasets/:id/latest/:file", httpx.PublicRead, getLatest(d.Store, d.BaseURL))
 
 		api.GET("/charts/three-public/:chart", httpx.PublicRead, query, web.Chart(d.Store))
 		r.GET("/embed/three-public/:chart", web.Embed(d.Store, d.BaseURL, d.FrameAncestors))
 		r.GET("/embed/embed.css", web.EmbedCSS)
-		registerOpenData(r, api, d) // bulk ZIP, /catalog.jsonld, /data.json, /openapi.json (catalog.go)
+		// Not rate-limited: harvesters and bulk downloads are what an open-data service is for (opendata.go).
+		pub := publisher(d)
+		api.GET("/bulk/:file", httpx.PublicRead, getBulk(d.Store, d.BaseURL, pub))
+		r.GET("/catalog.jsonld", httpx.PublicRead, getCatalog(d.Store, d.BaseURL, pub, true))
+		r.GET("/data.json", httpx.PublicRead, getCatalog(d.Store, d.BaseURL, pub, false))
+		r.GET("/openapi.json", httpx.PublicRead, getOpenAPIJSON(openAPIJSON()))
 	}
 	if d.Store != nil {
 		// The HTML pages and the upload desk (package web).

@@ -1,21 +1,19 @@
-package handlers
+package exports
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
 	"sort"
 	"testing"
 	"time"
-
-	"github.com/gin-gonic/gin"
 
 	"sunshine/models"
 	"sunshine/store"
 )
 
-// manyDatasets is a Catalogue of n datasets that pages as the store does:
+// manyDatasets is a DatasetLister of n datasets that pages as the store does:
 // newest first by (updated_at, id), keyset after the cursor, Limit at most 1000.
 type manyDatasets struct {
 	all   []store.Dataset
@@ -58,18 +56,6 @@ func (m *manyDatasets) Datasets(_ context.Context, f store.DatasetFilter) ([]sto
 	return out, nil
 }
 
-func (m *manyDatasets) Dataset(context.Context, string) (store.Dataset, error) { panic("not used") }
-func (m *manyDatasets) Releases(context.Context, string) ([]store.Release, error) {
-	panic("not used")
-}
-func (m *manyDatasets) Changes(context.Context, store.ChangeFilter) ([]store.Release, error) {
-	panic("not used")
-}
-func (m *manyDatasets) ReleaseMembers(context.Context, string, int) ([]int64, error) {
-	panic("not used")
-}
-func (m *manyDatasets) CheckPublic(context.Context, string, string) error { panic("not used") }
-
 // The catalogues read the store page by page until a short page, and list
 // every dataset exactly once, whatever the number of pages.
 func TestCatalogues_PageThroughEveryDataset(t *testing.T) {
@@ -77,15 +63,17 @@ func TestCatalogues_PageThroughEveryDataset(t *testing.T) {
 		for path, list := range map[string]string{"/catalog.jsonld": "dcat:dataset", "/data.json": "dataset"} {
 			t.Run(fmt.Sprintf("%s/%d", path, n), func(t *testing.T) {
 				cat := newManyDatasets(n)
-				r := gin.New()
-				o := openData{publisher: DefaultPublisher}
-				r.GET("/catalog.jsonld", getCatalogJSONLD(cat, o))
-				r.GET("/data.json", getDataJSON(cat, o))
-				w := httptest.NewRecorder()
-				r.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+				write := Publisher{}.WriteDCAT
+				if path == "/data.json" {
+					write = Publisher{}.WriteDataJSON
+				}
+				var w bytes.Buffer
+				if err := write(context.Background(), &w, cat, "https://data.example.gov.cn", nil); err != nil {
+					t.Fatal(err)
+				}
 				var doc map[string]json.RawMessage
-				if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil || w.Code != 200 {
-					t.Fatalf("%d, not JSON: %v", w.Code, err)
+				if err := json.Unmarshal(w.Bytes(), &doc); err != nil {
+					t.Fatalf("not JSON: %v", err)
 				}
 				var items []map[string]any
 				if err := json.Unmarshal(doc[list], &items); err != nil {
@@ -102,8 +90,8 @@ func TestCatalogues_PageThroughEveryDataset(t *testing.T) {
 					}
 					seen[id] = true
 				}
-				if len(items) != n || cat.pages != n/catalogPageSize+1 {
-					t.Fatalf("%d datasets in %d queries, want %d in %d", len(items), cat.pages, n, n/catalogPageSize+1)
+				if len(items) != n || cat.pages != n/CatalogPageSize+1 {
+					t.Fatalf("%d datasets in %d queries, want %d in %d", len(items), cat.pages, n, n/CatalogPageSize+1)
 				}
 			})
 		}

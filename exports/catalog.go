@@ -1,61 +1,37 @@
-package handlers
+package exports
 
 import (
 	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"net/http"
+	"io"
 	"strconv"
 	"time"
 
-	"github.com/gin-gonic/gin"
-
-	"sunshine/exports"
-	"sunshine/httpx"
 	"sunshine/models"
 	"sunshine/store"
 )
 
-// registerOpenData adds the open-data routes: the bulk ZIP of a region-year,
-// the catalogues harvesters read (DCAT-AP 3 as JSON-LD, DCAT-US data.json) and
-// the OpenAPI document as JSON. None of them is rate-limited: harvesters and
-// bulk downloads are exactly the traffic an open-data service is for.
-func registerOpenData(r *gin.Engine, api *gin.RouterGroup, d Deps) {
-	cfg := newOpenData(d)
-	api.GET("/bulk/:file", httpx.PublicRead, getBulk(d.Store, cfg))
-	r.GET("/catalog.jsonld", httpx.PublicRead, getCatalogJSONLD(d.Store, cfg))
-	r.GET("/data.json", httpx.PublicRead, getDataJSON(d.Store, cfg))
-	r.GET("/openapi.json", httpx.PublicRead, getOpenAPIJSON(openAPIJSON()))
-}
-
 // DefaultPublisher names the publisher in the catalogues when the deployment names none.
 const DefaultPublisher = "阳光财政"
 
-// openData is the deployment's description of itself as a publisher.
-type openData struct {
-	base      string // Deps.BaseURL
-	publisher string
-	license   string // "" when the deployment declared none: then no licence is stated anywhere
-	email     string
+// Publisher is the deployment's description of itself as a publisher, in
+// the catalogues and the bulk downloads.
+type Publisher struct {
+	Name    string // "" is DefaultPublisher
+	License string // the licence's URL; "" when the deployment declared none: then no licence is stated anywhere
+	Email   string // where questions about the data go; "" gives none
 }
 
-func newOpenData(d Deps) openData {
-	o := openData{base: d.BaseURL, publisher: d.PublisherName, license: d.LicenseURL, email: d.ContactEmail}
-	if o.publisher == "" {
-		o.publisher = DefaultPublisher
-	}
-	return o
-}
+// CatalogPageSize is how many datasets the catalogues read per query (the store's maximum).
+const CatalogPageSize = 1000
 
-// catalogPageSize is how many datasets the catalogues read per query (the store's maximum).
-const catalogPageSize = 1000
-
-// eachDataset calls fn for every published dataset matching f, newest first,
+// EachDataset calls fn for every published dataset matching f, newest first,
 // reading the catalogue page by page (keyset, so the last page costs what the
 // first does). first, when not nil, is the first page, already read.
-func eachDataset(ctx context.Context, cat Catalogue, f store.DatasetFilter, first []store.Dataset, fn func(store.Dataset) error) error {
-	f.Limit = catalogPageSize
+func EachDataset(ctx context.Context, cat DatasetLister, f store.DatasetFilter, first []store.Dataset, fn func(store.Dataset) error) error {
+	f.Limit = CatalogPageSize
 	page := first
 	for {
 		if page == nil {
@@ -238,27 +214,27 @@ type ldCatalogHead struct {
 	Modified    *ldLiteral        `json:"dct:modified,omitempty"`
 }
 
-func (o openData) agent(base string) ldAgent {
-	a := ldAgent{ID: base + "/#publisher", Type: "foaf:Agent", Name: zh(o.publisher), Homepage: ldRef{base + "/"}}
-	if o.email != "" {
-		a.Mbox = &ldRef{"mailto:" + o.email}
+func (o Publisher) agent(base string) ldAgent {
+	a := ldAgent{ID: base + "/#publisher", Type: "foaf:Agent", Name: zh(o.Name), Homepage: ldRef{base + "/"}}
+	if o.Email != "" {
+		a.Mbox = &ldRef{"mailto:" + o.Email}
 	}
 	return a
 }
 
-func (o openData) licenseRef() *ldRef {
-	if o.license == "" {
+func (o Publisher) licenseRef() *ldRef {
+	if o.License == "" {
 		return nil
 	}
-	return &ldRef{o.license}
+	return &ldRef{o.License}
 }
 
-func (o openData) ldDataset(base string, d store.Dataset) ldDataset {
+func (o Publisher) ldDataset(base string, d store.Dataset) ldDataset {
 	start, end := fiscalPeriod(d.FiscalYear)
-	self := exports.DatasetURL(base, d.ID)
+	self := DatasetURL(base, d.ID)
 	out := ldDataset{
 		ID: self, Type: "dcat:Dataset", Identifier: d.ID,
-		Title:       zh(exports.DatasetTitle(d)),
+		Title:       zh(DatasetTitle(d)),
 		Description: zh(datasetDescription(d)),
 		Publisher:   o.agent(base),
 		Temporal:    ldPeriod{Type: "dct:PeriodOfTime", Start: xsdDate(start), End: xsdDate(end)},
@@ -268,14 +244,14 @@ func (o openData) ldDataset(base string, d store.Dataset) ldDataset {
 		Modified: xsdDateTime(d.UpdatedAt),
 		Version:  strconv.Itoa(d.LatestRelease),
 	}
-	if o.email != "" {
-		out.ContactPoint = &ldContact{Type: "vcard:Organization", Name: o.publisher, Email: ldRef{"mailto:" + o.email}}
+	if o.Email != "" {
+		out.ContactPoint = &ldContact{Type: "vcard:Organization", Name: o.Name, Email: ldRef{"mailto:" + o.Email}}
 	}
 	for _, k := range datasetKeywords(d) {
 		out.Keywords = append(out.Keywords, zh(k))
 	}
-	links := exports.ReleaseLinks(base, d.ID, d.LatestRelease)
-	for _, f := range exports.Distributions() {
+	links := ReleaseLinks(base, d.ID, d.LatestRelease)
+	for _, f := range Distributions() {
 		dist := ldDistribution{
 			Type: "dcat:Distribution", Title: zh(f.Title),
 			// The latest alias gives access to whatever is newest; the download URL is this release's immutable file.
@@ -296,37 +272,6 @@ func (o openData) ldDataset(base string, d store.Dataset) ldDataset {
 		out.Distributions = append(out.Distributions, dist)
 	}
 	return out
-}
-
-// getCatalogJSONLD is the catalogue as DCAT-AP 3 in JSON-LD, for harvesters
-// such as ckanext-dcat and the European data portal. Every published dataset is
-// listed with its latest release; the datasets stream out page by page.
-func getCatalogJSONLD(cat Catalogue, o openData) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		ctx := c.Request.Context()
-		first, err := cat.Datasets(ctx, store.DatasetFilter{Limit: catalogPageSize})
-		if err != nil {
-			httpx.RespondError(c, err)
-			return
-		}
-		b := httpx.BaseURL(c, o.base)
-		head := ldCatalogHead{
-			Context: dcatContext, ID: b + "/catalog.jsonld", Type: "dcat:Catalog",
-			Title:       zh(o.publisher + " 财政公开数据目录"),
-			Description: zh("部门预算、部门决算和“三公”经费公开数据，发布前经一致性检查，按地区、年度、阶段和类别分为数据集，每次公开或更正产生带永久网址的新版本。"),
-			Publisher:   o.agent(b), Homepage: ldRef{b + "/"}, Language: ldRef{euChinese}, License: o.licenseRef(),
-		}
-		if len(first) > 0 {
-			m := xsdDateTime(first[0].UpdatedAt) // newest first: the catalogue changed last when this dataset did
-			head.Modified = &m
-		}
-		c.Header("Cache-Control", "no-cache")
-		streamCatalog(c, "application/ld+json; charset=utf-8", head, "dcat:dataset", func(emit func(any) error) error {
-			return eachDataset(ctx, cat, store.DatasetFilter{}, first, func(d store.Dataset) error {
-				return emit(o.ldDataset(b, d))
-			})
-		})
-	}
 }
 
 // --- DCAT-US 1.1 (data.json) ------------------------------------------------
@@ -389,26 +334,26 @@ type podCatalogHead struct {
 	DescribedBy string `json:"describedBy"`
 }
 
-func (o openData) podDataset(base string, d store.Dataset) podDataset {
+func (o Publisher) podDataset(base string, d store.Dataset) podDataset {
 	start, end := fiscalPeriod(d.FiscalYear)
-	links := exports.ReleaseLinks(base, d.ID, d.LatestRelease)
+	links := ReleaseLinks(base, d.ID, d.LatestRelease)
 	out := podDataset{
-		Type: "dcat:Dataset", Title: exports.DatasetTitle(d), Description: datasetDescription(d), Keyword: datasetKeywords(d),
+		Type: "dcat:Dataset", Title: DatasetTitle(d), Description: datasetDescription(d), Keyword: datasetKeywords(d),
 		Modified:  d.UpdatedAt.UTC().Format(time.RFC3339),
-		Publisher: podPublisher{Type: "org:Organization", Name: o.publisher},
+		Publisher: podPublisher{Type: "org:Organization", Name: o.Name},
 		// The schema wants a way to reach someone: the configured address, else the portal itself.
-		ContactPoint: podContact{Type: "vcard:Contact", Name: o.publisher, URL: base + "/"},
+		ContactPoint: podContact{Type: "vcard:Contact", Name: o.Name, URL: base + "/"},
 		// A URL, so the identifier stays unique when the catalogue is merged into another.
-		Identifier:  exports.DatasetURL(base, d.ID),
-		AccessLevel: "public", License: o.license,
+		Identifier:  DatasetURL(base, d.ID),
+		AccessLevel: "public", License: o.License,
 		Spatial:  d.RegionName + "（行政区划代码 " + d.RegionCode + "）",
 		Temporal: start + "/" + end, Language: []string{"zh"}, AccrualPeriodicity: "irregular",
 		DescribedBy: links["datapackage"], DescribedByType: "application/json",
 	}
-	if o.email != "" {
-		out.ContactPoint.Email, out.ContactPoint.URL = "mailto:"+o.email, ""
+	if o.Email != "" {
+		out.ContactPoint.Email, out.ContactPoint.URL = "mailto:"+o.Email, ""
 	}
-	for _, f := range exports.Distributions() {
+	for _, f := range Distributions() {
 		dist := podDistribution{Type: "dcat:Distribution", Title: f.Title, DownloadURL: links[f.Key], MediaType: f.MediaType,
 			Format: f.Label, ConformsTo: f.ConformsTo}
 		if f.Key != "datapackage" {
@@ -419,41 +364,74 @@ func (o openData) podDataset(base string, d store.Dataset) podDataset {
 	return out
 }
 
-// getDataJSON is the catalogue in the DCAT-US 1.1 (Project Open Data) data.json
-// shape that data.gov-style harvesters read.
-func getDataJSON(cat Catalogue, o openData) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		ctx := c.Request.Context()
-		first, err := cat.Datasets(ctx, store.DatasetFilter{Limit: catalogPageSize})
-		if err != nil {
-			httpx.RespondError(c, err)
-			return
-		}
-		b := httpx.BaseURL(c, o.base)
-		head := podCatalogHead{Context: podContext, ID: b + "/data.json", Type: "dcat:Catalog", ConformsTo: podConformsTo, DescribedBy: podDescribedBy}
-		c.Header("Cache-Control", "no-cache")
-		streamCatalog(c, "application/json; charset=utf-8", head, "dataset", func(emit func(any) error) error {
-			return eachDataset(ctx, cat, store.DatasetFilter{}, first, func(d store.Dataset) error {
-				return emit(o.podDataset(b, d))
-			})
-		})
+// MarshalUnescaped is json.Marshal without HTML escaping, so URLs keep their & and Chinese stays readable.
+func MarshalUnescaped(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
 	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// streamCatalog writes head as a JSON object whose last member, key, is an
+// DatasetLister reads a page of the catalogue, as the store does.
+type DatasetLister interface {
+	Datasets(ctx context.Context, f store.DatasetFilter) ([]models.Dataset, error)
+}
+
+// withDefault names DefaultPublisher when the deployment names none.
+func (o Publisher) withDefault() Publisher {
+	if o.Name == "" {
+		o.Name = DefaultPublisher
+	}
+	return o
+}
+
+// DCATHead is the DCAT-AP catalogue object (JSON-LD) without its datasets;
+// newest is the dataset listed first (the catalogue changed last when it did), nil when there is none.
+func (o Publisher) DCATHead(base string, newest *models.Dataset) any {
+	o = o.withDefault()
+	head := ldCatalogHead{
+		Context: dcatContext, ID: base + "/catalog.jsonld", Type: "dcat:Catalog",
+		Title:       zh(o.Name + " 财政公开数据目录"),
+		Description: zh("部门预算、部门决算和“三公”经费公开数据，发布前经一致性检查，按地区、年度、阶段和类别分为数据集，每次公开或更正产生带永久网址的新版本。"),
+		Publisher:   o.agent(base), Homepage: ldRef{base + "/"}, Language: ldRef{euChinese}, License: o.licenseRef(),
+	}
+	if newest != nil {
+		m := xsdDateTime(newest.UpdatedAt)
+		head.Modified = &m
+	}
+	return head
+}
+
+// DCATDataset is a dataset as the DCAT-AP catalogue lists it, with its latest release's files.
+func (o Publisher) DCATDataset(base string, d models.Dataset) any {
+	return o.withDefault().ldDataset(base, d)
+}
+
+// DataJSONHead is the DCAT-US 1.1 data.json catalogue object without its datasets.
+func (o Publisher) DataJSONHead(base string) any {
+	return podCatalogHead{Context: podContext, ID: base + "/data.json", Type: "dcat:Catalog", ConformsTo: podConformsTo, DescribedBy: podDescribedBy}
+}
+
+// DataJSONDataset is a dataset as data.json lists it.
+func (o Publisher) DataJSONDataset(base string, d models.Dataset) any {
+	return o.withDefault().podDataset(base, d)
+}
+
+// WriteCatalog writes head as a JSON object whose last member, key, is an
 // array of whatever items emits, one at a time, so a catalogue of any size
 // never sits whole in memory. An error after the first byte leaves the
-// document unterminated, which every JSON reader notices.
-func streamCatalog(c *gin.Context, contentType string, head any, key string, items func(emit func(any) error) error) {
-	obj, err := marshalJSON(head)
+// document unterminated, which every JSON reader notices; nothing is written
+// when head cannot be encoded.
+func WriteCatalog(out io.Writer, head any, key string, items func(emit func(any) error) error) error {
+	obj, err := MarshalUnescaped(head)
 	if err != nil {
-		httpx.RespondError(c, err)
-		return
+		return err
 	}
-	keyJSON, _ := marshalJSON(key)
-	c.Header("Content-Type", contentType)
-	c.Status(http.StatusOK)
-	w := bufio.NewWriterSize(c.Writer, 64<<10)
+	keyJSON, _ := MarshalUnescaped(key)
+	w := bufio.NewWriterSize(out, 64<<10)
 	w.Write(bytes.TrimSuffix(obj, []byte("}")))
 	if len(obj) > 2 {
 		w.WriteByte(',')
@@ -462,7 +440,7 @@ func streamCatalog(c *gin.Context, contentType string, head any, key string, ite
 	w.WriteString(":[\n")
 	n := 0
 	err = items(func(v any) error {
-		b, err := marshalJSON(v)
+		b, err := MarshalUnescaped(v)
 		if err != nil {
 			return err
 		}
@@ -473,22 +451,33 @@ func streamCatalog(c *gin.Context, contentType string, head any, key string, ite
 		_, err = w.Write(b)
 		return err
 	})
-	if err == nil {
-		w.WriteString("\n]}\n")
-		err = w.Flush()
-	}
 	if err != nil {
-		httpx.Logger(c).Error("catalogue", "err", err)
+		return err
 	}
+	w.WriteString("\n]}\n")
+	return w.Flush()
 }
 
-// marshalJSON is json.Marshal without HTML escaping, so URLs keep their & and Chinese stays readable.
-func marshalJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
+// WriteDCAT writes the DCAT-AP catalogue (JSON-LD) of every dataset cat
+// lists, newest first, reading it page by page; first, when not nil, is the
+// first page, already read.
+func (o Publisher) WriteDCAT(ctx context.Context, w io.Writer, cat DatasetLister, base string, first []models.Dataset) error {
+	var newest *models.Dataset
+	if len(first) > 0 {
+		newest = &first[0]
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return WriteCatalog(w, o.DCATHead(base, newest), "dcat:dataset", func(emit func(any) error) error {
+		return EachDataset(ctx, cat, store.DatasetFilter{}, first, func(d models.Dataset) error {
+			return emit(o.DCATDataset(base, d))
+		})
+	})
+}
+
+// WriteDataJSON writes the DCAT-US 1.1 data.json catalogue of every dataset cat lists, as WriteDCAT does.
+func (o Publisher) WriteDataJSON(ctx context.Context, w io.Writer, cat DatasetLister, base string, first []models.Dataset) error {
+	return WriteCatalog(w, o.DataJSONHead(base), "dataset", func(emit func(any) error) error {
+		return EachDataset(ctx, cat, store.DatasetFilter{}, first, func(d models.Dataset) error {
+			return emit(o.DataJSONDataset(base, d))
+		})
+	})
 }

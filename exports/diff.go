@@ -1,23 +1,13 @@
-package handlers
+package exports
 
 import (
 	"context"
-	"net/http"
 	"sort"
 	"strconv"
 
-	"github.com/gin-gonic/gin"
-
-	"sunshine/httpx"
 	"sunshine/models"
 	"sunshine/store"
 )
-
-// FeedReader is what the feeds need from the store.
-type FeedReader interface {
-	EachThreePublic(ctx context.Context, ff store.FeedFilter, fn func(store.ThreePublicRow) error) error
-	EachLineItem(ctx context.Context, ff store.FeedFilter, fn func(store.LineItemRow) error) error
-}
 
 // diffRow is one row of a release, keyed by what identifies it across
 // versions, with its fields printed as the feeds print them.
@@ -88,63 +78,6 @@ func moneyText(m models.NullMoney) string {
 	return m.Money.Format(models.Yuan)
 }
 
-// getDiff answers GET /api/v1/datasets/{id}/diff?from=N&to=M: the rows added,
-// removed and changed (old and new value per field) between two releases.
-func getDiff(cat Catalogue, feeds FeedReader) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		ctx := c.Request.Context()
-		d, err := cat.Dataset(ctx, c.Param("id"))
-		if err != nil {
-			httpx.RespondError(c, err)
-			return
-		}
-		from, err1 := strconv.Atoi(c.Query("from"))
-		to, err2 := strconv.Atoi(c.DefaultQuery("to", strconv.Itoa(d.LatestRelease)))
-		if err1 != nil || err2 != nil {
-			httpx.RespondError(c, models.Errorf(models.EINVALID, "请用 from=N&to=M 指定要比较的两个版本（1–%d）", d.LatestRelease))
-			return
-		}
-		sides := [2]map[string]diffRow{}
-		for i, n := range []int{from, to} {
-			members, err := cat.ReleaseMembers(ctx, d.ID, n)
-			if err != nil {
-				httpx.RespondError(c, err)
-				return
-			}
-			if sides[i], err = releaseRows(ctx, feeds, d.Kind, members); err != nil {
-				httpx.RespondError(c, err)
-				return
-			}
-		}
-		old, cur := sides[0], sides[1]
-		ans := DiffAnswer{DatasetID: d.ID, From: from, To: to, Added: []map[string]string{}, Removed: []map[string]string{}, Changed: []RowChange{}}
-		for _, k := range sortedKeys(cur) {
-			o, ok := old[k]
-			if !ok {
-				ans.Added = append(ans.Added, merge(cur[k].Key, cur[k].Fields))
-				continue
-			}
-			var changes []FieldChange
-			for _, f := range sortedKeys(cur[k].Fields) {
-				if o.Fields[f] != cur[k].Fields[f] {
-					changes = append(changes, FieldChange{Field: f, Old: nullable(o.Fields[f]), New: nullable(cur[k].Fields[f])})
-				}
-			}
-			if len(changes) > 0 {
-				ans.Changed = append(ans.Changed, RowChange{Key: cur[k].Key, Changes: changes})
-			}
-		}
-		for _, k := range sortedKeys(old) {
-			if _, ok := cur[k]; !ok {
-				ans.Removed = append(ans.Removed, merge(old[k].Key, old[k].Fields))
-			}
-		}
-		// Two releases never change: the answer may be cached forever.
-		c.Header("Cache-Control", "public, max-age=31536000, immutable")
-		c.JSON(http.StatusOK, ans)
-	}
-}
-
 func nullable(s string) *string {
 	if s == "" {
 		return nil
@@ -170,4 +103,49 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(ks)
 	return ks
+}
+
+// DiffSource is what a diff reads: the members of each release and their rows.
+type DiffSource interface {
+	FeedReader
+	ReleaseMembers(ctx context.Context, datasetID string, number int) ([]int64, error)
+}
+
+// Diff lists the rows added, removed and changed (old and new value per
+// field) between releases from and to of dataset d.
+func Diff(ctx context.Context, src DiffSource, d models.Dataset, from, to int) (DiffAnswer, error) {
+	sides := [2]map[string]diffRow{}
+	for i, n := range []int{from, to} {
+		members, err := src.ReleaseMembers(ctx, d.ID, n)
+		if err != nil {
+			return DiffAnswer{}, err
+		}
+		if sides[i], err = releaseRows(ctx, src, d.Kind, members); err != nil {
+			return DiffAnswer{}, err
+		}
+	}
+	old, cur := sides[0], sides[1]
+	ans := DiffAnswer{DatasetID: d.ID, From: from, To: to, Added: []map[string]string{}, Removed: []map[string]string{}, Changed: []RowChange{}}
+	for _, k := range sortedKeys(cur) {
+		o, ok := old[k]
+		if !ok {
+			ans.Added = append(ans.Added, merge(cur[k].Key, cur[k].Fields))
+			continue
+		}
+		var changes []FieldChange
+		for _, f := range sortedKeys(cur[k].Fields) {
+			if o.Fields[f] != cur[k].Fields[f] {
+				changes = append(changes, FieldChange{Field: f, Old: nullable(o.Fields[f]), New: nullable(cur[k].Fields[f])})
+			}
+		}
+		if len(changes) > 0 {
+			ans.Changed = append(ans.Changed, RowChange{Key: cur[k].Key, Changes: changes})
+		}
+	}
+	for _, k := range sortedKeys(old) {
+		if _, ok := cur[k]; !ok {
+			ans.Removed = append(ans.Removed, merge(old[k].Key, old[k].Fields))
+		}
+	}
+	return ans, nil
 }
