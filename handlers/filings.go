@@ -48,16 +48,13 @@ func visibleFiling(c *gin.Context, db FilingReader) (models.Filing, bool) {
 		httpx.RespondError(c, err)
 		return f, false
 	}
-	if f.Status == models.StatusDraft {
-		t := httpx.TokenOf(c)
+	if t := httpx.TokenOf(c); !filings.MaySee(t, f) {
 		if t == nil {
 			httpx.Unauthorized(c, "草稿只有持令牌的用户可以查看")
-			return f, false
-		}
-		if !t.MayWrite(f.RegionCode, f.DeptCode) {
+		} else {
 			httpx.RespondError(c, models.Errorf(models.ENOTFOUND, "申报 %d 不存在", id))
-			return f, false
 		}
+		return f, false
 	}
 	return f, true
 }

@@ -343,7 +343,7 @@ func (s *Site) DeskHome(c *gin.Context) {
 			return
 		}
 		for _, f := range fs {
-			if t.MayWrite(f.RegionCode, f.DeptCode) {
+			if filings.MaySee(t, f) {
 				p.Drafts = append(p.Drafts, draftRow{Filing: f})
 			}
 		}
@@ -680,7 +680,7 @@ func (s *Site) filingPage(c *gin.Context, sess *deskSession, t *models.Token) (d
 	if err != nil {
 		return p, err
 	}
-	if f.Status == models.StatusDraft && !t.MayWrite(f.RegionCode, f.DeptCode) {
+	if !filings.MaySee(t, f) {
 		return p, models.Errorf(models.ENOTFOUND, "申报 %d 不存在", id)
 	}
 	p = deskFilingPage{page: s.deskPage("申报 "+strconv.FormatInt(id, 10), sess, t), Filing: f,
@@ -739,9 +739,8 @@ func (s *Site) filingPage(c *gin.Context, sess *deskSession, t *models.Token) (d
 	}
 
 	p.NeedsNote = f.Version > 1
-	p.CanPublish = f.Status == models.StatusDraft &&
-		(t.Role == models.RoleAdmin || (s.d.Filings != nil && s.d.Filings.AllowUploaderPublish && t.MayWrite(f.RegionCode, f.DeptCode)))
-	p.CanWithdraw = f.Status == models.StatusPublished && t.Role == models.RoleAdmin
+	p.CanPublish = filings.CanPublish(t, f, s.d.Filings != nil && s.d.Filings.AllowUploaderPublish)
+	p.CanWithdraw = filings.CanWithdraw(t, f)
 	if f.Status != models.StatusDraft {
 		p.PublicPage = "/regions/" + url.PathEscape(f.RegionCode) + "/departments/" + url.PathEscape(f.DeptCode)
 	}
@@ -771,7 +770,7 @@ func (s *Site) DeskPublish(c *gin.Context) {
 		return
 	}
 	note := strings.TrimSpace(c.PostForm("note"))
-	if f, err := s.d.Store.Filing(c.Request.Context(), id); err == nil && f.Status == models.StatusDraft && !t.MayWrite(f.RegionCode, f.DeptCode) {
+	if f, err := s.d.Store.Filing(c.Request.Context(), id); err == nil && !filings.MaySee(t, f) {
 		s.showError(c, http.StatusNotFound, "申报 "+strconv.FormatInt(id, 10)+" 不存在")
 		return
 	}
@@ -788,7 +787,7 @@ func (s *Site) DeskWithdraw(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if t.Role != models.RoleAdmin {
+	if !filings.MayWithdraw(t) {
 		s.showError(c, http.StatusForbidden, "只有管理员可以撤回已公开的申报。")
 		return
 	}
