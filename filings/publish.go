@@ -52,7 +52,7 @@ func (s *Service) Publish(ctx context.Context, id int64, actor Actor, note strin
 		if out.Version > 1 {
 			action = store.ActionCorrection
 		}
-		if _, err := tx.RecordRelease(ctx, out, prev, action, note, actor.Name); err != nil {
+		if _, err := tx.RecordRelease(ctx, out, prev, action, note, actor.Name, membership(out, prev, action)); err != nil {
 			return err
 		}
 		if err := s.recheckDependents(ctx, tx, out); err != nil {
@@ -75,7 +75,7 @@ func (s *Service) Withdraw(ctx context.Context, id int64, actor Actor, note stri
 		if out, err = tx.Withdraw(ctx, id, actor.Name, note); err != nil {
 			return err
 		}
-		if _, err := tx.RecordRelease(ctx, out, models.Filing{}, store.ActionWithdrawal, note, actor.Name); err != nil {
+		if _, err := tx.RecordRelease(ctx, out, models.Filing{}, store.ActionWithdrawal, note, actor.Name, membership(out, models.Filing{}, store.ActionWithdrawal)); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, actor.Name, "withdraw", fmt.Sprintf("filing:%d", id), map[string]any{"note": note})
@@ -101,4 +101,26 @@ func (s *Service) recheckDependents(ctx context.Context, tx *store.Tx, f models.
 	}
 	_, err = checkDrafts(ctx, tx, s.session(ctx, tx), deps, nil)
 	return err
+}
+
+// NextMembers is the release-membership rule: the next release of a dataset
+// holds the members of the release before it, less the filing and the
+// version it supersedes (prev), plus the filing itself when it was published
+// (not withdrawn) with rows of the dataset's kind (hasData).
+func NextMembers(members []int64, f, prev models.Filing, action string, hasData bool) []int64 {
+	next := make([]int64, 0, len(members)+1)
+	for _, m := range members {
+		if m != f.ID && m != prev.ID {
+			next = append(next, m)
+		}
+	}
+	if action != models.ActionWithdrawal && hasData {
+		next = append(next, f.ID)
+	}
+	return next
+}
+
+// membership is NextMembers for one publication or withdrawal, as the store takes it.
+func membership(f, prev models.Filing, action string) store.Membership {
+	return func(members []int64, hasData bool) []int64 { return NextMembers(members, f, prev, action, hasData) }
 }

@@ -30,11 +30,16 @@ const (
 	ActionWithdrawal = models.ActionWithdrawal
 )
 
+// Membership makes a release's member filing versions from those of the
+// release before it; hasData says whether the filing has rows of the
+// dataset's kind. The rule is the workflow's (filings.NextMembers).
+type Membership func(members []int64, hasData bool) []int64
+
 // RecordRelease makes the next release of every dataset the filing has data
-// in, after it was published (superseding prev, when prev.ID != 0) or
-// withdrawn. Each release lists the member filing versions, so any release
-// can be rebuilt later.
-func (tx *Tx) RecordRelease(ctx context.Context, f models.Filing, prev models.Filing, action, note, by string) ([]Release, error) {
+// in (or its superseded version had), after it was published (superseding
+// prev, when prev.ID != 0) or withdrawn, with the members next gives. Each
+// release lists the member filing versions, so any release can be rebuilt later.
+func (tx *Tx) RecordRelease(ctx context.Context, f models.Filing, prev models.Filing, action, note, by string, next Membership) ([]Release, error) {
 	var out []Release
 	for _, kind := range []string{models.KindThreePublic, models.KindLineItems} {
 		has, err := tx.hasKind(ctx, f.ID, kind)
@@ -76,18 +81,10 @@ func (tx *Tx) RecordRelease(ctx context.Context, f models.Filing, prev models.Fi
 		if err != nil {
 			return nil, err
 		}
-		next := members[:0:0]
-		for _, m := range members {
-			if m != f.ID && m != prev.ID {
-				next = append(next, m)
-			}
-		}
-		if action != ActionWithdrawal && has {
-			next = append(next, f.ID)
-		}
+		kept := next(members, has)
 		r := Release{DatasetID: id, Number: latest + 1, Action: action, FilingID: f.ID, Note: note, CreatedAt: tx.now, CreatedBy: by,
 			RegionName: regionName}
-		if r.Rows, err = tx.countRows(ctx, kind, next); err != nil {
+		if r.Rows, err = tx.countRows(ctx, kind, kept); err != nil {
 			return nil, err
 		}
 		res, err := tx.tx.ExecContext(ctx, `INSERT INTO releases (dataset_id, number, action, filing_id, note, row_count, created_at, created_by,
@@ -99,7 +96,7 @@ func (tx *Tx) RecordRelease(ctx context.Context, f models.Filing, prev models.Fi
 		if r.ID, err = res.LastInsertId(); err != nil {
 			return nil, err
 		}
-		for _, m := range next {
+		for _, m := range kept {
 			if _, err := tx.tx.ExecContext(ctx, `INSERT INTO release_filings (release_id, filing_id) VALUES (?, ?)`, r.ID, m); err != nil {
 				return nil, fmt.Errorf("store: unable to record release members: %w", err)
 			}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"testing"
 
+	"sunshine/filings"
 	"sunshine/models"
 	"sunshine/store"
 	"sunshine/store/storetest"
@@ -47,7 +48,7 @@ func publishVersion(t *testing.T, s *store.Store, dept string, total models.Mone
 		if out.Version > 1 {
 			action = store.ActionCorrection
 		}
-		_, err = tx.RecordRelease(ctx, out, prev, action, note, "admin")
+		_, err = tx.RecordRelease(ctx, out, prev, action, note, "admin", members(out, prev, action))
 		return err
 	})
 	if err != nil {
@@ -105,7 +106,7 @@ func TestReleases_PublishCorrectWithdrawAndReadAsOfEach(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			_, err = tx.RecordRelease(ctx, w, models.Filing{}, store.ActionWithdrawal, "口径有误", "admin")
+			_, err = tx.RecordRelease(ctx, w, models.Filing{}, store.ActionWithdrawal, "口径有误", "admin", members(w, models.Filing{}, store.ActionWithdrawal))
 			return err
 		})
 		if err != nil {
@@ -170,4 +171,9 @@ func TestFeeds_LineItemsKeysetAndNotDisclosed(t *testing.T) {
 			t.Fatalf("table filter: %d", n)
 		}
 	})
+}
+
+// members is the workflow's release-membership rule, as filings hands it to RecordRelease.
+func members(f, prev models.Filing, action string) store.Membership {
+	return func(m []int64, hasData bool) []int64 { return filings.NextMembers(m, f, prev, action, hasData) }
 }

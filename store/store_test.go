@@ -195,7 +195,7 @@ func publishNamed(t *testing.T, s *store.Store, k models.FilingKey, region, dept
 		if out, err = tx.Publish(ctx, f.ID, "admin", note); err != nil {
 			return err
 		}
-		_, err = tx.RecordRelease(ctx, out, prev, store.ActionPublish, note, "admin")
+		_, err = tx.RecordRelease(ctx, out, prev, store.ActionPublish, note, "admin", members(out, prev, store.ActionPublish))
 		return err
 	})
 	if err != nil {
