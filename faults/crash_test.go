@@ -39,7 +39,7 @@ func TestCrash_SQLite(t *testing.T) {
 		t.Skip("FAULTS_SQLITE_TRIALS=0")
 	}
 	dir := t.TempDir()
-	bin := buildBinary(t, dir)
+	bin := builtBin
 	d := newDeployment(t, bin, "sqlite:"+filepath.Join(dir, "sunshine.db"), dir)
 	runTrials(t, d, n)
 }
@@ -52,7 +52,7 @@ func TestCrash_MariaDB(t *testing.T) {
 	}
 	dsn := mysqlDeploymentDSN(t)
 	dir := t.TempDir()
-	bin := buildBinary(t, dir)
+	bin := builtBin
 	d := newDeployment(t, bin, dsn, dir)
 	runTrials(t, d, n)
 }
@@ -108,7 +108,7 @@ func runTrials(t *testing.T, d *deployment, n int) {
 			// Half the kills come at a random moment, half just after a large
 			// upload (a group's, or a line-item file) started to be sent.
 			if trial%2 == 0 {
-				time.Sleep(time.Duration(20+w.rnd.IntN(1500)) * time.Millisecond)
+				time.Sleep(time.Duration(20+w.rnd.IntN(2500)) * time.Millisecond)
 			} else {
 				select {
 				case <-w.uploadSent:

@@ -19,7 +19,7 @@ import (
 func TestHarness_NoticesLostAndHalfWrittenData(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	bin := buildBinary(t, dir)
+	bin := builtBin
 	dbPath := filepath.Join(dir, "sunshine.db")
 	d := newDeployment(t, bin, "sqlite:"+dbPath, dir)
 	w := newWorld(t, d)

@@ -23,18 +23,29 @@ import (
 // same bytes whichever server generates them.
 const baseURL = "http://sunshine.test"
 
-// buildBinary builds the real sunshine command once per test, unless FAULTS_BIN names one.
-func buildBinary(t testing.TB, dir string) string {
-	t.Helper()
+// builtBin is the binary TestMain built for every test of the run.
+var builtBin string
+
+// TestMain builds the real sunshine command once (unless FAULTS_BIN names one).
+func TestMain(m *testing.M) {
 	if b := os.Getenv("FAULTS_BIN"); b != "" {
-		return b // a binary built beforehand (FAULTS_BIN=bin/sunshine)
+		builtBin = b
+		os.Exit(m.Run())
 	}
-	bin := filepath.Join(dir, "sunshine")
-	cmd := exec.Command("go", "build", "-o", bin, "sunshine/cmd/sunshine")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	dir, err := os.MkdirTemp("", "sunshine-faults-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
-	return bin
+	builtBin = filepath.Join(dir, "sunshine")
+	if out, err := exec.Command("go", "build", "-o", builtBin, "sunshine/cmd/sunshine").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 // deployment is one database with its cache directory and tokens.
