@@ -154,10 +154,21 @@ func Run(f *Filing, env Env) []models.Finding {
 
 // severity is a rule's severity in this deployment and phase.
 func (e Env) severity(key string, p models.Phase) models.Severity {
-	if s, ok := e.Severity[key+"@"+string(p)]; ok {
-		return s
+	return EffectiveSeverity(e.Severity, key, p)
+}
+
+// EffectiveSeverity is the one answer to "how severe is this rule here": the
+// deployment's override for the rule in phase p ("key@final"), else its
+// override for the rule, else the catalogue's default. p "" asks for the rule
+// in every phase (the overrides without "@"). The checks, the rules API and
+// the desk all read severities through it.
+func EffectiveSeverity(overrides map[string]models.Severity, key string, p models.Phase) models.Severity {
+	if p != "" {
+		if s, ok := overrides[key+"@"+string(p)]; ok {
+			return s
+		}
 	}
-	if s, ok := e.Severity[key]; ok {
+	if s, ok := overrides[key]; ok {
 		return s
 	}
 	r, _ := Lookup(key)

@@ -37,14 +37,9 @@ func getRules(svc *filings.Service) gin.HandlerFunc {
 		e := RuleEntry{Key: r.Key, Number: r.Number, Severity: r.Severity, DefaultSeverity: r.Severity,
 			PhaseSeverity: map[models.Phase]models.Severity{}, Scope: r.Scope, Chinese: r.Chinese, English: r.English, Basis: r.Basis,
 			Since: r.Since, SinceBasis: r.SinceBasis}
-		if s, ok := overrides[r.Key]; ok {
-			e.Severity = s
-		}
+		e.Severity = checks.EffectiveSeverity(overrides, r.Key, "")
 		for _, p := range models.Phases {
-			e.PhaseSeverity[p] = e.Severity
-			if s, ok := overrides[r.Key+"@"+string(p)]; ok {
-				e.PhaseSeverity[p] = s
-			}
+			e.PhaseSeverity[p] = checks.EffectiveSeverity(overrides, r.Key, p)
 		}
 		entries[i] = e
 	}
