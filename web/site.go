@@ -169,6 +169,8 @@ func (s *Site) showError(c *gin.Context, status int, msg string) {
 		p.Title = "无权操作"
 	case http.StatusUnauthorized:
 		p.Title = "需要登录"
+	case http.StatusServiceUnavailable:
+		p.Title = "服务暂时不可用" // the database is restarting or unreachable: not an internal error
 	default:
 		if status >= 500 {
 			p.Title = "服务器内部错误"
