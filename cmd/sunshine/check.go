@@ -6,10 +6,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"sunshine/checks"
@@ -47,13 +45,13 @@ func cmdCheck(ctx context.Context, e env) error {
 		return usageError{err}
 	}
 
-	var drafts draftSet
+	var drafts filings.DraftSet
 	var parse []models.Finding
 	partial := false
 	opts := ingest.DefaultOptions()
 	opts.Kind, opts.TempDir = *kind, e.getenv("SUNSHINE_TMPDIR")
 	for _, path := range files {
-		found, p, err := drafts.read(path, opts)
+		found, p, err := drafts.Read(path, opts)
 		if err != nil {
 			return models.Errorf(models.EINVALID, "%s：%s", path, err) // a *models.Error prints its message
 		}
@@ -88,18 +86,18 @@ func cmdCheck(ctx context.Context, e env) error {
 	}
 
 	var all []models.Finding
-	for _, d := range drafts.list {
+	for _, d := range drafts.List {
 		found := checks.Run(&d.Filing, rules)
 		if p, ok := rules.Published.(*filings.PublishedView); ok && p.Err() != nil {
 			return p.Err()
 		}
-		d.report = models.NewReport(found)
+		d.Report = models.NewReport(found)
 		all = append(all, found...)
-		out.Filings = append(out.Filings, checkedFiling{ID: d.ID, FilingKey: d.FilingKey, DeptName: d.deptName,
-			Files: d.files, Stats: d.report.Stats})
+		out.Filings = append(out.Filings, checkedFiling{ID: d.ID, FilingKey: d.FilingKey, DeptName: d.DeptName,
+			Files: d.Files, Stats: d.Report.Stats})
 	}
 	out.Report = models.NewReport(all)
-	return printCheck(e, out, drafts.list, *asJSON)
+	return printCheck(e, out, drafts.List, *asJSON)
 }
 
 // checkOutput is what --json prints: a REPORT (CONTRACT.md §3) over every
@@ -125,7 +123,7 @@ type checkedFiling struct {
 
 // printCheck writes the result, as JSON or as tables, and exits 1 when it has
 // an error. drafts is nil when the files were refused for their parse findings.
-func printCheck(e env, out checkOutput, drafts []*draft, asJSON bool) error {
+func printCheck(e env, out checkOutput, drafts []*filings.Draft, asJSON bool) error {
 	w := e.stdout
 	switch {
 	case asJSON:
@@ -144,9 +142,9 @@ func printCheck(e env, out checkOutput, drafts []*draft, asJSON bool) error {
 			fmt.Fprintln(w, "未配置数据库（无 --db、无 SUNSHINE_DB，且 ./data/sunshine.db 不存在）：不与其他申报比对，跨申报规则（14–17、20）未运行")
 		}
 		for _, d := range drafts {
-			fmt.Fprintf(w, "\n申报 %d：区划 %s 部门 %s %s %d 年%s（%s）\n", d.ID, d.RegionCode, d.DeptCode, d.deptName,
-				d.FiscalYear, d.Phase.Chinese(), strings.Join(d.files, "、"))
-			printReport(w, d.report)
+			fmt.Fprintf(w, "\n申报 %d：区划 %s 部门 %s %s %d 年%s（%s）\n", d.ID, d.RegionCode, d.DeptCode, d.DeptName,
+				d.FiscalYear, d.Phase.Chinese(), strings.Join(d.Files, "、"))
+			printReport(w, d.Report)
 		}
 		fmt.Fprintf(w, "\n共 %d 份申报：%d 个错误，%d 个警告，%d 个提示\n", len(drafts),
 			out.Report.Stats.Errors, out.Report.Stats.Warnings, out.Report.Stats.Infos)
@@ -182,108 +180,6 @@ func openReadOnly(ctx context.Context, dsn string) (*store.Store, error) {
 		}
 	}
 	return store.OpenConfig(ctx, cfg)
-}
-
-// draftSet gathers the records of the checked files into filings the way
-// uploads into drafts do: by department × year × phase, a table given again by
-// a later file replacing the earlier one, likewise the 三公 record.
-type draftSet struct {
-	list  []*draft
-	byKey map[models.FilingKey]*draft
-}
-
-type draft struct {
-	checks.Filing
-	deptName string
-	files    []string
-	report   models.Report
-}
-
-type draftTable struct {
-	d     *draft
-	table models.Table
-}
-
-// read adds the records of one file and returns its parse findings.
-func (s *draftSet) read(path string, opts ingest.Options) ([]models.Finding, bool, error) {
-	rd, err := ingest.OpenFile(path, opts)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, false, models.Errorf(models.EINVALID, "文件不存在")
-		}
-		return nil, false, err
-	}
-	defer rd.Close()
-	name := filepath.Base(path)
-	replaced := map[draftTable]bool{}
-	// replace empties a table of a draft (its lines and notes) the first time
-	// this file gives it, as an upload replaces the table in its draft.
-	replace := func(d *draft, t models.Table) {
-		if k := (draftTable{d, t}); !replaced[k] {
-			d.Items = slices.DeleteFunc(d.Items, func(li models.LineItem) bool { return li.Table == t })
-			d.Notes = slices.DeleteFunc(d.Notes, func(n models.TableNote) bool { return n.Table == t })
-			replaced[k] = true
-		}
-	}
-	threeRows := map[*draft][]int{}
-	for {
-		rec, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, false, err
-		}
-		d := s.draft(rec, name)
-		if n := rec.Note; n != nil {
-			replace(d, n.Table)
-			note := *n
-			note.FilingID, note.SourceRow = d.ID, rec.Row
-			d.Notes = append(d.Notes, note)
-		}
-		switch {
-		case rec.ThreePublic != nil:
-			replace(d, models.TableThreePublic)
-			threeRows[d] = append(threeRows[d], rec.Row)
-			tp := *rec.ThreePublic
-			tp.FilingID, tp.SourceRow = d.ID, rec.Row
-			d.ThreePublic = &tp
-		case rec.LineItem != nil:
-			li := *rec.LineItem
-			li.FilingID, li.SourceRow = d.ID, rec.Row
-			replace(d, li.Table)
-			d.Items = append(d.Items, li)
-		}
-	}
-	findings := rd.Findings()
-	// An upload refuses a file giving one filing's 三公 record twice (filings.Service.Upload); so does check.
-	for _, d := range s.list {
-		rows := threeRows[d]
-		for _, r := range rows[min(1, len(rows)):] {
-			findings = append(findings, models.Finding{Rule: "row.duplicate", Severity: models.SeverityError,
-				Table: string(models.TableThreePublic), Row: r,
-				Message: fmt.Sprintf("第 %d 行：部门 %s %d 年%s的三公经费在第 %d 行已经给出，同一文件中只能出现一次",
-					r, d.DeptCode, d.FiscalYear, d.Phase.Chinese(), rows[0])})
-		}
-	}
-	return findings, rd.Partial(), nil
-}
-
-func (s *draftSet) draft(rec ingest.Record, file string) *draft {
-	d, ok := s.byKey[rec.Key]
-	if !ok {
-		if s.byKey == nil {
-			s.byKey = map[models.FilingKey]*draft{}
-		}
-		d = &draft{Filing: checks.Filing{Filing: models.Filing{ID: int64(len(s.list) + 1), FilingKey: rec.Key,
-			Version: 1, Status: models.StatusDraft}}, deptName: rec.DeptName}
-		s.byKey[rec.Key] = d
-		s.list = append(s.list, d)
-	}
-	if len(d.files) == 0 || d.files[len(d.files)-1] != file {
-		d.files = append(d.files, file)
-	}
-	return d
 }
 
 // parseInterspersed parses flags given before, between or after the

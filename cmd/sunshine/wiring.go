@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"strings"
-	"sync"
 
 	"sunshine/checks"
-	"sunshine/codes"
 	"sunshine/filings"
 	"sunshine/ingest"
 	"sunshine/models"
@@ -20,64 +18,14 @@ func newFilingService(s *store.Store, e env) *filings.Service {
 	opts := ingest.DefaultOptions()
 	opts.TempDir = e.getenv("SUNSHINE_TMPDIR")
 	severity, _ := severityOverrides(e) // validated at start-up by withSeverity
-	lists := &liveCodes{store: s, set: codes.NewSet(), seen: -1}
-	if err := lists.refresh(context.Background()); err != nil {
+	lists, err := filings.NewCodeLists(context.Background(), s)
+	if err != nil {
 		// Not fatal here: every upload retries, and fails while the lists cannot be read.
 		newLogger(e).Warn("code lists not loaded", "err", err)
 	}
-	rules := &filings.Rules{Codes: lists.set, Severity: severity}
-	return &filings.Service{Store: s, Checker: liveRules{rules, lists}, Options: opts}
+	rules := &filings.Rules{Codes: lists.Set(), Severity: severity}
+	return &filings.Service{Store: s, Checker: filings.LiveRules{Rules: rules, Lists: lists}, Options: opts}
 }
-
-// liveCodes keeps the code lists loaded with `sunshine codes load` in memory.
-// Before each upload it compares the database's code list revision with the
-// one it holds (one small query) and reloads when they differ, so a running
-// serve picks up lists loaded by another process at its next upload.
-type liveCodes struct {
-	store *store.Store
-	set   *codes.Set
-	mu    sync.Mutex
-	seen  int64 // the revision in set; -1 before the first load
-}
-
-func (c *liveCodes) refresh(ctx context.Context) error {
-	rev, err := c.store.CodeListRevision(ctx)
-	if err != nil {
-		return err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if rev == c.seen {
-		return nil
-	}
-	c.seen, err = c.store.LoadCodes(ctx, c.set)
-	if err != nil {
-		c.seen = -1
-	}
-	return err
-}
-
-// liveRules is filings.Rules with code lists refreshed once per upload (per session).
-type liveRules struct {
-	*filings.Rules
-	codes *liveCodes
-}
-
-// Check runs the rules over one draft.
-func (r liveRules) Check(ctx context.Context, tx *store.Tx, draft *checks.Filing) ([]models.Finding, error) {
-	return r.Session(ctx, tx).Check(ctx, tx, draft)
-}
-
-// Session refreshes the code lists, then shares the published filings across the drafts of one upload.
-func (r liveRules) Session(ctx context.Context, tx *store.Tx) filings.Checker {
-	if err := r.codes.refresh(ctx); err != nil {
-		return filings.CheckerFunc(func(context.Context, *store.Tx, *checks.Filing) ([]models.Finding, error) { return nil, err })
-	}
-	return r.Rules.Session(ctx, tx)
-}
-
-// Unwrap returns the rules, so that GET /api/v1/rules shows the severities uploads are checked with.
-func (r liveRules) Unwrap() filings.Checker { return r.Rules }
 
 // severityEnv names the deployment's severity overrides, e.g.
 // SUNSHINE_SEVERITY="change.reason_missing@final=error,unit.suspect=error".
