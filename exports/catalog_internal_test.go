@@ -26,7 +26,7 @@ func newManyDatasets(n int) *manyDatasets {
 	for i := 0; i < n; i++ {
 		region := fmt.Sprintf("%06d", 110000+i/6)
 		phase := []models.Phase{models.PhaseBudget, models.PhaseFinal, models.PhaseAdjusted}[i%3]
-		kind := []string{models.KindThreePublic, models.KindLineItems}[i/3%2]
+		kind := models.Kinds[i/3%2]
 		m.all = append(m.all, store.Dataset{ID: store.DatasetID(region, 2024, phase, kind), RegionCode: region, RegionName: "测试区" + region,
 			FiscalYear: 2024, Phase: phase, Kind: kind, LatestRelease: 1 + i%4,
 			UpdatedAt: t0.Add(time.Duration(i/10) * time.Hour)}) // ten datasets share each instant, as one publication makes several

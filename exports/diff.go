@@ -41,7 +41,7 @@ type DiffAnswer struct {
 
 // releaseRows reads a release of a dataset as rows keyed by identity: a
 // department for 三公, a department's table cell for line items.
-func releaseRows(ctx context.Context, feeds FeedReader, kind string, members []int64) (map[string]diffRow, error) {
+func releaseRows(ctx context.Context, feeds FeedReader, kind models.Kind, members []int64) (map[string]diffRow, error) {
 	out := map[string]diffRow{}
 	ff := store.FeedFilter{Members: members}
 	if kind == models.KindThreePublic {

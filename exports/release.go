@@ -121,7 +121,7 @@ func writeDataPackage(w io.Writer, rel Release, base, license string) error {
 		FiscalYear:  d.FiscalYear,
 		Licenses:    licenses(license),
 		Resources: []Resource{
-			{Name: strings.ReplaceAll(d.Kind, "_", "-"), Path: "data.csv", Title: DatasetTitle(d), Table: table, Phase: d.Phase},
+			{Name: strings.ReplaceAll(string(d.Kind), "_", "-"), Path: "data.csv", Title: DatasetTitle(d), Table: table, Phase: d.Phase},
 			{Name: "filings", Path: "filings.csv", Title: "申报版本", Table: FilingsTable},
 		},
 	})

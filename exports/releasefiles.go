@@ -126,7 +126,7 @@ type DatasetEntry struct {
 	RegionName string            `json:"region_name"`
 	FiscalYear int               `json:"fiscal_year"`
 	Phase      models.Phase      `json:"phase"`
-	Kind       string            `json:"kind"`
+	Kind       models.Kind       `json:"kind"`
 	Release    int               `json:"release"`
 	UpdatedAt  time.Time         `json:"updated_at"`
 	Title      string            `json:"title"`

@@ -17,7 +17,7 @@ import (
 // parseFeed reads the query of /api/v1/three-public and /api/v1/line-items.
 // release=N reads as of release N of the dataset named by region, year and
 // phase; unit=万元 writes amounts in 万元 (every digit kept).
-func parseFeed(ctx context.Context, c *gin.Context, cat Catalogue, kind string) (exports.FeedQuery, error) {
+func parseFeed(ctx context.Context, c *gin.Context, cat Catalogue, kind models.Kind) (exports.FeedQuery, error) {
 	q := exports.FeedQuery{Unit: models.Yuan}
 	f := &q.Filter
 	f.Region, f.Dept = c.Query("region"), c.Query("dept")
@@ -83,7 +83,7 @@ func parseFeed(ctx context.Context, c *gin.Context, cat Catalogue, kind string) 
 // getFeedJSON serves a page of a feed as JSON with a next link (keyset: no
 // offset scans however deep the page).
 func getFeedJSON[T any](cat Catalogue, table *exports.Table[T], each func(context.Context, exports.FeedReader, exports.FeedQuery, string, func(T, exports.RowKey) error) error,
-	feeds exports.FeedReader, kind, base string) gin.HandlerFunc {
+	feeds exports.FeedReader, kind models.Kind, base string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		q, err := parseFeed(c.Request.Context(), c, cat, kind)
 		if err != nil {
@@ -126,7 +126,7 @@ func getFeedJSON[T any](cat Catalogue, table *exports.Table[T], each func(contex
 
 // getFeedCSV streams every matching row as CSV (no paging: it is a download).
 func getFeedCSV[T any](cat Catalogue, table *exports.Table[T], each func(context.Context, exports.FeedReader, exports.FeedQuery, string, func(T, exports.RowKey) error) error,
-	feeds exports.FeedReader, kind, base, name string) gin.HandlerFunc {
+	feeds exports.FeedReader, kind models.Kind, base, name string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		q, err := parseFeed(c.Request.Context(), c, cat, kind)
 		if err != nil {

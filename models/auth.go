@@ -135,9 +135,3 @@ type Upload struct {
 	CreatedAt time.Time `db:"created_at" json:"created_at"`
 	CreatedBy string    `db:"created_by" json:"created_by"`
 }
-
-// Upload kinds (CONTRACT.md §2).
-const (
-	KindThreePublic = "three_public"
-	KindLineItems   = "line_items"
-)

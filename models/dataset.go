@@ -5,6 +5,20 @@ import (
 	"time"
 )
 
+// Kind is what an upload, a filing's rows and a dataset hold: 三公 records or
+// the line items of the standard tables (CONTRACT.md §2).
+type Kind string
+
+// The kinds, listed once. The constants are untyped so that the readers of
+// uploads (ingest), which name a kind before it is a dataset's, use them too.
+const (
+	KindThreePublic = "three_public"
+	KindLineItems   = "line_items"
+)
+
+// Kinds are every kind, in the order datasets and pages list them.
+var Kinds = []Kind{KindThreePublic, KindLineItems}
+
 // Dataset is region × fiscal year × phase × kind: what a journalist downloads whole.
 type Dataset struct {
 	ID            string    `db:"id" json:"id"`
@@ -12,13 +26,13 @@ type Dataset struct {
 	RegionName    string    `db:"region_name" json:"region_name"`
 	FiscalYear    int       `db:"fiscal_year" json:"fiscal_year"`
 	Phase         Phase     `db:"phase" json:"phase"`
-	Kind          string    `db:"kind" json:"kind"`
+	Kind          Kind      `db:"kind" json:"kind"`
 	LatestRelease int       `db:"latest_release" json:"release"`
 	UpdatedAt     time.Time `db:"updated_at" json:"updated_at"`
 }
 
 // DatasetID is the readable, citable id of a dataset: "990101-2024-final-three_public".
-func DatasetID(region string, year int, phase Phase, kind string) string {
+func DatasetID(region string, year int, phase Phase, kind Kind) string {
 	return fmt.Sprintf("%s-%d-%s-%s", region, year, phase, kind)
 }
 
@@ -46,5 +60,5 @@ type Release struct {
 	RegionName string    `db:"region_name" json:"region_name"`
 	FiscalYear int       `db:"fiscal_year" json:"fiscal_year"`
 	Phase      string    `db:"phase" json:"phase"`
-	Kind       string    `db:"kind" json:"kind"`
+	Kind       Kind      `db:"kind" json:"kind"`
 }

@@ -19,7 +19,7 @@ type (
 )
 
 // DatasetID is models.DatasetID.
-func DatasetID(region string, year int, phase models.Phase, kind string) string {
+func DatasetID(region string, year int, phase models.Phase, kind models.Kind) string {
 	return models.DatasetID(region, year, phase, kind)
 }
 
@@ -41,7 +41,7 @@ type Membership func(members []int64, hasData bool) []int64
 // release lists the member filing versions, so any release can be rebuilt later.
 func (tx *Tx) RecordRelease(ctx context.Context, f models.Filing, prev models.Filing, action, note, by string, next Membership) ([]Release, error) {
 	var out []Release
-	for _, kind := range []string{models.KindThreePublic, models.KindLineItems} {
+	for _, kind := range models.Kinds {
 		has, err := tx.hasKind(ctx, f.ID, kind)
 		if err != nil {
 			return nil, err
@@ -106,7 +106,7 @@ func (tx *Tx) RecordRelease(ctx context.Context, f models.Filing, prev models.Fi
 	return out, nil
 }
 
-func (tx *Tx) hasKind(ctx context.Context, filingID int64, kind string) (bool, error) {
+func (tx *Tx) hasKind(ctx context.Context, filingID int64, kind models.Kind) (bool, error) {
 	q := `SELECT COUNT(*) FROM three_public WHERE filing_id = ?`
 	if kind == models.KindLineItems {
 		q = `SELECT COUNT(*) FROM line_items WHERE filing_id = ?`
@@ -118,7 +118,7 @@ func (tx *Tx) hasKind(ctx context.Context, filingID int64, kind string) (bool, e
 	return n > 0, nil
 }
 
-func (tx *Tx) countRows(ctx context.Context, kind string, filingIDs []int64) (int, error) {
+func (tx *Tx) countRows(ctx context.Context, kind models.Kind, filingIDs []int64) (int, error) {
 	if len(filingIDs) == 0 {
 		return 0, nil
 	}

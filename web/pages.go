@@ -57,7 +57,7 @@ type downloadLinks struct {
 
 func datasetDownloads(d store.Dataset) downloadLinks {
 	l := exports.ReleaseLinks("", d.ID, d.LatestRelease)
-	return downloadLinks{Title: exports.DatasetTitle(d), Release: d.LatestRelease, Kind: d.Kind,
+	return downloadLinks{Title: exports.DatasetTitle(d), Release: d.LatestRelease, Kind: string(d.Kind),
 		UpdatedAt: d.UpdatedAt.In(chinaTime).Format("2006-01-02 15:04"),
 		CSV:       l["csv"], CSVExcel: l["csv"] + "?bom=1", XLSX: l["xlsx"], JSON: l["json"], DataPackage: l["datapackage"],
 		Dataset: "/api/v1/datasets/" + url.PathEscape(d.ID)}

@@ -297,14 +297,14 @@ func actionName(a string) string {
 	return a
 }
 
-func kindName(k string) string {
+func kindName(k models.Kind) string {
 	switch k {
 	case models.KindThreePublic:
 		return "三公经费"
 	case models.KindLineItems:
 		return "部门预决算公开表"
 	}
-	return k
+	return string(k)
 }
 
 // ruleName is the short Chinese name of a rule key shown beside the key in
