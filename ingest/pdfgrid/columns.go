@@ -1,0 +1,192 @@
+package pdfgrid
+
+import (
+	"math"
+	"sort"
+	"strings"
+)
+
+// continuation finds the lines of the next page that go on with table r: the page does not open with a title of
+// its own, a header repeated from r is dropped, and what follows is body (an amount, a code, or several cells
+// inside the table's width). It returns the body lines and every line it consumed (the dropped header too).
+func continuation(r *region, next []*line) (body, used []*line) {
+	stop := len(next)
+	if ts := findTitles(next, 0); len(ts) > 0 {
+		stop = ts[0].title
+		if stop == 0 && strings.TrimRight(next[0].text(), "（续）()") == r.title.text() {
+			// 表（续）: the title and unit line repeated.
+			used = append(used, next[:ts[0].unit+1]...)
+			next, stop = next[ts[0].unit+1:], len(next)-ts[0].unit-1
+			if ts2 := findTitles(next, 0); len(ts2) > 0 {
+				stop = ts2[0].title
+			}
+		}
+	}
+	if stop == 0 {
+		return nil, nil
+	}
+	cand := next[:stop]
+	header := r.header()
+	i := 0
+	for i < len(cand) && i < len(header) && cand[i].text() == header[i].text() {
+		i++
+	}
+	if i == len(cand) {
+		return nil, nil
+	}
+	first := cand[i]
+	x0, x1 := r.extent()
+	if !isData(first) && !(len(first.Chunks) >= 2 && first.x0() >= x0-first.fs && first.x1() <= x1+first.fs) {
+		return nil, nil
+	}
+	used = append(used, cand[:i]...)
+	body, rest := trimBody(cand[i:], x1-x0)
+	used = append(used, body...)
+	_ = rest
+	return body, used
+}
+
+// trimBody keeps a table's lines up to the first line of prose: one piece of text wider than 60 % of the table
+// that is not a note (注：…) or the wrapped end of one.
+func trimBody(ls []*line, width float64) (table, rest []*line) {
+	noteBlock := -1
+	for i, l := range ls {
+		t := l.text()
+		if noteRe.MatchString(t) {
+			noteBlock = l.Chunks[0].Block
+			continue
+		}
+		if noteBlock >= 0 && l.Chunks[0].Block == noteBlock {
+			continue
+		}
+		if len(l.Chunks) == 1 && l.x1()-l.x0() > 0.6*width && !isData(l) {
+			return ls[:i], ls[i:]
+		}
+	}
+	return ls, nil
+}
+
+func (r *region) header() []*line {
+	for i, l := range r.lines {
+		if isData(l) {
+			return r.lines[:i]
+		}
+	}
+	return r.lines
+}
+
+func (r *region) extent() (float64, float64) {
+	x0, x1 := math.Inf(1), math.Inf(-1)
+	for _, l := range r.lines {
+		x0, x1 = math.Min(x0, l.x0()), math.Max(x1, l.x1())
+	}
+	return x0, x1
+}
+
+// band is one column: the x-range its body cells take.
+type band struct{ X0, X1 float64 }
+
+// columns merges the x-ranges of the body's cells where they overlap: amounts are right-aligned and names
+// left-aligned, so each column's cells overlap one another and not their neighbours'.
+func columns(body []*line) []band {
+	var bs []band
+	for _, l := range body {
+		for _, c := range l.Chunks {
+			bs = append(bs, band{c.X0, c.X1})
+		}
+	}
+	sort.Slice(bs, func(i, j int) bool { return bs[i].X0 < bs[j].X0 })
+	var out []band
+	for _, b := range bs {
+		if n := len(out); n > 0 && b.X0 < out[n-1].X1-0.5 {
+			out[n-1].X1 = math.Max(out[n-1].X1, b.X1)
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// bounds are the column's edges as the gaps between bands put them: half way between neighbours.
+func bounds(bs []band, x0, x1 float64) [][2]float64 {
+	out := make([][2]float64, len(bs))
+	for i := range bs {
+		lo, hi := math.Min(x0, bs[i].X0), math.Max(x1, bs[i].X1)
+		if i > 0 {
+			lo = (bs[i-1].X1 + bs[i].X0) / 2
+		}
+		if i+1 < len(bs) {
+			hi = (bs[i].X1 + bs[i+1].X0) / 2
+		}
+		out[i] = [2]float64{lo, hi}
+	}
+	return out
+}
+
+// bandOf is the column a cell falls in: the one it overlaps most, else the nearest.
+func bandOf(edges [][2]float64, c chunk) int {
+	best, bestOv := -1, 0.0
+	for i, e := range edges {
+		if ov := math.Min(e[1], c.X1) - math.Max(e[0], c.X0); ov > bestOv {
+			best, bestOv = i, ov
+		}
+	}
+	if best >= 0 {
+		return best
+	}
+	bestD := math.Inf(1)
+	for i, e := range edges {
+		if d := math.Abs((e[0]+e[1])/2 - c.center()); d < bestD {
+			best, bestD = i, d
+		}
+	}
+	return best
+}
+
+// withHeaderColumns adds the columns that only the header shows (a column left blank in every body row): a header
+// cell that overlaps no column is one, unless it is a label printed beside its column's right-aligned amounts:
+// nearer than 1.5 characters to a column on its right that no other cell of its line is nearer to. The lowest header line goes
+// first, since the upper lines hold the cells that span.
+func withHeaderColumns(bs []band, header []*line) []band {
+	if len(bs) == 0 && len(header) > 0 {
+		bs = columns(header[len(header)-1:])
+		header = header[:len(header)-1]
+	}
+	gap := func(c chunk, b band) float64 {
+		return math.Max(0, math.Max(b.X0-c.X1, c.X0-b.X1))
+	}
+	for i := len(header) - 1; i >= 0; i-- {
+		l := header[i]
+		var add []band
+		for j, c := range l.Chunks {
+			near, nd, overlaps := -1, math.Inf(1), false
+			for k, b := range bs {
+				d := gap(c, b)
+				overlaps = overlaps || d == 0
+				// Amounts stand right-aligned under a centred label: only a column that reaches further right
+				// than the label can be the label's.
+				if d < nd && b.X1 > c.X1 {
+					near, nd = k, d
+				}
+			}
+			if overlaps {
+				continue
+			}
+			if near >= 0 && nd < 1.5*l.fs {
+				claimed := false
+				for k, o := range l.Chunks {
+					if k != j && gap(o, bs[near]) < nd && bs[near].X1 > o.X1 {
+						claimed = true
+					}
+				}
+				if !claimed {
+					continue
+				}
+			}
+			add = append(add, band{c.X0, c.X1})
+		}
+		bs = append(bs, add...)
+		sort.Slice(bs, func(i, j int) bool { return bs[i].X0 < bs[j].X0 })
+	}
+	return bs
+}

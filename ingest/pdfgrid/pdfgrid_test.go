@@ -1,0 +1,392 @@
+package pdfgrid
+
+import (
+	"context"
+	"encoding/csv"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"sunshine/models"
+)
+
+// The real documents: testdata/pdf holds the published PDFs, testdata/real the figures transcribed from them
+// (testdata/README.md says where each comes from).
+const (
+	final2024  = "2024-final-shanghai-putuo-finance-bureau"
+	budget2025 = "2025-budget-shanghai-putuo-finance-bureau"
+	city2025   = "2025-budget-shanghai-municipal-finance-bureau"
+)
+
+// needPoppler skips where poppler-utils is not installed, except in CI, which must have it (apt-get install
+// poppler-utils): the package cannot be tested without the engine it drives.
+func needPoppler(t testing.TB) {
+	t.Helper()
+	for _, bin := range []string{"pdftotext", "prlimit"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is not installed; CI needs poppler-utils", bin)
+			}
+			t.Skipf("%s is not installed (apt-get install poppler-utils)", bin)
+		}
+	}
+}
+
+var (
+	docsMu sync.Mutex
+	docs   = map[string]*Document{}
+)
+
+// readDoc reads a testdata PDF once per test binary.
+func readDoc(t testing.TB, name string) *Document {
+	t.Helper()
+	needPoppler(t)
+	docsMu.Lock()
+	defer docsMu.Unlock()
+	if d, ok := docs[name]; ok {
+		return d
+	}
+	d, err := ReadFile(context.Background(), filepath.Join("..", "..", "testdata", "pdf", name+".pdf"), Limits{})
+	if err != nil {
+		t.Fatalf("ReadFile(%s): %v", name, err)
+	}
+	docs[name] = d
+	return d
+}
+
+// transcription reads a CSV of testdata/real as maps from header to cell.
+func transcription(t testing.TB, dir, file string) []map[string]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "..", "testdata", "real", dir, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]string
+	for _, r := range rows[1:] {
+		m := map[string]string{}
+		for i, h := range rows[0] {
+			m[h] = r[i]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func tableTitled(t testing.TB, d *Document, word string) *Grid {
+	t.Helper()
+	for i := range d.Tables {
+		if strings.Contains(d.Tables[i].Title.Text, word) {
+			return &d.Tables[i]
+		}
+	}
+	t.Fatalf("no table titled …%s…", word)
+	return nil
+}
+
+func digits(s string) string { return strings.ReplaceAll(s, ",", "") }
+
+func TestRead_FindsTheNineTablesWithTheirTitles(t *testing.T) {
+	want := map[string][]string{
+		final2024: {"收入支出决算总表", "收入决算表", "支出决算表", "财政拨款收入支出决算总表", "一般公共预算财政拨款支出决算表",
+			"一般公共预算财政拨款基本支出决算表", "财政拨款“三公”经费支出决算表", "政府性基金预算财政拨款收入支出决算表",
+			"国有资本经营预算财政拨款收入支出决算表"},
+		budget2025: {"2025年部门财务收支预算总表", "2025年部门收入预算总表", "2025年部门支出预算总表", "2025年部门财政拨款收支预算总表",
+			"2025年部门一般公共预算支出功能分类预算表", "2025年部门政府性基金预算支出功能分类预算表",
+			"2025年部门国有资本经营预算支出功能分类预算表", "2025年部门一般公共预算基本支出部门预算经济分类预算表",
+			"2025年部门“三公”经费和机关运行经费预算表"},
+		city2025: {"2025年预算单位财务收支预算总表", "2025年预算单位收入预算总表", "2025年预算单位支出预算总表",
+			"2025年预算单位财政拨款收支预算总表", "2025年预算单位一般公共预算支出功能分类预算表",
+			"2025年预算单位政府性基金预算支出功能分类预算表", "2025年预算单位国有资本经营预算支出功能分类预算表",
+			"2025年预算单位一般公共预算基本支出部门预算经济分类预算表", "2025年单位“三公”经费和机关运行经费预算表"},
+	}
+	units := map[string]string{final2024: "万元", budget2025: "元", city2025: "元"}
+	for name, titles := range want {
+		d := readDoc(t, name)
+		var got []string
+		for _, g := range d.Tables {
+			got = append(got, g.Title.Text)
+		}
+		if strings.Join(got, "\n") != strings.Join(titles, "\n") {
+			t.Errorf("%s: tables\n%s\nwant\n%s", name, strings.Join(got, "\n"), strings.Join(titles, "\n"))
+		}
+		for _, g := range d.Tables {
+			if g.Title.Page < 1 || g.Title.Page > d.Pages || g.Title.X1 <= g.Title.X0 || g.Title.Y1 <= g.Title.Y0 {
+				t.Errorf("%s: title %q has no place: page %d box %.1f %.1f %.1f %.1f", name, g.Title.Text, g.Title.Page,
+					g.Title.X0, g.Title.Y0, g.Title.X1, g.Title.Y1)
+			}
+			want := units[name]
+			if strings.Contains(g.Title.Text, "三公") {
+				want = "万元"
+			}
+			if g.Unit != want {
+				t.Errorf("%s: %s unit %q, want %q", name, g.Title.Text, g.Unit, want)
+			}
+			for _, row := range g.Rows {
+				if len(row) != g.Width() {
+					t.Errorf("%s: %s has a row of %d cells in a table of %d columns", name, g.Title.Text, len(row), g.Width())
+				}
+			}
+		}
+	}
+}
+
+// threePublicOrder is the order of the 三公 table's amount columns as printed: a final prints 预算数 and 决算数 for
+// each of six items, a budget one 预算数 per item and then 机关运行经费.
+var threePublicOrder = map[string][]string{
+	"final":  {"budget_total", "total", "budget_outbound_trips", "outbound_trips", "budget_vehicles", "vehicles", "budget_vehicle_purchase", "vehicle_purchase", "budget_vehicle_operation", "vehicle_operation", "budget_reception", "reception"},
+	"budget": {"total", "outbound_trips", "reception", "vehicles", "vehicle_purchase", "vehicle_operation"},
+}
+
+func TestRead_ThreePublicTableMatchesTheTranscriptionCellByCell(t *testing.T) {
+	for _, name := range []string{final2024, budget2025, city2025} {
+		d := readDoc(t, name)
+		g := tableTitled(t, d, "三公")
+		tp := transcription(t, name, "three_public.csv")[0]
+		want := []string{}
+		for _, k := range threePublicOrder[tp["phase"]] {
+			want = append(want, tp[k])
+		}
+		if tp["phase"] == "budget" {
+			for _, li := range transcription(t, name, "line_items.csv") {
+				if li["table"] == "operating_cost" {
+					want = append(want, li["amount"])
+				}
+			}
+		}
+		body := g.Body()
+		if len(body) != 1 {
+			t.Fatalf("%s: 三公 table has %d body rows, want 1", name, len(body))
+		}
+		var got []string
+		for _, c := range body[0] {
+			got = append(got, digits(c.Text))
+			if c.Text != "" && (c.Page != g.Page || c.X1 <= c.X0) {
+				t.Errorf("%s: cell %q has no place: %+v", name, c.Text, c)
+			}
+		}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("%s: 三公 row\n got %s\nwant %s", name, strings.Join(got, "|"), strings.Join(want, "|"))
+		}
+	}
+}
+
+// codeRow is a body row's classification code (类 款 项 split over cells, or one cell) or "total" for 合计.
+func codeRow(row []Cell) (string, int) {
+	code := ""
+	for i, c := range row {
+		switch {
+		case regexp.MustCompile(`^\d{2,7}$`).MatchString(c.Text):
+			code += c.Text
+		case c.Text == "合计" && code == "":
+			return "total", i
+		case c.Text != "":
+			return code, i
+		}
+	}
+	return code, len(row)
+}
+
+// columnKeys maps header words to the long form's column keys, enough for the tables compared here.
+var columnKeys = []struct{ word, key string }{
+	{"合计", "total"}, {"基本支出", "basic"}, {"项目支出", "project"}, {"财政拨款", "fiscal"}, {"其他收入", "other"},
+}
+
+// figures reads a coded table as the long form does: code/column → amount digits.
+func figures(t testing.TB, g *Grid) map[string]string {
+	t.Helper()
+	keys := map[int]string{}
+	for col := 0; col < g.Width(); col++ {
+		h := strings.Join(g.HeaderText(col), "|")
+		for _, ck := range columnKeys {
+			if strings.Contains(h, ck.word) {
+				keys[col] = ck.key
+				break
+			}
+		}
+	}
+	out := map[string]string{}
+	for _, row := range g.Body() {
+		code, _ := codeRow(row)
+		for col, c := range row {
+			if k, ok := keys[col]; ok && c.Text != "" && code != "" {
+				out[code+"/"+k] = digits(c.Text)
+			}
+		}
+	}
+	return out
+}
+
+func TestRead_CodedTablesMatchTheTranscriptionCellByCell(t *testing.T) {
+	cases := []struct {
+		doc, title, table string
+	}{
+		{final2024, "一般公共预算财政拨款支出决算表", "general_expenditure"},
+		{final2024, "收入决算表", "income"},
+		{budget2025, "一般公共预算支出功能分类预算表", "general_expenditure"},
+		{budget2025, "收入预算总表", "income"},
+		{city2025, "一般公共预算支出功能分类预算表", "general_expenditure"},
+		{city2025, "支出预算总表", "expenditure"},
+	}
+	for _, c := range cases {
+		g := tableTitled(t, readDoc(t, c.doc), c.title)
+		want := map[string]string{}
+		for _, li := range transcription(t, c.doc, "line_items.csv") {
+			if li["table"] == c.table {
+				want[li["code"]+"/"+li["column"]] = li["amount"]
+			}
+		}
+		got := figures(t, g)
+		if len(want) == 0 {
+			t.Fatalf("%s %s: nothing transcribed", c.doc, c.table)
+		}
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("%s %s %s: read %q, transcribed %q", c.doc, c.title, k, got[k], v)
+			}
+		}
+		for k, v := range got {
+			if _, ok := want[k]; !ok {
+				t.Errorf("%s %s %s: read %q, not transcribed", c.doc, c.title, k, v)
+			}
+		}
+	}
+}
+
+func TestRead_JoinsATableAcrossAPageBreakAndDropsTheRepeatedHeader(t *testing.T) {
+	// 收入决算表 of the 2024 final runs from page 8 to page 9; 2025年部门收入预算总表 from page 10 to 11 with its
+	// header printed again on page 11.
+	for _, c := range []struct{ doc, title string }{{final2024, "收入决算表"}, {budget2025, "2025年部门收入预算总表"}} {
+		g := tableTitled(t, readDoc(t, c.doc), c.title)
+		if len(g.Pages) != 2 || g.Pages[1] != g.Pages[0]+1 {
+			t.Fatalf("%s: pages %v, want two pages in a row", c.title, g.Pages)
+		}
+		pages := map[int]int{}
+		for _, row := range g.Body() {
+			pages[row[0].Page]++
+			for _, cell := range row {
+				if strings.Contains(cell.Text, "科目") || cell.Text == "类" {
+					t.Errorf("%s: header text %q in the body on page %d", c.title, cell.Text, cell.Page)
+				}
+			}
+		}
+		if pages[g.Pages[0]] == 0 || pages[g.Pages[1]] == 0 {
+			t.Errorf("%s: body rows per page %v, want rows on both", c.title, pages)
+		}
+	}
+}
+
+func TestRead_DropsPageNumbers(t *testing.T) {
+	d := readDoc(t, budget2025)
+	// The budget prints its page number alone at the foot of every page (“- 3 -” style or a bare number).
+	for _, b := range d.Prose {
+		if pageNumberRe.MatchString(b.Text) {
+			t.Errorf("page number %q kept as prose on page %d", b.Text, b.Page)
+		}
+	}
+	for _, g := range d.Tables {
+		for _, row := range g.Rows {
+			if len(row) > 0 && pageNumberRe.MatchString(row[0].Text) && strings.Join(cellTexts(row[1:]), "") == "" {
+				t.Errorf("%s: a row holds only %q", g.Title.Text, row[0].Text)
+			}
+		}
+	}
+}
+
+func cellTexts(row []Cell) []string {
+	var out []string
+	for _, c := range row {
+		out = append(out, c.Text)
+	}
+	return out
+}
+
+func TestRead_KeepsTitleAndProse(t *testing.T) {
+	d := readDoc(t, final2024)
+	var title []string
+	for _, b := range d.Title {
+		title = append(title, b.Text)
+	}
+	if got := strings.Join(title, " "); got != "上海市普陀区财政局 2024年度部门决算" {
+		t.Errorf("title %q", got)
+	}
+	found := false
+	for _, b := range d.Prose {
+		if strings.Contains(b.Text, "“三公”经费支出决算数小于预算数的主要原因：当年度无“三公”经费支出。") {
+			found = true
+			if b.Page < 20 {
+				t.Errorf("the 三公 reason is on page %d, want the 情况说明 after the tables", b.Page)
+			}
+		}
+	}
+	if !found {
+		t.Error("the 三公 增减变化原因 sentence is not in the prose")
+	}
+	want := transcription(t, final2024, "three_public.csv")[0]["change_reason"]
+	if !proseHas(d, want) {
+		t.Errorf("the transcribed change_reason %q is not in the prose", want)
+	}
+}
+
+func proseHas(d *Document, s string) bool {
+	for _, b := range d.Prose {
+		if strings.Contains(b.Text, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestRead_RefusesWhatItCannotRead(t *testing.T) {
+	needPoppler(t)
+	dir := t.TempDir()
+	real, err := os.ReadFile(filepath.Join("..", "..", "testdata", "pdf", budget2025+".pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	truncated := filepath.Join(dir, "truncated.pdf")
+	os.WriteFile(truncated, real[:len(real)/3], 0o644)
+	notPDF := filepath.Join(dir, "notes.pdf")
+	os.WriteFile(notPDF, []byte("部门,金额\n财政局,1\n"), 0o644)
+	cases := []struct{ path, says string }{
+		{filepath.Join("..", "..", "testdata", "pdf", "scanned-three-public.pdf"), "没有文字层"},
+		{truncated, "损坏"},
+		{notPDF, "不是 PDF"},
+	}
+	if _, err := exec.LookPath("qpdf"); err == nil {
+		enc := filepath.Join(dir, "encrypted.pdf")
+		if out, err := exec.Command("qpdf", "--encrypt", "user", "owner", "256", "--",
+			filepath.Join("..", "..", "testdata", "pdf", budget2025+".pdf"), enc).CombinedOutput(); err != nil {
+			t.Fatalf("qpdf: %v %s", err, out)
+		}
+		cases = append(cases, struct{ path, says string }{enc, "加密"})
+	}
+	for _, c := range cases {
+		_, err := ReadFile(context.Background(), c.path, Limits{})
+		if models.ErrorCode(err) != models.EINVALID || !strings.Contains(models.ErrorMessage(err), c.says) {
+			t.Errorf("%s: %v; want EINVALID saying …%s…", filepath.Base(c.path), err, c.says)
+		}
+		if msg := models.ErrorMessage(err); strings.Count(msg, "。") > 1 {
+			t.Errorf("%s: %q is more than one sentence", filepath.Base(c.path), msg)
+		}
+	}
+}
+
+func TestRead_StopsAtTheMemoryLimit(t *testing.T) {
+	needPoppler(t)
+	// 16 MiB of address space is far below what pdftotext needs to start: the limit must stop it, and the
+	// clerk reads a sentence, not a crash.
+	_, err := ReadFile(context.Background(), filepath.Join("..", "..", "testdata", "pdf", budget2025+".pdf"),
+		Limits{MemoryBytes: 16 << 20})
+	if models.ErrorCode(err) != models.EINVALID {
+		t.Fatalf("err = %v; want EINVALID", err)
+	}
+}

@@ -1,0 +1,338 @@
+package pdfgrid
+
+import (
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// An ordinal opens a row of its own (一、 1. （一）), never a wrapped continuation.
+var ordinalRe = regexp.MustCompile(`^([一二三四五六七八九十]+、|\d+[.．、]|[（(][一二三四五六七八九十\d]+[）)])`)
+
+func cellOf(page int, cs ...chunk) Cell {
+	c := Cell{Page: page, Span: 1, X0: math.Inf(1), Y0: math.Inf(1), X1: math.Inf(-1), Y1: math.Inf(-1)}
+	var parts []string
+	for _, k := range cs {
+		parts = append(parts, k.Text)
+		c.X0, c.Y0, c.X1, c.Y1 = math.Min(c.X0, k.X0), math.Min(c.Y0, k.Y0), math.Max(c.X1, k.X1), math.Max(c.Y1, k.Y1)
+	}
+	c.Text = squeeze(strings.Join(parts, " "))
+	return c
+}
+
+// grow adds a wrapped piece of text to a cell (below or above it).
+func (c *Cell) grow(k chunk, before bool) {
+	if before {
+		c.Text = squeeze(k.Text + " " + c.Text)
+	} else {
+		c.Text = squeeze(c.Text + " " + k.Text)
+	}
+	if c.Text == "" || math.IsInf(c.X0, 1) {
+		c.X0, c.Y0, c.X1, c.Y1 = k.X0, k.Y0, k.X1, k.Y1
+		return
+	}
+	c.X0, c.Y0, c.X1, c.Y1 = math.Min(c.X0, k.X0), math.Min(c.Y0, k.Y0), math.Max(c.X1, k.X1), math.Max(c.Y1, k.Y1)
+}
+
+// grid lays the region's lines out as rows and columns.
+func (r *region) grid() Grid {
+	g := Grid{Title: cellOf(r.title.Page, r.title.Chunks...), Unit: r.unit, Page: r.pages[0], Pages: r.pages}
+	for _, l := range r.above {
+		g.Above = append(g.Above, cellOf(l.Page, l.Chunks...))
+	}
+	var lines []*line
+	noteBlock := -1
+	for _, l := range r.lines {
+		switch {
+		case noteRe.MatchString(l.text()):
+			noteBlock = l.Chunks[0].Block
+			g.Notes = append(g.Notes, blockOf(l))
+		case noteBlock >= 0 && l.Chunks[0].Block == noteBlock:
+			n := &g.Notes[len(g.Notes)-1]
+			n.Text += l.text()
+			n.Y1 = math.Max(n.Y1, l.Y1)
+		default:
+			lines = append(lines, l)
+		}
+	}
+	h := len(lines)
+	for i, l := range lines {
+		if isData(l) && !amountsOnly(l) {
+			h = i
+			break
+		}
+	}
+	// A line of amounts above the first row (the 合计 row's amounts printed higher) is body, not header.
+	var header, body []*line
+	for i, l := range lines {
+		if i < h && !amountsOnly(l) {
+			header = append(header, l)
+		} else {
+			body = append(body, l)
+		}
+	}
+	bands := withHeaderColumns(columns(body), header)
+	x0, x1 := math.Inf(1), math.Inf(-1)
+	for _, l := range lines {
+		x0, x1 = math.Min(x0, l.x0()), math.Max(x1, l.x1())
+	}
+	edges := bounds(bands, x0, x1)
+	n := len(edges)
+	blank := func(page int) []Cell {
+		row := make([]Cell, n)
+		for i := range row {
+			row[i] = Cell{Page: page, Span: 1}
+		}
+		return row
+	}
+
+	// The header: one row per line, each cell spanning the columns it is centred over.
+	spans := headerSpans(header, edges)
+	for i, l := range header {
+		row := blank(l.Page)
+		for j, c := range l.Chunks {
+			s := spans[i][j]
+			if row[s[0]].Text != "" {
+				row[s[0]].grow(c, false)
+				continue
+			}
+			row[s[0]] = cellOf(l.Page, c)
+			row[s[0]].Span = s[1] - s[0] + 1
+			for k := s[0] + 1; k <= s[1]; k++ {
+				row[k] = Cell{Page: l.Page}
+			}
+		}
+		g.Rows = append(g.Rows, row)
+	}
+	g.Rows = unwrapHeader(g.Rows, header)
+	g.HeaderRows = len(g.Rows)
+
+	// The body: one row per line; a line of text alone in cells that the line above or below fills is the wrapped
+	// rest of those cells.
+	type bodyRow struct {
+		cells []Cell
+		line  *line
+	}
+	var rows []bodyRow
+	place := func(l *line) []Cell {
+		row := blank(l.Page)
+		for _, c := range l.Chunks {
+			b := bandOf(edges, c)
+			if row[b].Text != "" {
+				row[b].grow(c, false)
+			} else {
+				row[b] = cellOf(l.Page, c)
+			}
+		}
+		return row
+	}
+	var pending *line // a wrapped first half waiting for the line under it
+	var floating []*line
+	for _, l := range body {
+		if amountsOnly(l) {
+			floating = append(floating, l)
+			continue
+		}
+		if pending != nil {
+			row := place(l)
+			if wrapsInto(pending, l, edges, row, true) {
+				for _, c := range pending.Chunks {
+					row[bandOf(edges, c)].grow(c, true)
+				}
+				rows = append(rows, bodyRow{row, l})
+				pending = nil
+				continue
+			}
+			rows = append(rows, bodyRow{place(pending), pending})
+			pending = nil
+		}
+		if k := len(rows); k > 0 && wrapsInto(l, rows[k-1].line, edges, rows[k-1].cells, false) {
+			for _, c := range l.Chunks {
+				rows[k-1].cells[bandOf(edges, c)].grow(c, false)
+			}
+			continue
+		}
+		if textOnly(l) && !ordinalRe.MatchString(l.Chunks[0].Text) {
+			pending = l
+			continue
+		}
+		rows = append(rows, bodyRow{place(l), l})
+	}
+	if pending != nil {
+		rows = append(rows, bodyRow{place(pending), pending})
+	}
+	// A line of amounts alone was printed higher or lower than the rest of its row (cells aligned differently):
+	// it belongs to the nearest row on its page whose cells under it are empty.
+	for _, f := range floating {
+		best, bestD := -1, math.Inf(1)
+		for k, r := range rows {
+			if r.line.Page != f.Page {
+				continue
+			}
+			free := true
+			for _, c := range f.Chunks {
+				if r.cells[bandOf(edges, c)].Text != "" {
+					free = false
+				}
+			}
+			if d := math.Abs(r.line.Y1 - f.Y1); free && d < bestD {
+				best, bestD = k, d
+			}
+		}
+		if best < 0 || bestD > 2.5*f.fs {
+			rows = append(rows, bodyRow{place(f), f})
+			continue
+		}
+		for _, c := range f.Chunks {
+			b := bandOf(edges, c)
+			rows[best].cells[b] = cellOf(f.Page, c)
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i].line.Page != rows[j].line.Page {
+			return rows[i].line.Page < rows[j].line.Page
+		}
+		return rows[i].line.mid() < rows[j].line.mid()
+	})
+	for _, r := range rows {
+		g.Rows = append(g.Rows, r.cells)
+	}
+	return g
+}
+
+// isNumber says whether a cell is a printed amount: digits with a decimal point or thousands separators. A bare
+// 01 or 201 is a code.
+func isNumber(s string) bool { return amountRe.MatchString(s) && strings.ContainsAny(s, ".,") }
+
+func textOnly(l *line) bool {
+	for _, c := range l.Chunks {
+		if amountRe.MatchString(c.Text) {
+			return false
+		}
+	}
+	return true
+}
+
+func amountsOnly(l *line) bool {
+	for _, c := range l.Chunks {
+		if !isNumber(c.Text) {
+			return false
+		}
+	}
+	return true
+}
+
+// wrapsInto says whether text-only line w is the wrapped part of the cells of row (printed on line l): it sits
+// closer than 1.35 characters to l, under it (or above it, when above), and each of its pieces falls in a column
+// where the row has no amount (a name printed on two lines beside one-line amounts).
+func wrapsInto(w, l *line, edges [][2]float64, row []Cell, above bool) bool {
+	if w.Page != l.Page || !textOnly(w) || ordinalRe.MatchString(w.Chunks[0].Text) {
+		return false
+	}
+	d := l.mid() - w.mid()
+	if !above {
+		d = -d
+	}
+	if d <= 0 || d > 1.35*w.fs {
+		return false
+	}
+	for _, c := range w.Chunks {
+		if isNumber(row[bandOf(edges, c)].Text) {
+			return false
+		}
+	}
+	return true
+}
+
+// headerSpans gives each header cell its first and last column: the columns whose centre it covers; a cell over
+// cells of the next header line spans those cells' columns too when it is centred over them (收入 over 项目 and
+// 决算数). Lines are done bottom-up, so a span builds on the spans under it.
+func headerSpans(header []*line, edges [][2]float64) [][][2]int {
+	spans := make([][][2]int, len(header))
+	for i := len(header) - 1; i >= 0; i-- {
+		l := header[i]
+		spans[i] = make([][2]int, len(l.Chunks))
+		for j, c := range l.Chunks {
+			lo, hi := -1, -1
+			for b, e := range edges {
+				if m := (e[0] + e[1]) / 2; m >= c.X0-0.5*l.fs && m <= c.X1+0.5*l.fs {
+					if lo < 0 {
+						lo = b
+					}
+					hi = b
+				}
+			}
+			if lo < 0 {
+				lo = bandOf(edges, c)
+				hi = lo
+			}
+			if i+1 < len(header) {
+				// The cells of the next line under this one: those nearer to it than to its neighbours.
+				left, right := math.Inf(-1), math.Inf(1)
+				if j > 0 {
+					left = (l.Chunks[j-1].center() + c.center()) / 2
+				}
+				if j+1 < len(l.Chunks) {
+					right = (c.center() + l.Chunks[j+1].center()) / 2
+				}
+				clo, chi := lo, hi
+				for k, below := range header[i+1].Chunks {
+					if x := below.center(); x > left && x < right {
+						clo, chi = min(clo, spans[i+1][k][0]), max(chi, spans[i+1][k][1])
+					}
+				}
+				mid, width := (edges[clo][0]+edges[chi][1])/2, edges[chi][1]-edges[clo][0]
+				if math.Abs(mid-c.center()) <= 0.15*width+l.fs {
+					lo, hi = clo, chi
+				}
+			}
+			if j > 0 && lo <= spans[i][j-1][1] {
+				lo = min(spans[i][j-1][1]+1, len(edges)-1)
+				hi = max(hi, lo)
+			}
+			spans[i][j] = [2]int{lo, hi}
+		}
+	}
+	return spans
+}
+
+// unwrapHeader joins header text that a narrow cell wrapped onto the next line (本年收入合 / 计): a cell whose
+// column, with the same span, holds text on a line less than 1.5 characters above, with nothing in between, is
+// the rest of that text. Rows left empty go.
+func unwrapHeader(rows [][]Cell, header []*line) [][]Cell {
+	for r := 1; r < len(rows); r++ {
+		for c := range rows[r] {
+			cell := rows[r][c]
+			if cell.Text == "" || cell.Span == 0 {
+				continue
+			}
+			for u := r - 1; u >= 0; u-- {
+				up := rows[u][c]
+				if up.Span == 0 {
+					break
+				}
+				if up.Text == "" {
+					continue
+				}
+				if up.Span == cell.Span && header[r].mid()-header[u].mid() <= 1.5*header[r].fs {
+					rows[u][c].Text = squeeze(up.Text + cell.Text)
+					rows[u][c].X0, rows[u][c].X1 = math.Min(up.X0, cell.X0), math.Max(up.X1, cell.X1)
+					rows[u][c].Y1 = math.Max(up.Y1, cell.Y1)
+					rows[r][c] = Cell{Page: cell.Page, Span: 1}
+				}
+				break
+			}
+		}
+	}
+	var out [][]Cell
+	for _, row := range rows {
+		for _, c := range row {
+			if c.Text != "" {
+				out = append(out, row)
+				break
+			}
+		}
+	}
+	return out
+}
