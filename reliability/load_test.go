@@ -23,6 +23,11 @@ const LoadDurationEnv = "LOAD_DURATION"
 // Reports what docs/reliability.md records: answers by status, uploads and
 // reads per second, read latency p50/p99 while the uploads run.
 func TestLoad(t *testing.T) {
+	d := loadDuration(t)
+	storetest.Each(t, func(t *testing.T, s *store.Store) { load(t, s, d) })
+}
+
+func loadDuration(t *testing.T) time.Duration {
 	d := 10 * time.Second
 	if e := os.Getenv(LoadDurationEnv); e != "" {
 		var err error
@@ -30,7 +35,7 @@ func TestLoad(t *testing.T) {
 			t.Fatalf("%s: %v", LoadDurationEnv, err)
 		}
 	}
-	storetest.Each(t, func(t *testing.T, s *store.Store) { load(t, s, d) })
+	return d
 }
 
 func load(t *testing.T, s *store.Store, d time.Duration) {
@@ -57,4 +62,20 @@ func load(t *testing.T, s *store.Store, d time.Duration) {
 	}
 	w.verify(t)
 	t.Logf("%s: all %d acknowledged uploads present, whole", s.Config().Driver, len(w.acks))
+	took := bigUpload(t, v, 99, 50000)
+	t.Logf("%s: one 50,000-row upload alone: %s (%.0f rows/s)", s.Config().Driver, took.Round(time.Millisecond), 50000/took.Seconds())
+}
+
+// bigUpload times one upload of n rows alone (a department's whole budget
+// and more): rows per second into the database, the figure docs/scaling.md
+// multiplies.
+func bigUpload(t *testing.T, v *service, uploader, n int) time.Duration {
+	t.Helper()
+	_, _, content, total := lineItemsFile(uploader, 999, n)
+	a := v.upload("big.csv", content)
+	if a.status != http.StatusCreated {
+		t.Fatalf("a %d-row upload: %d %.300s", n, a.status, a.body)
+	}
+	verifyAcked(t, v.s, []acked{ackOf(content, n, total)})
+	return a.took
 }
