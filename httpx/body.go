@@ -189,7 +189,7 @@ func bodyError(err error, lim UploadLimits) error {
 		return models.Errorf(models.ETIMEOUT, "上传超时：%s内没有收到完整的文件（网络过慢或连接中断），未保存任何数据；请检查网络后重新上传",
 			humanDuration(lim.Timeout()))
 	}
-	return models.Errorf(models.EINVALID, "上传中断或格式不正确：%v", err)
+	return models.Wrap(err, models.EINVALID, "上传中断或格式不正确：请检查网络后重新上传")
 }
 
 func HumanBytes(n int64) string {

@@ -22,17 +22,37 @@ const (
 	ERATELIMITED   = "rate_limited"  // too many attempts from one client: wait and try again
 )
 
-// Error is a domain error: a code for programs and a Chinese message for people.
+// Error is a domain error: a code for programs, a Chinese message for people
+// and, when it reports a failure underneath (a database that does not answer,
+// a broken connection), that cause. The cause is for logs and errors.Is/As
+// only: its text never enters Message, which is all a user is shown.
 type Error struct {
 	Code    string
 	Message string
+	Err     error // the cause; nil when the error is the domain's own
 }
 
-func (e *Error) Error() string { return e.Message }
+// Error is the message, followed by the cause's text when there is one (for logs).
+func (e *Error) Error() string {
+	if e.Err == nil {
+		return e.Message
+	}
+	return e.Message + "：" + e.Err.Error()
+}
+
+// Unwrap returns the cause, so that errors.Is and errors.As look through a domain error.
+func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Wrap returns an *Error with the given code and message whose cause is err.
+// The message says what failed in the user's terms; err's own text stays out
+// of it (it may name hosts, files or driver internals) and goes to the log.
+func Wrap(err error, code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Err: err}
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for

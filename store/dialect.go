@@ -197,7 +197,7 @@ func openPools(ctx context.Context, c Config) (read, write *sqlx.DB, err error) 
 }
 
 func unreachable(c Config, err error) error {
-	return models.Errorf(models.EUNAVAILABLE, "无法连接数据库 %s：%v", c, err)
+	return models.Wrap(err, models.EUNAVAILABLE, "无法连接数据库 %s", c)
 }
 
 // migrationDB returns the connection goose runs migrations on, and a function

@@ -68,13 +68,13 @@ func (s *Store) Close() error {
 // Ping checks that the database answers (for /readyz).
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.read.PingContext(ctx); err != nil {
-		return models.Errorf(models.EUNAVAILABLE, "数据库无法访问：%v", err)
+		return models.Wrap(err, models.EUNAVAILABLE, "数据库无法访问")
 	}
 	// A SELECT proves more than a ping: a MySQL server that accepts
 	// connections but whose storage is gone fails here.
 	var one int
 	if err := s.read.GetContext(ctx, &one, "SELECT 1"); err != nil {
-		return models.Errorf(models.EUNAVAILABLE, "数据库无法访问：%v", err)
+		return models.Wrap(err, models.EUNAVAILABLE, "数据库无法访问")
 	}
 	return nil
 }

@@ -79,7 +79,7 @@ func cmdCheck(ctx context.Context, e env) error {
 		defer s.Close()
 		rules.Codes = codes.NewSet()
 		if _, err := s.LoadCodes(ctx, rules.Codes); err != nil {
-			return models.Errorf(models.EUNAVAILABLE, "无法读取数据库 %s 的科目表（数据库是否已用 sunshine migrate 建好？）：%v", s.Config(), err)
+			return models.Wrap(err, models.EUNAVAILABLE, "无法读取数据库 %s 的科目表（数据库是否已用 sunshine migrate 建好？）", s.Config())
 		}
 		out.Database, out.CrossFiling = s.Config().String(), true
 		rules.Published = filings.NewPublishedView(ctx, s)

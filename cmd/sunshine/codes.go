@@ -148,7 +148,7 @@ func readCodeFile(path, kind string) (*codes.List, error) {
 	name := filepath.Base(path)
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, models.Errorf(models.EINVALID, "无法读取科目表文件 %s：%v", path, err)
+		return nil, models.Wrap(err, models.EINVALID, "无法读取科目表文件 %s", path)
 	}
 	text, err := decodeText(b)
 	if err != nil {

@@ -86,10 +86,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case errors.As(err, new(exitError)):
 		return int(err.(exitError))
 	}
-	// One sentence, no stack trace: the domain errors carry a message made for people.
+	// One sentence, no stack trace: the domain errors carry a message made for
+	// people, and the cause of a failure underneath (the operator at the
+	// command line has no other log to read it in).
 	var de *models.Error
 	if errors.As(err, &de) {
-		fmt.Fprintf(stderr, "sunshine %s: %s\n", args[0], de.Message)
+		fmt.Fprintf(stderr, "sunshine %s: %s\n", args[0], de.Error())
 	} else {
 		fmt.Fprintf(stderr, "sunshine %s: %v\n", args[0], err)
 	}
