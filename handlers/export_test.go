@@ -15,7 +15,4 @@ func NewForTest(db Pinger, log *slog.Logger, reg *prometheus.Registry) http.Hand
 }
 
 // RoutesForTest lists the routes the handler serves, for the OpenAPI test.
-func RoutesForTest(d Deps) gin.RoutesInfo {
-	d.Registry = prometheus.NewRegistry() // the real one is taken by the handler under test
-	return newRouter(d.Store, d).Routes()
-}
+func RoutesForTest(d Deps) gin.RoutesInfo { return Routes(d) }

@@ -1,6 +1,9 @@
-// Package handlers is the HTTP surface of the service. routes.go lists every
-// route in one place; handlers bind the request, call the store or a domain
-// package, and respond. Domain errors become HTTP statuses in errors.go only.
+// Package handlers is the HTTP surface of the service and its JSON API.
+// routes.go lists every route in one place — the API's, and those of the
+// pages, the desk and the embeds, whose handlers are package web's. Handlers
+// bind the request, call the store or a domain package, and respond; the
+// bytes of open-data files come from package exports, and what the API shares
+// with the pages (errors → statuses, authentication, limits) from package httpx.
 package handlers
 
 import (
@@ -154,6 +157,17 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		c.JSON(http.StatusMethodNotAllowed, ErrorBody{Error: ErrorDetail{Code: "method_not_allowed", Message: "此地址不支持 " + c.Request.Method + " 方法"}})
 	})
 	return r
+}
+
+// Routes lists every route New(d) serves (method and pattern, with the
+// handler's name), for tests that walk them all, such as an authorisation
+// matrix. It builds a router of its own, with its own metrics registry.
+func Routes(d Deps) gin.RoutesInfo {
+	d.Registry = prometheus.NewRegistry()
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	return newRouter(d.Store, d).Routes()
 }
 
 // MetricsHandler serves the registry's metrics in the Prometheus text format,
