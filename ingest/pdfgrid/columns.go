@@ -83,26 +83,48 @@ func (r *region) extent() (float64, float64) {
 	return x0, x1
 }
 
-// band is one column: the x-range its body cells take.
-type band struct{ X0, X1 float64 }
+// band is one column: the x-range its body cells take, and whether they are amounts (right-aligned) or text
+// and codes (left-aligned or centred).
+type band struct {
+	X0, X1 float64
+	num    bool
+}
 
 // columns merges the x-ranges of the body's cells where they overlap: amounts are right-aligned and names
 // left-aligned, so each column's cells overlap one another and not their neighbours'.
 func columns(body []*line) []band {
-	var bs []band
+	type span struct {
+		band
+		nums, texts int
+	}
+	var bs []span
 	for _, l := range body {
 		for _, c := range l.Chunks {
-			bs = append(bs, band{c.X0, c.X1})
+			s := span{band: band{X0: c.X0, X1: c.X1}}
+			if isNumber(c.Text) {
+				s.nums = 1
+			} else {
+				s.texts = 1
+			}
+			bs = append(bs, s)
 		}
 	}
 	sort.Slice(bs, func(i, j int) bool { return bs[i].X0 < bs[j].X0 })
-	var out []band
+	var merged []span
 	for _, b := range bs {
-		if n := len(out); n > 0 && b.X0 < out[n-1].X1-0.5 {
-			out[n-1].X1 = math.Max(out[n-1].X1, b.X1)
+		if n := len(merged); n > 0 && b.X0 < merged[n-1].X1-0.5 {
+			m := &merged[n-1]
+			m.X1 = math.Max(m.X1, b.X1)
+			m.nums += b.nums
+			m.texts += b.texts
 			continue
 		}
-		out = append(out, b)
+		merged = append(merged, b)
+	}
+	out := make([]band, len(merged))
+	for i, m := range merged {
+		out[i] = m.band
+		out[i].num = m.nums > m.texts
 	}
 	return out
 }
@@ -145,7 +167,8 @@ func bandOf(edges [][2]float64, c chunk) int {
 
 // withHeaderColumns adds the columns that only the header shows (a column left blank in every body row): a header
 // cell that overlaps no column is one, unless it is a label printed beside its column's right-aligned amounts:
-// nearer than 1.5 characters to a column on its right that no other cell of its line is nearer to. The lowest header line goes
+// nearer than 1.5 characters to a column on the side its cells are aligned to, that no other cell of its line is
+// nearer to. The lowest header line goes
 // first, since the upper lines hold the cells that span.
 func withHeaderColumns(bs []band, header []*line) []band {
 	if len(bs) == 0 && len(header) > 0 {
@@ -163,9 +186,7 @@ func withHeaderColumns(bs []band, header []*line) []band {
 			for k, b := range bs {
 				d := gap(c, b)
 				overlaps = overlaps || d == 0
-				// Amounts stand right-aligned under a centred label: only a column that reaches further right
-				// than the label can be the label's.
-				if d < nd && b.X1 > c.X1 {
+				if d < nd && beside(c, b) {
 					near, nd = k, d
 				}
 			}
@@ -175,7 +196,7 @@ func withHeaderColumns(bs []band, header []*line) []band {
 			if near >= 0 && nd < 1.5*l.fs {
 				claimed := false
 				for k, o := range l.Chunks {
-					if k != j && gap(o, bs[near]) < nd && bs[near].X1 > o.X1 {
+					if k != j && gap(o, bs[near]) < nd && beside(o, bs[near]) {
 						claimed = true
 					}
 				}
@@ -183,10 +204,20 @@ func withHeaderColumns(bs []band, header []*line) []band {
 					continue
 				}
 			}
-			add = append(add, band{c.X0, c.X1})
+			add = append(add, band{X0: c.X0, X1: c.X1})
 		}
 		bs = append(bs, add...)
 		sort.Slice(bs, func(i, j int) bool { return bs[i].X0 < bs[j].X0 })
 	}
 	return bs
+}
+
+// beside says whether a centred header label can be the label of column b that it does not overlap: amounts
+// stand right-aligned, so their column reaches further right than the label; codes and names stand
+// left-aligned, so theirs starts further left.
+func beside(c chunk, b band) bool {
+	if b.num {
+		return b.X1 > c.X1
+	}
+	return b.X0 < c.X0
 }

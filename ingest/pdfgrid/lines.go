@@ -212,7 +212,7 @@ var (
 
 // dropFurniture removes page numbers and the running header and footer: a line alone in the top or bottom 10 %
 // of its page that is a page number, or whose text (digits aside) is printed in that band on at least half of
-// the pages.
+// the pages (and on two at least).
 func dropFurniture(pages []page, byPage [][]*line) [][]*line {
 	band := func(p page, l *line) int {
 		switch {
@@ -241,7 +241,7 @@ func dropFurniture(pages []page, byPage [][]*line) [][]*line {
 			if b := band(pages[i], l); b != 0 {
 				t := l.text()
 				key := string(rune('0'+b)) + digitsRe.ReplaceAllString(t, "#")
-				if (len(l.Chunks) == 1 && pageNumberRe.MatchString(t)) || (len(pages) >= 4 && seen[key]*2 >= len(pages)) {
+				if (len(l.Chunks) == 1 && pageNumberRe.MatchString(t)) || (len(pages) >= 2 && seen[key]*2 >= len(pages) && seen[key] >= 2) {
 					continue
 				}
 			}

@@ -264,7 +264,8 @@ func TestRead_CodedTablesMatchTheTranscriptionCellByCell(t *testing.T) {
 func TestRead_JoinsATableAcrossAPageBreakAndDropsTheRepeatedHeader(t *testing.T) {
 	// 收入决算表 of the 2024 final runs from page 8 to page 9; 2025年部门收入预算总表 from page 10 to 11 with its
 	// header printed again on page 11.
-	for _, c := range []struct{ doc, title string }{{final2024, "收入决算表"}, {budget2025, "2025年部门收入预算总表"}} {
+	for _, c := range []struct{ doc, title string }{{final2024, "收入决算表"}, {budget2025, "2025年部门收入预算总表"},
+		{city2025, "2025年预算单位收入预算总表"}, {"printed-income-2024-final", "收入决算表"}} {
 		g := tableTitled(t, readDoc(t, c.doc), c.title)
 		if len(g.Pages) != 2 || g.Pages[1] != g.Pages[0]+1 {
 			t.Fatalf("%s: pages %v, want two pages in a row", c.title, g.Pages)
@@ -284,19 +285,41 @@ func TestRead_JoinsATableAcrossAPageBreakAndDropsTheRepeatedHeader(t *testing.T)
 	}
 }
 
-func TestRead_DropsPageNumbers(t *testing.T) {
-	d := readDoc(t, budget2025)
-	// The budget prints its page number alone at the foot of every page (“- 3 -” style or a bare number).
+func TestRead_DropsPageNumbersAndTheRunningHeader(t *testing.T) {
+	// printed-income-2024-final.pdf: the 2024 final's 收入决算表 as a bureau prints its workbook from LibreOffice
+	// (ingest/pdfgrid/testdata/printed.go): two pages, “第1页” and “第2页” at the foot, the department's name at
+	// the head of both, the two header rows repeated on page 2.
+	d := readDoc(t, "printed-income-2024-final")
+	if d.Pages != 2 || len(d.Tables) != 1 {
+		t.Fatalf("%d pages, %d tables; want 2 and 1", d.Pages, len(d.Tables))
+	}
+	g := &d.Tables[0]
 	for _, b := range d.Prose {
-		if pageNumberRe.MatchString(b.Text) {
-			t.Errorf("page number %q kept as prose on page %d", b.Text, b.Page)
+		t.Errorf("page %d: %q kept as prose; only the table is printed", b.Page, b.Text)
+	}
+	for _, row := range g.Rows {
+		for _, c := range row {
+			if strings.Contains(c.Text, "页") || strings.Contains(c.Text, "上海市普陀区财政局") {
+				t.Errorf("page furniture %q in the table on page %d", c.Text, c.Page)
+			}
 		}
 	}
-	for _, g := range d.Tables {
-		for _, row := range g.Rows {
-			if len(row) > 0 && pageNumberRe.MatchString(row[0].Text) && strings.Join(cellTexts(row[1:]), "") == "" {
-				t.Errorf("%s: a row holds only %q", g.Title.Text, row[0].Text)
-			}
+	if len(g.Pages) != 2 {
+		t.Errorf("table pages %v, want [1 2]", g.Pages)
+	}
+	want := map[string]string{}
+	for _, li := range transcription(t, final2024, "line_items.csv") {
+		if li["table"] == "income" {
+			want[li["code"]+"/"+li["column"]] = li["amount"]
+		}
+	}
+	got := figures(t, g)
+	if len(got) != len(want) {
+		t.Errorf("read %d figures, the workbook has %d", len(got), len(want))
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: read %q, printed %q", k, got[k], v)
 		}
 	}
 }

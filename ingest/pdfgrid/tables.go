@@ -20,7 +20,9 @@ var (
 	noteRe = regexp.MustCompile(`^(注|说明|备注)\s*[：:0-9１-９]`)
 )
 
-func isAmount(s string) bool { return amountRe.MatchString(s) && (strings.ContainsAny(s, ".,") || len(s) <= 12) }
+func isAmount(s string) bool {
+	return amountRe.MatchString(s) && (strings.ContainsAny(s, ".,") || len(s) <= 12)
+}
 
 func isTitle(l *line) bool {
 	t := l.text()
