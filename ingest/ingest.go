@@ -24,6 +24,16 @@ type Options struct {
 	// TempDir is where an XLSX upload is spooled (zip needs random access) and
 	// where excelize unpacks large worksheets; "" is the system default.
 	TempDir string
+
+	// What the upload form (or the flags of import and check) says of a
+	// workbook in the official layout, which prints no codes: the region and
+	// department codes it belongs to (required for such a workbook), and the
+	// fiscal year, phase and department name its titles may leave out. A
+	// title that says otherwise refuses the workbook. CSV files and the flat
+	// and template workbooks carry these in their own cells and ignore them.
+	RegionCode, RegionName, DeptCode, DeptName string
+	FiscalYear                                 int
+	Phase                                      models.Phase
 }
 
 // DefaultOptions returns the limits of CONTRACT.md §2.3.
@@ -45,6 +55,11 @@ func (o Options) withDefaults() (Options, error) {
 	if o.MaxUnzippedBytes <= 0 {
 		o.MaxUnzippedBytes = d.MaxUnzippedBytes
 	}
+	switch o.Phase {
+	case "", models.PhaseBudget, models.PhaseAdjusted, models.PhaseFinal:
+	default:
+		return o, models.Errorf(models.EINVALID, "phase“%s”无效，应为 budget、adjusted 或 final", o.Phase)
+	}
 	switch o.Kind {
 	case "", models.KindThreePublic, models.KindLineItems:
 		return o, nil
@@ -65,8 +80,10 @@ type Record struct {
 	// Row is the 1-based row as a spreadsheet shows it, header = 1; for a
 	// workbook in the line-item template, the row on the table's sheet.
 	Row int
-	// Sheet is the worksheet of an XLSX file, "" for CSV.
+	// Sheet is the worksheet of an XLSX file, "" for CSV; Cell is the cell
+	// of a figure read from an official-layout workbook (D12), else "".
 	Sheet      string
+	Cell       string
 	Key        models.FilingKey
 	RegionName string // "" when the file has no 区划名称
 	DeptName   string
@@ -110,7 +127,10 @@ var (
 // it is read in place, otherwise it is copied to a temporary file first, so
 // memory stays flat either way.
 //
-// Returns EINVALID when the file cannot be read at all (an .xls or broken
+// A legacy .xls workbook (BIFF8, the compound-file signature) is read whole
+// into memory, up to Options.MaxUnzippedBytes.
+//
+// Returns EINVALID when the file cannot be read at all (an encrypted or broken
 // workbook, UTF-16 text, headers of no known kind, a bad Options.Kind) and
 // ETOOLARGE when a workbook unpacks past Options.MaxUnzippedBytes. Everything
 // about rows and cells is a finding instead.
@@ -132,10 +152,7 @@ func Open(r io.Reader, name string, opts Options) (Reader, error) {
 		}
 		return spoolXLSX(br, opts)
 	case bytes.Equal(head, oleMagic):
-		if name == "" {
-			name = "文件"
-		}
-		return nil, models.Errorf(models.EINVALID, "“%s”是旧版 Excel（.xls）或加密的工作簿，请另存为 .xlsx 或 CSV 后再上传", name)
+		return openXLS(br, opts)
 	}
 	return openCSV(br, opts)
 }

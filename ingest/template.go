@@ -3,6 +3,7 @@ package ingest
 import (
 	"encoding/csv"
 	"io"
+	"strconv"
 
 	"github.com/xuri/excelize/v2"
 
@@ -128,6 +129,9 @@ func lineItemTables() []models.TableSpec {
 
 type templateStyles struct {
 	title, label, header, text int
+	// Cells of the table, bordered as the printed table: code and name as
+	// text, amounts as numbers in #,##0.00, counts as whole numbers.
+	cellText, amount, count int
 }
 
 func newTemplateStyles(f *excelize.File) (templateStyles, error) {
@@ -148,9 +152,50 @@ func newTemplateStyles(f *excelize.File) (templateStyles, error) {
 		return st, err
 	}
 	// Number format 49 is "@", text: "001" and "000000" keep their zeros.
-	st.text, err = f.NewStyle(&excelize.Style{NumFmt: 49})
+	if st.text, err = f.NewStyle(&excelize.Style{NumFmt: 49}); err != nil {
+		return st, err
+	}
+	if st.cellText, err = f.NewStyle(&excelize.Style{NumFmt: 49, Border: border}); err != nil {
+		return st, err
+	}
+	// Number format 4 is "#,##0.00": a figure typed in is a number, shown to the fen.
+	if st.amount, err = f.NewStyle(&excelize.Style{NumFmt: 4, Border: border}); err != nil {
+		return st, err
+	}
+	st.count, err = f.NewStyle(&excelize.Style{NumFmt: 1, Border: border})
 	return st, err
 }
+
+// displayWidth is the column width a header needs: Chinese characters take
+// two character widths, others one, with room for the borders.
+func displayWidth(s string) float64 {
+	w := 2.0
+	for _, r := range s {
+		if r > 0x2E80 {
+			w += 2
+		} else {
+			w++
+		}
+	}
+	return min(max(w, 10), 40)
+}
+
+// printLikeThePublishedTable sets a sheet to print as the official tables do:
+// landscape, one page wide, the header rows repeated on every page.
+func printLikeThePublishedTable(f *excelize.File, sheet string, headerRow int) error {
+	landscape, fit, tall := "landscape", 1, 0
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &fit, FitToHeight: &tall}); err != nil {
+		return err
+	}
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: boolPtr(true)}); err != nil {
+		return err
+	}
+	rows := "$" + itoa(headerRow) + ":$" + itoa(headerRow)
+	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: sheet,
+		RefersTo: "'" + sheet + "'!" + rows})
+}
+
+func boolPtr(b bool) *bool { return &b }
 
 // templateRows are the rows printed under a table's header: the named rows of
 // a row-keyed table, or the total row and room for codes.
@@ -196,10 +241,16 @@ func writeTableSheet(f *excelize.File, st templateStyles, spec models.TableSpec,
 	if err := sw.SetColWidth(2, 2, 30); err != nil {
 		return err
 	}
-	if err := sw.SetColWidth(3, max(4, 2+len(columns)), 18); err != nil {
-		return err
+	for i, c := range columns {
+		if err := sw.SetColWidth(3+i, 3+i, max(displayWidth(c.Chinese), 16)); err != nil {
+			return err
+		}
 	}
 	if err := sw.SetColStyle(1, 2, st.text); err != nil {
+		return err
+	}
+	// Amounts typed under the header are numbers shown to the fen.
+	if err := sw.SetColStyle(3, 2+len(columns), st.amount); err != nil {
 		return err
 	}
 	// The header row stays in view while scrolling the codes.
@@ -244,7 +295,11 @@ func writeTableSheet(f *excelize.File, st templateStyles, spec models.TableSpec,
 		return err
 	}
 	for i, r := range templateRows(spec) {
-		if err := set(tplHeaderRow+1+i, text(r[0]), text(r[1])); err != nil {
+		row := []any{excelize.Cell{StyleID: st.cellText, Value: r[0]}, excelize.Cell{StyleID: st.cellText, Value: r[1]}}
+		for range columns {
+			row = append(row, excelize.Cell{StyleID: st.amount})
+		}
+		if err := set(tplHeaderRow+1+i, row...); err != nil {
 			return err
 		}
 	}
@@ -252,6 +307,9 @@ func writeTableSheet(f *excelize.File, st templateStyles, spec models.TableSpec,
 		return err
 	}
 	if err := sw.Flush(); err != nil {
+		return err
+	}
+	if err := printLikeThePublishedTable(f, name, tplHeaderRow); err != nil {
 		return err
 	}
 	return addChoices(f, name, "D4", "B5")
@@ -283,12 +341,31 @@ func writeFlatSheet(f *excelize.File, st templateStyles, name, kind string) erro
 		return err
 	}
 	fields := kindFields[kind]
-	if err := sw.SetColWidth(1, len(fields), 16); err != nil {
-		return err
+	amounts, counts := map[string]bool{}, map[string]bool{}
+	for _, a := range models.ThreePublicAmounts {
+		amounts[a.Key] = true
+	}
+	for _, c := range models.ThreePublicCounts {
+		counts[c.Key] = true
 	}
 	for i, fl := range fields {
-		if fl.key == "region_code" || fl.key == "dept_code" {
-			if err := sw.SetColStyle(i+1, i+1, st.text); err != nil {
+		width := displayWidth(fl.chinese)
+		style := 0
+		switch {
+		case fl.key == "region_code" || fl.key == "dept_code":
+			style = st.text
+		case amounts[fl.key]:
+			style, width = st.amount, max(width, 14)
+		case counts[fl.key]:
+			style = st.count
+		case fl.key == "dept_name" || fl.key == "change_reason" || fl.key == "note":
+			width = 30
+		}
+		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
+			return err
+		}
+		if style != 0 {
+			if err := sw.SetColStyle(i+1, i+1, style); err != nil {
 				return err
 			}
 		}
@@ -305,15 +382,41 @@ func writeFlatSheet(f *excelize.File, st templateStyles, name, kind string) erro
 	}
 	example := exampleRow(kind, fields)
 	values := make([]any, len(example))
+	var phaseCol, unitCol string
 	for i, v := range example {
-		if fields[i].key == "region_code" || fields[i].key == "dept_code" {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		switch key := fields[i].key; {
+		case key == "region_code" || key == "dept_code":
 			values[i] = excelize.Cell{StyleID: st.text, Value: v}
-		} else {
+		case (amounts[key] || counts[key]) && v != "":
+			// A number, not text: Excel sums it and shows it in the column's format.
+			n, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return err
+			}
+			style := st.amount
+			if counts[key] {
+				style = st.count
+			}
+			values[i] = excelize.Cell{StyleID: style, Value: n}
+		default:
 			values[i] = v
+		}
+		switch fields[i].key {
+		case "phase":
+			phaseCol = col
+		case "unit":
+			unitCol = col
 		}
 	}
 	if err := sw.SetRow("A2", values); err != nil {
 		return err
 	}
-	return sw.Flush()
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	if err := printLikeThePublishedTable(f, name, 1); err != nil {
+		return err
+	}
+	return addChoices(f, name, phaseCol+"2:"+phaseCol+"20001", unitCol+"2:"+unitCol+"20001")
 }

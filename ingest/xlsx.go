@@ -42,10 +42,31 @@ func openXLSXPath(path string, opts Options, cleanup func() error) (Reader, erro
 		f.Close()
 		return nil, models.Errorf(models.EINVALID, "XLSX 文件中没有工作表")
 	}
-	if opts.Kind != models.KindThreePublic {
-		if ts := templateSheets(sheets); len(ts) > 0 {
-			return newTemplateReader(f, ts, opts), nil
+	// Dispatch by content: the service's template has its label block (区划代码,
+	// 部门编码); a flat table has the CSV headers in its first row; a workbook
+	// in the official layout has the tables' titles. A workbook that is none
+	// of them is read as it was before there was a layout reader, so its
+	// findings say what is wrong with it as a template or a flat table.
+	ts := templateSheets(sheets)
+	if opts.Kind == models.KindThreePublic {
+		ts = nil
+	}
+	if len(ts) > 0 && hasLabelBlock(f, ts[0].name) {
+		return newTemplateReader(f, ts, opts), nil
+	}
+	if !hasFlatHeader(f, sheets[0]) {
+		ls, err := xlsxSheets(f, opts)
+		if err != nil {
+			f.Close()
+			return nil, err
 		}
+		if tables := findTables(ls); len(tables) > 0 {
+			f.Close()
+			return newLayoutReader(tables, opts), nil
+		}
+	}
+	if len(ts) > 0 {
+		return newTemplateReader(f, ts, opts), nil
 	}
 	src, err := openSheetSource(f, sheets[0])
 	if err != nil {
@@ -61,6 +82,52 @@ func openXLSXPath(path string, opts Options, cleanup func() error) (Reader, erro
 	fr := rd.(*flatReader)
 	fr.closers = append(fr.closers, f.Close, src.Close)
 	return fr, nil
+}
+
+// hasLabelBlock reports whether a sheet has the template's label block: a
+// 区划代码 or 部门编码 label in its first rows, which no official table prints.
+func hasLabelBlock(f *excelize.File, sheet string) bool {
+	found := false
+	scanRows(f, sheet, 12, func(cells []string) bool {
+		for _, c := range cells {
+			label, _, _ := cutColon(trimCell(c))
+			if k := metaIndex[normalizeHeader(label)]; k == "region_code" || k == "dept_code" {
+				found = true
+				return false
+			}
+		}
+		return true
+	})
+	return found
+}
+
+// hasFlatHeader reports whether a sheet's first non-blank row is a header row
+// of one of the two upload kinds.
+func hasFlatHeader(f *excelize.File, sheet string) bool {
+	flat := false
+	scanRows(f, sheet, 50, func(cells []string) bool {
+		if isBlank(cells) {
+			return true
+		}
+		flat = detectKind(cells) != ""
+		return false
+	})
+	return flat
+}
+
+// scanRows calls fn with the first rows of a sheet (at most n) until it returns false.
+func scanRows(f *excelize.File, sheet string, n int, fn func([]string) bool) {
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		return
+	}
+	defer rows.Close()
+	for i := 0; i < n && rows.Next(); i++ {
+		cells, err := rows.Columns(rawValues)
+		if err != nil || !fn(cells) {
+			return
+		}
+	}
 }
 
 // checkZip refuses, before excelize unpacks anything, a zip that is not a

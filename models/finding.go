@@ -29,7 +29,13 @@ type Finding struct {
 	// Column is a column key, or for parse findings the header text as written.
 	Column string `db:"col" json:"column,omitempty"`
 	// Row is the 1-based row of the uploaded file (header = 1); 0 when the figure did not come from a row.
-	Row      int    `db:"row_num" json:"row,omitempty"`
+	Row int `db:"row_num" json:"row,omitempty"`
+	// Sheet and Cell place a finding in an uploaded workbook as Excel shows
+	// it: the sheet's name and the cell (D12), which Message writes as 表3!D12.
+	// Empty for CSV; not stored with a filing's findings (a workbook's parse
+	// findings are answered, never stored).
+	Sheet    string `db:"-" json:"sheet,omitempty"`
+	Cell     string `db:"-" json:"cell,omitempty"`
 	Value    string `db:"value" json:"value,omitempty"`
 	Expected string `db:"expected" json:"expected,omitempty"`
 	Actual   string `db:"actual" json:"actual,omitempty"`
