@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"sunshine/checks"
 	"sunshine/ingest"
 	"sunshine/models"
@@ -198,4 +200,77 @@ func TestWorkbooks_OptionsAndTitles(t *testing.T) {
 
 func TestMain(m *testing.M) {
 	os.Exit(m.Run())
+}
+
+// edited copies a workbook of testdata/workbooks with one cell changed.
+func edited(t *testing.T, name, sheet, cell string, value any) string {
+	t.Helper()
+	f, err := excelize.OpenFile(filepath.Join(workbooksDir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.SetCellValue(sheet, cell, value); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), name)
+	if err := f.SaveAs(out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestWorkbooks_ParseFindingsNameSheetAndCell: a figure that is not a number
+// is refused at its cell, in the message and in Sheet/Cell.
+func TestWorkbooks_ParseFindingsNameSheetAndCell(t *testing.T) {
+	path := edited(t, "budget-yuan-no-carryover.xlsx", "表3", "C5", "六十")
+	fs := findings(t, path, uploadOptions())
+	if len(fs) != 1 {
+		t.Fatalf("findings: %+v", fs)
+	}
+	if f := fs[0]; f.Rule != "cell.type" || f.Sheet != "表3" || f.Cell != "C5" || f.Row != 5 || f.Column != "合计" ||
+		f.Code != "201" || !strings.HasPrefix(f.Message, "表3!C5：") {
+		t.Errorf("finding = %+v", f)
+	}
+}
+
+// TestWorkbooks_CheckFindingsAreLocated: a figure changed in a workbook makes
+// the checks fail, and the Locator names the sheet and cell of the figures
+// the findings are about.
+func TestWorkbooks_CheckFindingsAreLocated(t *testing.T) {
+	path := edited(t, "budget-yuan-no-carryover.xlsx", "表3", "D5", 700000)
+	f := &checks.Filing{Filing: models.Filing{ID: 1, Version: 1, Status: models.StatusDraft}}
+	loc := ingest.NewLocator()
+	for _, rec := range readRecords(t, path, uploadOptions()) {
+		loc.Add(rec)
+		f.FilingKey = rec.Key
+		if rec.Note != nil {
+			f.Notes = append(f.Notes, *rec.Note)
+		}
+		if rec.ThreePublic != nil {
+			f.ThreePublic = rec.ThreePublic
+		}
+		if rec.LineItem != nil {
+			f.Items = append(f.Items, *rec.LineItem)
+		}
+	}
+	located := 0
+	for _, x := range checks.Run(f, checks.Env{}) {
+		if x.Severity != models.SeverityError {
+			continue
+		}
+		if loc.Locate(f.FilingKey, &x) {
+			located++
+			t.Log(x.Message)
+			if x.Sheet == "" || x.Cell == "" || !strings.HasPrefix(x.Message, x.Sheet+"!"+x.Cell+"：") {
+				t.Errorf("located finding = %+v", x)
+			}
+			if x.Code == "201" && x.Column == "basic" && x.Cell != "D5" {
+				t.Errorf("201 basic located at %s", x.Cell)
+			}
+		}
+	}
+	if located == 0 {
+		t.Error("no error finding was located")
+	}
 }
