@@ -223,16 +223,14 @@ func templateRows(spec models.TableSpec) [][2]string {
 	return rows
 }
 
-// writeTableSheet writes one standard table's sheet with the stream writer.
+// writeTableSheet writes one standard table's sheet, laid out and styled to
+// print as the published table.
 func writeTableSheet(f *excelize.File, st templateStyles, spec models.TableSpec, first bool) error {
 	name := spec.BudgetName
 	if _, err := f.NewSheet(name); err != nil {
 		return err
 	}
-	sw, err := f.NewStreamWriter(name)
-	if err != nil {
-		return err
-	}
+	sw := sheetWriter{f, name}
 	columns := append(append([]models.ColumnSpec(nil), spec.Columns...), spec.FinalColumns...)
 	lastCol, _ := excelize.ColumnNumberToName(2 + len(columns))
 	if err := sw.SetColWidth(1, 1, 22); err != nil { // fits the longest row key, expenditure_subtotal
@@ -315,6 +313,63 @@ func writeTableSheet(f *excelize.File, st templateStyles, spec models.TableSpec,
 	return addChoices(f, name, "D4", "B5")
 }
 
+// sheetWriter writes a template sheet through excelize's normal API, in the
+// shape of its StreamWriter. A streamed sheet is written out whole at Flush
+// and drops what is added to it afterwards (the drop-downs, the page setup);
+// the templates are a few hundred cells, so nothing is gained by streaming.
+type sheetWriter struct {
+	f     *excelize.File
+	sheet string
+}
+
+func (w sheetWriter) columns(a, b int) (string, string) {
+	ca, _ := excelize.ColumnNumberToName(a)
+	cb, _ := excelize.ColumnNumberToName(b)
+	return ca, cb
+}
+
+func (w sheetWriter) SetColWidth(a, b int, width float64) error {
+	ca, cb := w.columns(a, b)
+	return w.f.SetColWidth(w.sheet, ca, cb, width)
+}
+
+func (w sheetWriter) SetColStyle(a, b, style int) error {
+	ca, cb := w.columns(a, b)
+	return w.f.SetColStyle(w.sheet, ca+":"+cb, style)
+}
+
+func (w sheetWriter) SetPanes(p *excelize.Panes) error { return w.f.SetPanes(w.sheet, p) }
+
+func (w sheetWriter) MergeCell(a, b string) error { return w.f.MergeCell(w.sheet, a, b) }
+
+func (w sheetWriter) Flush() error { return nil }
+
+// SetRow writes values from cell rightwards; an excelize.Cell gives a style too.
+func (w sheetWriter) SetRow(cell string, values []any) error {
+	col, row, err := excelize.CellNameToCoordinates(cell)
+	if err != nil {
+		return err
+	}
+	for i, v := range values {
+		name, _ := excelize.CoordinatesToCellName(col+i, row)
+		style := 0
+		if c, ok := v.(excelize.Cell); ok {
+			v, style = c.Value, c.StyleID
+		}
+		if v != nil {
+			if err := w.f.SetCellValue(w.sheet, name, v); err != nil {
+				return err
+			}
+		}
+		if style != 0 {
+			if err := w.f.SetCellStyle(w.sheet, name, name, style); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // addChoices offers drop-down lists for the phase and unit cells. The
 // worksheet is complete after Flush, so the normal API can add them.
 func addChoices(f *excelize.File, sheet, phaseCell, unitCell string) error {
@@ -336,10 +391,7 @@ func writeFlatSheet(f *excelize.File, st templateStyles, name, kind string) erro
 	if _, err := f.NewSheet(name); err != nil {
 		return err
 	}
-	sw, err := f.NewStreamWriter(name)
-	if err != nil {
-		return err
-	}
+	sw := sheetWriter{f, name}
 	fields := kindFields[kind]
 	amounts, counts := map[string]bool{}, map[string]bool{}
 	for _, a := range models.ThreePublicAmounts {
