@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/xml"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
+	"sunshine/exports"
 	"sunshine/filings"
 	"sunshine/handlers"
 	"sunshine/models"
@@ -159,5 +161,30 @@ func TestChangesAtom_IsAValidFeed(t *testing.T) {
 	}
 	if len(feed.Entries) != 3 || !strings.Contains(feed.Entries[0].Summary, "更正公务接待费") || !strings.Contains(feed.Entries[0].Title, "第 3 版") {
 		t.Fatalf("entries: %+v", feed.Entries)
+	}
+}
+
+// Every file of exports.ReleaseFiles is served at its release URL with its
+// media type, and every distribution is linked from the dataset: one list
+// drives the downloads and the links.
+func TestReleaseFiles_EveryEntryServedAndLinked(t *testing.T) {
+	a := newAPI(t, storetest.SQLite(t))
+	publishedFixture(t, a)
+	id := "431081-2024-final-three_public"
+	ds := decode[handlers.DatasetEntry](t, a.get(t, "/api/v1/datasets/"+id))
+	for _, f := range exports.ReleaseFiles {
+		w := a.get(t, "/api/v1/datasets/"+id+"/releases/1/"+f.Name)
+		if w.Code != 200 || !strings.HasPrefix(w.Header().Get("Content-Type"), f.MediaType) || w.Body.Len() == 0 {
+			t.Errorf("%s: %d %q", f.Name, w.Code, w.Header().Get("Content-Type"))
+		}
+		if cd := w.Header().Get("Content-Disposition"); (f.Attachment == "") != (cd == "") || (cd != "" && !strings.Contains(cd, f.Attachment+`"`)) {
+			t.Errorf("%s: Content-Disposition %q, attachment %q", f.Name, cd, f.Attachment)
+		}
+		if f.Key != "" && !strings.HasSuffix(ds.Links[f.Key], "/releases/"+strconv.Itoa(ds.Release)+"/"+f.Name) {
+			t.Errorf("%s: dataset link %q", f.Key, ds.Links[f.Key])
+		}
+	}
+	if w := a.get(t, "/api/v1/datasets/"+id+"/releases/1/data.pdf"); w.Code != 404 || !strings.Contains(w.Body.String(), exports.ReleaseFileNames()) {
+		t.Errorf("unknown file: %d %s", w.Code, w.Body)
 	}
 }
