@@ -7,8 +7,8 @@ import (
 )
 
 // continuation finds the lines of the next page that go on with table r: the page does not open with a title of
-// its own, a header repeated from r is dropped, and what follows is body (an amount, a code, or several cells
-// inside the table's width). It returns the body lines and every line it consumed (the dropped header too).
+// its own, a header repeated from r is dropped, and what follows is body (a line with an amount or a code inside
+// the table's width, or whatever follows the repeated header). It returns the body lines and every line it consumed (the dropped header too).
 func continuation(r *region, next []*line) (body, used []*line) {
 	stop := len(next)
 	if ts := findTitles(next, 0); len(ts) > 0 {
@@ -34,9 +34,12 @@ func continuation(r *region, next []*line) (body, used []*line) {
 	if i == len(cand) {
 		return nil, nil
 	}
+	// What follows must be a row: an amount or a code, inside the table's width (a heading of the next part,
+	// 第三部分 …, is not), or anything at all under the table's own header printed again.
 	first := cand[i]
 	x0, x1 := r.extent()
-	if !isData(first) && !(len(first.Chunks) >= 2 && first.x0() >= x0-first.fs && first.x1() <= x1+first.fs) {
+	inside := first.x0() >= x0-first.fs && first.x1() <= x1+first.fs
+	if i == 0 && !(isData(first) && inside) {
 		return nil, nil
 	}
 	used = append(used, cand[:i]...)
