@@ -17,34 +17,8 @@ import (
 // embedPage is the small page the portal puts in an iframe: the chart, the
 // same numbers as a table (for screen readers and for when images are off),
 // a download of exactly those numbers, the attribution, and the pin notice.
-// It needs no script and loads nothing from another host.
-var embedPage = template.Must(template.New("embed").Parse(`<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}}</title>
-<link rel="stylesheet" href="/embed/embed.css">
-</head>
-<body>
-<figure>
-{{.SVG}}
-<figcaption>
-{{if .Notice}}<p class="notice">{{.Notice}}</p>{{end}}
-<p class="source">数据来源：<a href="{{.Home}}" target="_blank" rel="noopener">阳光财政</a>{{range .Releases}} · <a href="{{.Link}}" target="_blank" rel="noopener">{{.Text}}</a>{{end}}
- · <a href="{{.CSV}}" download>下载数据 (CSV)</a></p>
-</figcaption>
-</figure>
-<details>
-<summary>查看数据表</summary>
-<table>
-<thead><tr>{{range index .Rows 0}}<th scope="col">{{.}}</th>{{end}}</tr></thead>
-<tbody>{{range slice .Rows 1}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</tbody>
-</table>
-</details>
-</body>
-</html>
-`))
+// It needs no script and loads nothing from another host (templates/embed.html).
+var embedPage = template.Must(template.New("embed.html").ParseFS(Templates, "templates/embed.html"))
 
 const embedCSS = `body{margin:0;padding:8px;font-family:'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC',sans-serif;color:#222;background:#fff}
 figure{margin:0}figure svg{width:100%;height:auto;display:block}
