@@ -103,9 +103,9 @@ load-short:
 ## against it (certification conflicts, a node killed), then stop it. GALERA_KEEP=1 leaves it running.
 test-galera:
 	reliability/galera.sh start
-	@status=0; \
-	TEST_MYSQL_DSN='mysql://root@tcp(127.0.0.1:13306)/mysql' TEST_GALERA_DSNS="$$(reliability/galera.sh dsns)" \
-	  $(GO) test -count=1 -timeout 30m ./store/... ./filings/... ./reliability || status=$$?; \
+	@status=0; export TEST_MYSQL_DSN='mysql://root@tcp(127.0.0.1:13306)/mysql' TEST_GALERA_DSNS="$$(reliability/galera.sh dsns)"; \
+	$(GO) test -count=1 -timeout 30m ./store/... ./filings/... ./reliability || status=$$?; \
+	$(GO) test -count=1 -run 'TestConcurrency' ./handlers || status=$$?; \
 	if [ -z "$$GALERA_KEEP" ]; then reliability/galera.sh stop; fi; exit $$status
 
 .PHONY: outage load load-short test-galera
