@@ -109,6 +109,11 @@ startnode() { # startnode N [--wsrep-new-cluster]
 
 start() {
 	need
+	if sql 1 "SELECT 1" >/dev/null 2>&1; then
+		echo "galera.sh: the cluster under $DIR is already running"
+		status
+		return 0
+	fi
 	mkdir -p "$DIR"
 	if [ "$(id -u)" = 0 ]; then chown mysql: "$DIR"; chmod 755 "$DIR"; fi
 	if [ ! -d "$DIR/node1/data/mysql" ]; then
