@@ -218,8 +218,8 @@ func TestGalera_CertificationConflictsRetried(t *testing.T) {
 // One node of three is killed (kill -9) under uploads and reads through
 // services on each node: no upload any service acknowledged is lost, the
 // services on the other two nodes keep answering 2xx, the one on the dead
-// node answers 503 (never 500 or a hang), and the node rejoins with every
-// acknowledged upload.
+// node answers 503 (never 500 or a hang), the node rejoins with every
+// acknowledged upload, and the service on it serves again without a restart.
 func TestGalera_LosingANodeLosesNothing(t *testing.T) {
 	g := newGalera(t)
 	var vs []*service
@@ -278,5 +278,16 @@ func TestGalera_LosingANodeLosesNothing(t *testing.T) {
 	// … and on node 3 once it has rejoined.
 	galeraSh(t, "restart", "3")
 	verifyAcked(t, g.causal(t, 2), all)
+	// The service on node 3, never restarted, serves again: a real mariadbd restart.
+	for start := time.Now(); vs[2].get("/readyz").status != http.StatusOK; time.Sleep(100 * time.Millisecond) {
+		if time.Since(start) > 10*time.Second {
+			t.Fatal("the service on node 3 is not ready 10 s after the node rejoined")
+		}
+	}
+	_, _, content, total := lineItemsFile(29, 1, 200)
+	if a := vs[2].upload("back.csv", content); a.status != http.StatusCreated {
+		t.Fatalf("upload through node 3 after it rejoined: %d %.300s", a.status, a.body)
+	}
+	verifyAcked(t, g.causal(t, 0), []acked{ackOf(content, 200, total)})
 	t.Logf("%d acknowledged uploads present on node 1 and on node 3 after it rejoined", len(all))
 }
