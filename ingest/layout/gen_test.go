@@ -44,6 +44,7 @@ type style struct {
 	hidden    bool   // a hidden sheet with a stale table
 	reverse   bool   // sheets in reverse order
 	nine      bool   // the nine tables only (no 政府采购, 机关运行经费 sheets)
+	formulas  bool   // each 合计 row as a formula (LibreOffice stores its result)
 }
 
 var styles = map[string]style{
@@ -51,7 +52,7 @@ var styles = map[string]style{
 	"budget-yuan-carryover":      {codes: "split", title: "label", sheets: "titles", hidden: true, reverse: true},
 	"budget-wanyuan":             {codes: "name", title: "year-cell", sheets: "numbered", threeDown: true},
 	"final-wanyuan":              {codes: "single", title: "dept-year", sheets: "titles"},
-	"final-yuan":                 {codes: "split-new", title: "label", sheets: "numbered"},
+	"final-yuan":                 {codes: "split-new", title: "label", sheets: "numbered", formulas: true},
 	"budget-yuan-whole-rounding": {codes: "name", title: "dept-year", sheets: "grouped"},
 }
 
@@ -308,6 +309,18 @@ func (b *book) amount(sheet string, col, row int, m models.NullMoney, u models.U
 	b.set(sheet, col, row, v, style)
 }
 
+// total writes a 合计 figure: as a formula when the style says so (a
+// constant formula, whose result LibreOffice computes and stores), else as amount does.
+func (b *book) total(sheet string, col, row int, m models.NullMoney, u models.Unit, d models.Decimals) {
+	b.amount(sheet, col, row, m, u, d)
+	if !b.st.formulas || !m.Valid {
+		return
+	}
+	n, _ := d.N()
+	cell, _ := excelize.CoordinatesToCellName(col, row)
+	b.f.SetCellFormula(sheet, cell, m.Money.FormatRounded(u, n, false)+"*1")
+}
+
 // titleBlock writes the title, the label line and the unit line from row r;
 // it returns the first row of the header.
 func (b *book) titleBlock(sheet string, r, n, width int, spec models.TableSpec, unit models.Unit) int {
@@ -535,7 +548,9 @@ func (b *book) classified(sheet string, r, n int, spec models.TableSpec) (int, e
 			b.set(sheet, 2, r, name, b.text)
 		}
 		for i, c := range cols {
-			if li, ok := cells[code][c.Key]; ok {
+			if li, ok := cells[code][c.Key]; ok && code == models.RowTotal {
+				b.total(sheet, first+i, r, li.Amount, unit, li.Decimals)
+			} else if ok {
 				b.amount(sheet, first+i, r, li.Amount, unit, li.Decimals)
 			}
 		}

@@ -1,0 +1,88 @@
+package ingest
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"sunshine/models"
+)
+
+func TestFormatDecimals(t *testing.T) {
+	for code, want := range map[string]int{"0.00": 2, "#,##0.00": 2, "#,##0": 0, "0": 0, "0.0000": 4,
+		`_(* #,##0.00_);_(* (#,##0.00);_(* "-"??_);_(@_)`: 2, `#,##0.00_);[Red](#,##0.00)`: 2, `"¥"#,##0.0`: 1,
+		`[$-804]#,##0.000`: 3} {
+		if n, ok := formatDecimals(code).N(); !ok || n != want {
+			t.Errorf("%q: %d %v, want %d", code, n, ok, want)
+		}
+	}
+	for _, code := range []string{"", "General", "@"} {
+		if d := formatDecimals(code); d != models.DecimalsUnknown {
+			t.Errorf("%q: %v, want unknown", code, d)
+		}
+	}
+}
+
+// TestXLS_FormulaResultsAndMergesAreRead: the BIFF8 walk finds the merged
+// header cells and the stored results of formulas (xlsReader skips both) in a
+// workbook LibreOffice saved, its 合计 rows written as formulas.
+func TestXLS_FormulaResultsAndMergesAreRead(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "workbooks", "final-yuan.libreoffice.xls"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream, err := workbookStream(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta, err := scanBIFF(stream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	formulas, merges := 0, 0
+	for _, m := range meta {
+		formulas += len(m.formulas)
+		merges += len(m.merged)
+	}
+	if formulas < 5 || merges < 20 {
+		t.Errorf("%d formulas, %d merged ranges", formulas, merges)
+	}
+	sheets, err := readXLS(b, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range meta { // no hidden sheet here: sheets and meta line up
+		for _, fc := range m.formulas {
+			if c := sheets[i].Rows[fc.row][fc.col]; c.Text == "" || c.Decimals == models.DecimalsUnknown {
+				t.Errorf("%s: formula cell %d,%d read as %+v", sheets[i].Name, fc.row, fc.col, c)
+			}
+		}
+	}
+}
+
+// TestXLS_DamagedFilesAreRefusedNotPanics: a compound file that is not a
+// readable BIFF8 workbook is EINVALID, whatever is broken in it.
+func TestXLS_DamagedFilesAreRefusedNotPanics(t *testing.T) {
+	good, err := os.ReadFile(filepath.Join("..", "testdata", "workbooks", "budget-wanyuan.libreoffice.xls"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string][]byte{
+		"signature only": oleMagic,
+		"truncated":      good[:len(good)/3],
+		"zeroed middle":  append(append(append([]byte(nil), good[:4096]...), make([]byte, 8192)...), good[4096+8192:]...),
+	}
+	for name, b := range cases {
+		rd, err := Open(bytes.NewReader(b), "x.xls", Options{})
+		var me *models.Error
+		if err == nil {
+			rd.Close()
+			continue // a damage the reader survives is fine, as long as it does not panic
+		}
+		if !errors.As(err, &me) || me.Code != models.EINVALID {
+			t.Errorf("%s: %v, want EINVALID", name, err)
+		}
+	}
+}
