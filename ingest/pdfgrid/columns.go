@@ -8,7 +8,7 @@ import (
 
 // continuation finds the lines of the next page that go on with table r: the page does not open with a title of
 // its own, a header repeated from r is dropped, and what follows is body (a line with an amount or a code inside
-// the table's width, or whatever follows the repeated header). It returns the body lines and every line it consumed (the dropped header too).
+// the table's width, or a row of labels right above one, or whatever follows the repeated header). It returns the body lines and every line it consumed (the dropped header too).
 func continuation(r *region, next []*line) (body, used []*line) {
 	stop := len(next)
 	if ts := findTitles(next, 0); len(ts) > 0 {
@@ -36,11 +36,20 @@ func continuation(r *region, next []*line) (body, used []*line) {
 	}
 	// What follows must be a row: an amount or a code, inside the table's width (a heading of the next part,
 	// 第三部分 …, is not), or anything at all under the table's own header printed again.
-	first := cand[i]
 	x0, x1 := r.extent()
-	inside := first.x0() >= x0-first.fs && first.x1() <= x1+first.fs
-	if i == 0 && !(isData(first) && inside) {
-		return nil, nil
+	row := func(l *line) bool { return isData(l) && l.x0() >= x0-l.fs && l.x1() <= x1+l.fs }
+	if i == 0 {
+		// A row of labels with blank amounts (使用非财政拨款结余 … 结余分配) goes on too when a row with an
+		// amount follows at once.
+		ok := row(cand[0])
+		if !ok && len(cand[0].Chunks) >= 2 && cand[0].x0() >= x0-cand[0].fs && cand[0].x1() <= x1+cand[0].fs {
+			for _, l := range cand[1:min(3, len(cand))] {
+				ok = ok || row(l)
+			}
+		}
+		if !ok {
+			return nil, nil
+		}
 	}
 	used = append(used, cand[:i]...)
 	body, rest := trimBody(cand[i:], x1-x0)
@@ -207,12 +216,46 @@ func withHeaderColumns(bs []band, header []*line) []band {
 					continue
 				}
 			}
+			if spansBetween(c, bs, header[i+1:], l.fs) {
+				continue
+			}
 			add = append(add, band{X0: c.X0, X1: c.X1})
 		}
 		bs = append(bs, add...)
 		sort.Slice(bs, func(i, j int) bool { return bs[i].X0 < bs[j].X0 })
 	}
 	return bs
+}
+
+// spansBetween says whether a header cell that overlaps no column is the label of the columns on both sides of it
+// (本年收入 over 项目 and 预算数): it is centred over the two nearest columns, left and right, and header cells of
+// the lines under it stand over them.
+func spansBetween(c chunk, bs []band, below []*line, fs float64) bool {
+	left, right := -1, -1
+	for k, b := range bs {
+		if b.X1 <= c.X0 {
+			left = k
+		}
+		if b.X0 >= c.X1 && right < 0 {
+			right = k
+		}
+	}
+	if left < 0 || right < 0 {
+		return false
+	}
+	x0, x1 := bs[left].X0, bs[right].X1
+	if math.Abs((x0+x1)/2-c.center()) > 0.1*(x1-x0)+fs {
+		return false
+	}
+	under := 0
+	for _, l := range below {
+		for _, o := range l.Chunks {
+			if o.center() >= x0 && o.center() <= x1 {
+				under++
+			}
+		}
+	}
+	return under >= 2
 }
 
 // beside says whether a centred header label can be the label of column b that it does not overlap: amounts

@@ -245,54 +245,71 @@ func wrapsInto(w, l *line, edges [][2]float64, row []Cell, above bool) bool {
 	return true
 }
 
-// headerSpans gives each header cell its first and last column: the columns whose centre it covers; a cell over
-// cells of the next header line spans those cells' columns too when it is centred over them (收入 over 项目 and
-// 决算数). Lines are done bottom-up, so a span builds on the spans under it.
+// headerSpans gives each header cell its first and last column. Header cells are centred in merged cells whose
+// lines need not line up (a cell two rows tall prints its text half way down), so the spans come from geometry
+// alone, the cells nearest the body first: each takes the narrowest run of columns that is at least as wide as its
+// text, whose middle is near its centre, and that nests with the runs taken under it: a run either contains another
+// one or stays clear of it (公务用车购置及运行费 over 小计, 购置费 and 运行费). The same run twice is allowed only to a
+// line of text wrapped in its cell: less than 1.5 characters above, and filling half the run at least.
 func headerSpans(header []*line, edges [][2]float64) [][][2]int {
+	type taken struct {
+		lo, hi int
+		mid    float64
+	}
 	spans := make([][][2]int, len(header))
-	for i := len(header) - 1; i >= 0; i-- {
-		l := header[i]
+	type ref struct{ i, j int }
+	var order []ref
+	for i, l := range header {
 		spans[i] = make([][2]int, len(l.Chunks))
-		for j, c := range l.Chunks {
-			lo, hi := -1, -1
-			for b, e := range edges {
-				if m := (e[0] + e[1]) / 2; m >= c.X0-0.5*l.fs && m <= c.X1+0.5*l.fs {
-					if lo < 0 {
-						lo = b
-					}
-					hi = b
-				}
-			}
-			if lo < 0 {
-				lo = bandOf(edges, c)
-				hi = lo
-			}
-			if i+1 < len(header) {
-				// The cells of the next line under this one: those nearer to it than to its neighbours.
-				left, right := math.Inf(-1), math.Inf(1)
-				if j > 0 {
-					left = (l.Chunks[j-1].center() + c.center()) / 2
-				}
-				if j+1 < len(l.Chunks) {
-					right = (c.center() + l.Chunks[j+1].center()) / 2
-				}
-				clo, chi := lo, hi
-				for k, below := range header[i+1].Chunks {
-					if x := below.center(); x > left && x < right {
-						clo, chi = min(clo, spans[i+1][k][0]), max(chi, spans[i+1][k][1])
-					}
-				}
-				mid, width := (edges[clo][0]+edges[chi][1])/2, edges[chi][1]-edges[clo][0]
-				if math.Abs(mid-c.center()) <= 0.15*width+l.fs {
-					lo, hi = clo, chi
-				}
-			}
-			if j > 0 && lo <= spans[i][j-1][1] {
-				lo = min(spans[i][j-1][1]+1, len(edges)-1)
-				hi = max(hi, lo)
-			}
-			spans[i][j] = [2]int{lo, hi}
+		for j := range l.Chunks {
+			order = append(order, ref{i, j})
 		}
+	}
+	sort.SliceStable(order, func(a, b int) bool { return header[order[a].i].mid() > header[order[b].i].mid() })
+	var done []taken
+	for _, o := range order {
+		l, c := header[o.i], header[o.i].Chunks[o.j]
+		lo, hi, bestD := -1, -1, math.Inf(1)
+		for a := range edges {
+			for b := a; b < len(edges); b++ {
+				x0, x1 := edges[a][0], edges[b][1]
+				if c.center() < x0 || c.center() > x1 || x1-x0 < c.X1-c.X0-0.5*l.fs {
+					continue
+				}
+				fits := true
+				for _, t := range done {
+					same := a == t.lo && b == t.hi
+					sameLine := math.Abs(t.mid-l.mid()) < 0.5*l.fs
+					switch {
+					case t.hi < a || t.lo > b:
+					case sameLine:
+						fits = fits && same // pieces of one line sit side by side, or in one cell
+					case a <= t.lo && t.hi <= b && !same:
+					case same && math.Abs(t.mid-l.mid()) < 1.5*l.fs && c.X1-c.X0 >= 0.5*(x1-x0):
+					default:
+						fits = false
+					}
+				}
+				if !fits {
+					continue
+				}
+				// The narrowest run whose middle is near the text's centre (a tenth of the run and a character:
+				// printers centre text with a few points of bias); among runs as narrow, the nearest middle.
+				d := math.Abs((x0+x1)/2 - c.center())
+				if d > 0.1*(x1-x0)+l.fs {
+					continue
+				}
+				if lo < 0 || b-a < hi-lo || (b-a == hi-lo && d < bestD) {
+					lo, hi, bestD = a, b, d
+				}
+			}
+		}
+		if lo < 0 {
+			lo = bandOf(edges, c)
+			hi = lo
+		}
+		spans[o.i][o.j] = [2]int{lo, hi}
+		done = append(done, taken{lo, hi, l.mid()})
 	}
 	return spans
 }
