@@ -7,10 +7,18 @@
 //   - CSV: UTF-8 with or without BOM, or GB18030/GBK (what Chinese Excel and WPS
 //     save), detected by the reader itself; comma or tab separated (sniffed from
 //     the header line); CRLF and quoted fields with line breaks are fine.
-//   - XLSX, sniffed by the zip signature whatever the file is called. A workbook
-//     with sheets named after the standard tables (部门收支总表, 支出决算表, summary,
-//     …) is the service's own line-item template (WriteTemplateXLSX); any other
-//     workbook is read as one flat table, its first sheet, with the CSV headers.
+//   - XLSX, sniffed by the zip signature, and XLS (BIFF8, the compound-file
+//     signature), whatever the file is called, dispatched by content: sheets
+//     named after the standard tables with the label block (区划代码, 部门编码)
+//     are the service's own line-item template (WriteTemplateXLSX); a first
+//     sheet starting with the CSV headers is one flat table; a workbook whose
+//     sheets carry the official tables' titles is read in the official layout
+//     by ingest/layout (workbook.go), whatever its sheets are called and however
+//     many tables a sheet holds. The codes such a workbook cannot print come from
+//     Options (RegionCode, DeptCode; FiscalYear, Phase, DeptName when the titles
+//     say nothing), and every finding on it names the sheet and the cell (表3!E3)
+//     in its message and in Finding.Sheet / Finding.Cell. A Locator places the
+//     checks' findings on such a workbook the same way.
 //
 // Use:
 //
@@ -26,7 +34,9 @@
 //	findings, partial := rd.Findings(), rd.Partial() // any finding: store nothing, answer 422
 //
 // Open, OpenFile and OpenXLSX (for an io.ReaderAt such as a multipart file)
-// return a Reader; WriteTemplateCSV and WriteTemplateXLSX write the templates.
+// return a Reader; WriteTemplateCSV and WriteTemplateXLSX write the templates,
+// ready to fill in Excel (numbers formatted #,##0.00, drop-downs for 阶段 and
+// 单位, frozen headers, printed like the published tables).
 //
 // # Streaming
 //
@@ -34,7 +44,11 @@
 // (encoding/csv with a reused record); XLSX is read with excelize's row
 // iterator, with worksheets over 4 MiB unpacked to a temporary file rather than
 // into memory. Since zip needs random access, an XLSX that is not already a
-// file on disk is first copied to one (Options.TempDir). What does grow with a
+// file on disk is first copied to one (Options.TempDir). A workbook in the
+// official layout is the exception: a few hundred printed lines on merged
+// headers, several tables to a sheet, so its visible sheets are read whole
+// (rows capped by Options.MaxRows), as is an .xls file (up to
+// Options.MaxUnzippedBytes). What does grow with a
 // workbook is excelize's index of its shared strings (a few words per distinct
 // string); data rows do not.
 //
