@@ -2,10 +2,14 @@
 GO      ?= go
 BIN     := bin/sunshine
 DB      ?= sqlite:./data/sunshine.db
+# gin's msgpack codec is never used: leave it out of the binary.
+TAGS    := -tags nomsgpack
+# lint also reads the long runs' test files (faults/, reliability/), which build only under their tags.
+LINT_TAGS := -tags nomsgpack,faults,reliability
 # The listen address: `make run ADDR=:9090`, or SUNSHINE_ADDR=:9090 make run (the variable the binary reads too).
 ADDR    ?= $(if $(SUNSHINE_ADDR),$(SUNSHINE_ADDR),:8080)
 
-.PHONY: run build test test-sqlite test-mysql lint bench bench-go screenshots faults faults-short clean
+.PHONY: run build test test-sqlite test-mysql lint race bench bench-go screenshots faults faults-short clean
 
 ## run: build, migrate the embedded SQLite database under ./data, load the demo city once, serve on http://localhost:8080
 run: build
@@ -16,7 +20,7 @@ run: build
 
 ## build: the one binary, from ./cmd/sunshine
 build:
-	$(GO) build -o $(BIN) ./cmd/sunshine
+	$(GO) build $(TAGS) -o $(BIN) ./cmd/sunshine
 
 ## test: the whole suite; the MySQL tests run when TEST_MYSQL_DSN is set
 test:
@@ -28,20 +32,28 @@ test:
 	    ! command -v google-chrome >/dev/null && ! command -v google-chrome-stable >/dev/null; then \
 	  echo "make test: Chromium is not installed, so the browser tests are SKIPPED (apt-get install chromium fonts-noto-cjk)."; \
 	fi
-	$(GO) test -count=1 ./...
+	$(GO) test $(TAGS) -count=1 ./...
 
 ## test-sqlite: the suite on SQLite only
 test-sqlite:
-	TEST_MYSQL_DSN= $(GO) test -count=1 ./...
+	TEST_MYSQL_DSN= $(GO) test $(TAGS) -count=1 ./...
 
 ## test-mysql: the suite with MySQL on 127.0.0.1:3306 as root without password (as on the dev machines)
 test-mysql:
-	TEST_MYSQL_DSN='mysql://root@tcp(127.0.0.1:3306)/mysql' $(GO) test -count=1 ./...
+	TEST_MYSQL_DSN='mysql://root@tcp(127.0.0.1:3306)/mysql' $(GO) test $(TAGS) -count=1 ./...
 
-## lint: go vet and a gofmt check
+## lint: go vet, gofmt, staticcheck (pinned in go.mod as a tool) and go.mod tidiness; CI fails on any of them
 lint:
-	$(GO) vet ./...
+	$(GO) vet $(LINT_TAGS) ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) tool staticcheck $(LINT_TAGS) ./...
+	$(GO) mod tidy -diff
+
+## race: the tests of the packages that run goroutines (uploads, the store's pools and retries, the HTTP layer),
+## under the race detector; CI runs it beside `make test`
+RACE_PKGS ?= ./store/... ./filings/... ./ingest/... ./handlers/... ./httpx/... ./web/...
+race:
+	$(GO) test $(TAGS) -race -count=1 -short $(RACE_PKGS)
 
 ## bench: side by side with sqlite3, MariaDB's LOAD DATA and nginx; writes bench/results.json (docs/benchmarks.md).
 ## Never part of `make test`. BENCH_FLAGS='--only export' runs a part; the Go micro-benchmarks are `make bench-go`.
