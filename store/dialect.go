@@ -55,7 +55,7 @@ func ParseDSN(dsn string) (Config, error) {
 	case strings.HasPrefix(dsn, "mysql://"):
 		cfg, err := mysql.ParseDSN(strings.TrimPrefix(dsn, "mysql://"))
 		if err != nil {
-			return Config{}, models.Errorf(models.EINVALID, "数据库地址“%s”不是有效的 MySQL 地址（应为 mysql://用户:密码@tcp(主机:3306)/库名）：%v", redact(dsn), err)
+			return Config{}, models.Wrap(err, models.EINVALID, "数据库地址“%s”不是有效的 MySQL 地址（应为 mysql://用户:密码@tcp(主机:3306)/库名）", redact(dsn))
 		}
 		if cfg.DBName == "" {
 			return Config{}, models.Errorf(models.EINVALID, "数据库地址“%s”缺少库名，例如 mysql://root@tcp(127.0.0.1:3306)/sunshine", redact(dsn))
@@ -153,7 +153,7 @@ func openPools(ctx context.Context, c Config) (read, write *sqlx.DB, err error) 
 	case SQLite:
 		if dir := filepath.Dir(c.Path); dir != "" {
 			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return nil, nil, models.Errorf(models.EUNAVAILABLE, "无法创建数据库目录 %s：%v", dir, err)
+				return nil, nil, models.Wrap(err, models.EUNAVAILABLE, "无法创建数据库目录 %s", dir)
 			}
 		}
 		write, err = sqlx.Open("sqlite", sqliteDSN(c.Path, false))
