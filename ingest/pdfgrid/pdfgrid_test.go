@@ -1,8 +1,11 @@
 package pdfgrid
 
 import (
+	"bytes"
+	"compress/zlib"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"sunshine/models"
 )
@@ -442,11 +446,53 @@ func TestRead_RefusesWhatItCannotRead(t *testing.T) {
 
 func TestRead_StopsAtTheMemoryLimit(t *testing.T) {
 	needPoppler(t)
-	// 16 MiB of address space is far below what pdftotext needs to start: the limit must stop it, and the
-	// clerk reads a sentence, not a crash.
+	// 16 MiB of address space is less than pdftotext needs to map its libraries: the limit stops it there, and
+	// the clerk reads a sentence, not a crash. (A real disclosure needs less than 64 MiB.)
 	_, err := ReadFile(context.Background(), filepath.Join("..", "..", "testdata", "pdf", budget2025+".pdf"),
 		Limits{MemoryBytes: 16 << 20})
-	if models.ErrorCode(err) != models.EINVALID {
-		t.Fatalf("err = %v; want EINVALID", err)
+	if models.ErrorCode(err) != models.EINVALID || !strings.Contains(models.ErrorMessage(err), "内存") {
+		t.Fatalf("err = %v; want EINVALID naming the memory limit", err)
+	}
+}
+
+func TestRead_StopsAtTheTimeLimit(t *testing.T) {
+	needPoppler(t)
+	// One page drawing 200,000 words, one Tm and Tj each: pdftotext needs seconds for it; the limit is half a
+	// second.
+	var content bytes.Buffer
+	content.WriteString("BT /F1 1 Tf\n")
+	for i := 0; i < 200000; i++ {
+		fmt.Fprintf(&content, "1 0 0 1 %d %d Tm (w%d) Tj\n", (i%2000)*3, (i/2000)*2, i%97)
+	}
+	content.WriteString("ET\n")
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write(content.Bytes())
+	zw.Close()
+	var pdf bytes.Buffer
+	var offsets []int
+	obj := func(s string) { offsets = append(offsets, pdf.Len()); pdf.WriteString(s) }
+	pdf.WriteString("%PDF-1.4\n")
+	obj("1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n")
+	obj("2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n")
+	obj("3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 6000 1000] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >> endobj\n")
+	obj("4 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n")
+	obj(fmt.Sprintf("5 0 obj << /Length %d /Filter /FlateDecode >> stream\n", z.Len()))
+	pdf.Write(z.Bytes())
+	pdf.WriteString("\nendstream endobj\n")
+	xref := pdf.Len()
+	fmt.Fprintf(&pdf, "xref\n0 6\n0000000000 65535 f \n")
+	for _, o := range offsets {
+		fmt.Fprintf(&pdf, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&pdf, "trailer << /Size 6 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", xref)
+
+	start := time.Now()
+	_, err := Read(context.Background(), &pdf, Limits{Timeout: 500 * time.Millisecond})
+	if models.ErrorCode(err) != models.EINVALID || !strings.Contains(models.ErrorMessage(err), "超过") {
+		t.Fatalf("err = %v; want EINVALID naming the time limit", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("stopped after %s; the limit is 0.5 s", d)
 	}
 }

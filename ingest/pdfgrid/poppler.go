@@ -51,7 +51,8 @@ type word struct {
 // limit. Returns EINVALID (with a Chinese sentence) for a file poppler cannot open: encrypted, damaged, not a PDF.
 func extract(ctx context.Context, r io.Reader, lim Limits) ([]page, error) {
 	lim = lim.withDefaults()
-	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
+	parent := ctx
+	ctx, cancel := context.WithTimeout(parent, lim.Timeout)
 	defer cancel()
 	args := []string{"--as=" + strconv.FormatInt(lim.MemoryBytes, 10), "--",
 		"pdftotext", "-enc", "UTF-8", "-bbox-layout", "-", "-"}
@@ -79,8 +80,10 @@ func extract(ctx context.Context, r io.Reader, lim Limits) ([]page, error) {
 	}
 	werr := cmd.Wait()
 	switch {
+	case parent.Err() != nil:
+		return nil, parent.Err() // the caller gave up (a closed request), not the file's fault
 	case ctx.Err() != nil:
-		return nil, models.Errorf(models.EINVALID, "读取 PDF 超过 %s 仍未完成，已停止：文件可能已损坏或过于复杂", lim.Timeout)
+		return nil, models.Errorf(models.EINVALID, "读取 PDF 超过 %g 秒仍未完成，已停止：文件可能已损坏或过于复杂", lim.Timeout.Seconds())
 	case werr != nil:
 		var exit *exec.ExitError
 		if errors.As(werr, &exit) {
