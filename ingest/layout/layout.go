@@ -98,7 +98,12 @@ func Read(s *Sheet) []Table {
 		}
 		p := &parser{s: s, mi: mi, width: width}
 		p.t = Table{Sheet: s.Name, Spec: spec, Title: title, TitleRef: Ref(s.Name, r, col)}
-		r = p.parse(r, col)
+		next, ok := p.parse(r, col)
+		if !ok {
+			r++ // a title with no table under it: a 目录 line, a cover
+			continue
+		}
+		r = next
 		out = append(out, p.t)
 	}
 	return out
@@ -174,24 +179,47 @@ type side struct {
 	spending bool
 }
 
-func (p *parser) parse(titleRow, titleCol int) int {
+// parse reads the table under a title; ok is false when there is none: the
+// title is followed by another title or the end of the sheet (a contents
+// page), or by rows that neither have a header this reader knows nor any
+// figure (a cover, a paragraph of the 情况说明).
+func (p *parser) parse(titleRow, titleCol int) (next int, ok bool) {
 	p.readTitle(titleRow, titleCol)
 	r := p.readMeta(titleRow)
-	if r >= len(p.s.Rows) {
-		p.missingHeader(titleRow)
-		return r
+	if r >= len(p.s.Rows) || p.titleAt(r) {
+		return 0, false
 	}
 	p.readHeader(r)
-	if len(p.cols) == 0 {
-		p.missingHeader(titleRow)
-		return p.h1 + 1
+	if !p.recognised() && !p.figuresBelow(p.h1+1) {
+		return 0, false
 	}
-	return p.readBody(p.h1 + 1)
+	if len(p.cols) == 0 {
+		p.t.Findings = append(p.t.Findings, Finding{Rule: RuleHeaderMissing, Row: titleRow + 1, Ref: p.t.TitleRef,
+			Message: "表“" + p.t.Title + "”下没有表头"})
+		return p.h1 + 1, true
+	}
+	return p.readBody(p.h1 + 1), true
 }
 
-func (p *parser) missingHeader(titleRow int) {
-	p.t.Findings = append(p.t.Findings, Finding{Rule: RuleHeaderMissing, Row: titleRow + 1, Ref: p.t.TitleRef,
-		Message: "表“" + p.t.Title + "”下没有表头"})
+// recognised reports whether the header has a column the reader placed.
+func (p *parser) recognised() bool {
+	for _, c := range p.cols {
+		if c.role == roleCode || c.role == roleSplit || c.role == roleName || c.role == roleDropped ||
+			(c.role == roleAmount && c.key != "") {
+			return true
+		}
+	}
+	return false
+}
+
+// figuresBelow reports whether a number appears under the header before the next title.
+func (p *parser) figuresBelow(r int) bool {
+	for ; r < len(p.s.Rows) && !p.titleAt(r); r++ {
+		if p.rowNumbers(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // readTitle takes the phase, year and department out of the title.
@@ -266,7 +294,7 @@ func (p *parser) readMeta(titleRow int) int {
 		if p.blank(r) {
 			continue
 		}
-		if !p.metaCells(r, false) {
+		if p.titleAt(r) || !p.metaCells(r, false) {
 			break
 		}
 	}

@@ -72,7 +72,7 @@ var (
 	unitPattern  = regexp.MustCompile(`单位\s*[:：]\s*(人民币)?\s*(亿元|万元|元)`)
 	deptPattern  = regexp.MustCompile(`^(?:编制|预算|填报|决算)?(?:部门|单位)(?:名称)?[\s\x{3000}]*[:：][\s\x{3000}]*(.+)$`)
 	tableNumber  = regexp.MustCompile(`^(?:(?:附件|附表|表)\s*[0-9一二三四五六七八九十]+(?:[-－—][0-9]+)?|公开[0-9]+表)\s*[、.．:：]?\s*`)
-	ordinal      = regexp.MustCompile(`^(?:其中[:：])?(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十0-9]+[)）]|[0-9]+[.．、])`)
+	ordinal      = regexp.MustCompile(`^(?:其中[:：]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十0-9]+[)）]|[0-9]+[.．、])`)
 	codeInName   = regexp.MustCompile(`^([0-9]{3}(?:[0-9]{2}){0,2})(?:\s+|$|[^0-9])`)
 	phaseInTitle = []struct {
 		word  string
