@@ -96,10 +96,10 @@ func (r *region) extent() (float64, float64) {
 }
 
 // band is one column: the x-range its body cells take, and whether they are amounts (right-aligned) or text
-// and codes (left-aligned or centred).
+// and codes (left-aligned).
 type band struct {
-	X0, X1 float64
-	num    bool
+	X0, X1    float64
+	num, text bool // the body's cells are amounts, or names and codes; neither for a column only a header shows
 }
 
 // columns merges the x-ranges of the body's cells where they overlap: amounts are right-aligned and names
@@ -137,20 +137,35 @@ func columns(body []*line) []band {
 	for i, m := range merged {
 		out[i] = m.band
 		out[i].num = m.nums > m.texts
+		out[i].text = !out[i].num
 	}
 	return out
 }
 
-// bounds are the column's edges as the gaps between bands put them: half way between neighbours.
-func bounds(bs []band, x0, x1 float64) [][2]float64 {
+// bounds are the columns' edges. Amounts are right-aligned with a little padding, so a column of amounts ends just
+// after them; names and codes are left-aligned, so their column starts just before them; between an amount column
+// and a name column, and beside the columns only a header shows (their labels are centred), the edge is half way.
+func bounds(bs []band, x0, x1, fs float64) [][2]float64 {
+	pad := 0.3 * fs
+	edge := func(a, b band) float64 {
+		switch {
+		case a.num && b.text:
+			return (a.X1 + pad + b.X0 - pad) / 2
+		case a.num && b.num:
+			return math.Min(a.X1+pad, (a.X1+b.X0)/2)
+		case a.text && b.text:
+			return math.Max(b.X0-pad, (a.X1+b.X0)/2)
+		}
+		return (a.X1 + b.X0) / 2
+	}
 	out := make([][2]float64, len(bs))
 	for i := range bs {
 		lo, hi := math.Min(x0, bs[i].X0), math.Max(x1, bs[i].X1)
 		if i > 0 {
-			lo = (bs[i-1].X1 + bs[i].X0) / 2
+			lo = edge(bs[i-1], bs[i])
 		}
 		if i+1 < len(bs) {
-			hi = (bs[i].X1 + bs[i+1].X0) / 2
+			hi = edge(bs[i], bs[i+1])
 		}
 		out[i] = [2]float64{lo, hi}
 	}

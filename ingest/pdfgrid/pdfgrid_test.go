@@ -180,7 +180,25 @@ func TestRead_ThreePublicTableMatchesTheTranscriptionCellByCell(t *testing.T) {
 		if strings.Join(got, "|") != strings.Join(want, "|") {
 			t.Errorf("%s: 三公 row\n got %s\nwant %s", name, strings.Join(got, "|"), strings.Join(want, "|"))
 		}
+		// Each amount stands under its own header, read down through the spanning cells.
+		for col, words := range threePublicHeaders[tp["phase"]] {
+			h := strings.Join(g.HeaderText(col), "")
+			for _, w := range strings.Fields(words) {
+				if !strings.Contains(h, w) {
+					t.Errorf("%s: column %d is headed %q, want %s", name, col, h, words)
+				}
+			}
+		}
 	}
+}
+
+// threePublicHeaders are words each column's header holds, in the order above.
+var threePublicHeaders = map[string][]string{
+	"final": {"合计 预算数", "合计 决算数", "因公出国（境）费 预算数", "因公出国（境）费 决算数",
+		"公务用车购置及运行费 小计 预算数", "公务用车购置及运行费 小计 决算数", "公务用车购置费 预算数", "公务用车购置费 决算数",
+		"公务用车运行费 预算数", "公务用车运行费 决算数", "公务接待费 预算数", "公务接待费 决算数"},
+	"budget": {"合计", "因公出国(境)费", "公务接待费", "公务用车购置及运行费 小计", "公务用车购置及运行费 购置费",
+		"公务用车购置及运行费 运行费", "机关运行经费"},
 }
 
 // codeRow is a body row's classification code (类 款 项 split over cells, or one cell) or "total" for 合计.
@@ -381,6 +399,21 @@ func TestRead_KeepsTitleAndProse(t *testing.T) {
 	}
 	if got := strings.Join(title, " "); got != "上海市普陀区财政局 2024年度部门决算" {
 		t.Errorf("title %q", got)
+	}
+	for name, want := range map[string]string{
+		budget2025: "上海市普陀区2025年区级部门预算 预算主管部门：上海市普陀区财政局",
+		city2025:   "上海市2025年市级单位预算 预算单位：上海市财政局",
+	} {
+		var got []string
+		for _, b := range readDoc(t, name).Title {
+			got = append(got, b.Text)
+			if b.Page != 1 {
+				t.Errorf("%s: title line %q on page %d", name, b.Text, b.Page)
+			}
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("%s: title %q, want %q", name, strings.Join(got, " "), want)
+		}
 	}
 	found := false
 	for _, b := range d.Prose {

@@ -77,7 +77,11 @@ func (r *region) grid() Grid {
 	for _, l := range lines {
 		x0, x1 = math.Min(x0, l.x0()), math.Max(x1, l.x1())
 	}
-	edges := bounds(bands, x0, x1)
+	fs := r.title.fs
+	if len(lines) > 0 {
+		fs = lines[0].fs
+	}
+	edges := bounds(bands, x0, x1, fs)
 	n := len(edges)
 	blank := func(page int) []Cell {
 		row := make([]Cell, n)
