@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -95,6 +96,19 @@ func hangGuard(t *testing.T, input ...any) (stop func()) {
 	name := t.Name()
 	timer := time.AfterFunc(time.Minute, func() { panic(fmt.Sprintf("%s: one input ran over a minute: %q", name, input)) })
 	return func() { timer.Stop() }
+}
+
+// prepare builds the service before f.Fuzz in a process that runs the fuzz
+// function: go's fuzz worker allows one call 10 s before it calls the worker
+// deadlocked, and building (the demo city's uploads and publications) can
+// take that long on a busy machine. The coordinating process of `go test
+// -fuzz` (test.fuzz set, test.fuzzworker not) never calls it, so it skips the build.
+func prepare(f *testing.F) {
+	fuzzing := flag.Lookup("test.fuzz") != nil && flag.Lookup("test.fuzz").Value.String() != ""
+	worker := flag.Lookup("test.fuzzworker") != nil && flag.Lookup("test.fuzzworker").Value.String() == "true"
+	if !fuzzing || worker {
+		theService(f)
+	}
 }
 
 // theService builds the service the first time a target asks for it.
@@ -293,14 +307,20 @@ var queryPaths = []string{
 // change log, their HTML pages and the charts. A 200 JSON page's next link
 // must itself answer 200.
 func FuzzQuery(f *testing.F) {
+	// Every path with no query, and each query on a few paths: enough to
+	// start from, few enough that `make test` runs them in seconds.
 	for i := range queryPaths {
-		for _, q := range []string{"", "limit=1", "region=990101&year=2024&phase=budget", "region=990101&year=2024&phase=final&release=1",
-			"sort=-total&limit=2", "sort=dept_code&limit=1&after=eyJpZCI6MSwicyI6IjAwMSJ9", "unit=万元&encoding=gb18030&bom=1&headers=zh",
-			"table=expenditure&code=2010601&dept=001", "year=99999999999999999999", "limit=-1", "after=%%%", "phase=决算&unit=亿元",
-			"region=990101&dept=001&year=2023&phase=final", "id=1", "kind=line_items&region=990101"} {
-			f.Add(uint8(i), q)
+		f.Add(uint8(i), "")
+	}
+	for j, q := range []string{"limit=1", "region=990101&year=2024&phase=budget", "region=990101&year=2024&phase=final&release=1",
+		"sort=-total&limit=2", "sort=dept_code&limit=1&after=eyJpZCI6MSwicyI6IjAwMSJ9", "unit=万元&encoding=gb18030&bom=1&headers=zh",
+		"table=expenditure&code=2010601&dept=001", "year=99999999999999999999", "limit=-1", "after=%%%", "phase=决算&unit=亿元",
+		"region=990101&dept=001&year=2023&phase=final", "id=1", "kind=line_items&region=990101"} {
+		for k := 0; k < 3; k++ {
+			f.Add(uint8(j*3+k), q)
 		}
 	}
+	prepare(f)
 	f.Fuzz(func(t *testing.T, which uint8, query string) {
 		s := theService(t)
 		defer hangGuard(t, which, query)()
@@ -365,15 +385,14 @@ var cursorPaths = []string{"/api/v1/three-public", "/api/v1/line-items", "/api/v
 // under valid base64, so the decoding reaches the keyset queries, with each
 // sort order of the 三公 feed.
 func FuzzCursor(f *testing.F) {
-	for i := range cursorPaths {
-		for _, c := range []string{`{"id":1}`, `{"id":9223372036854775807}`, `{"id":-1}`, `{"id":3,"s":"001"}`, `{"id":3,"n":100}`,
-			`{"id":3,"s":"001","n":5}`, `{"t":"2026-03-01T00:00:00Z","id":"990101-2024-budget-three_public"}`, `{"t":"0001-01-01T00:00:00Z"}`,
-			`{"t":"not a time","id":7}`, `{"id":"1"}`, `[]`, `null`, `{"id":1e400}`, `{"n":null,"s":null}`} {
-			for _, sort := range []string{"", "dept_code", "-total", "fiscal_year"} {
-				f.Add(uint8(i), []byte(c), sort, uint8(2))
-			}
+	for i, c := range []string{`{"id":1}`, `{"id":9223372036854775807}`, `{"id":-1}`, `{"id":3,"s":"001"}`, `{"id":3,"n":100}`,
+		`{"id":3,"s":"001","n":5}`, `{"t":"2026-03-01T00:00:00Z","id":"990101-2024-budget-three_public"}`, `{"t":"0001-01-01T00:00:00Z"}`,
+		`{"t":"not a time","id":7}`, `{"id":"1"}`, `[]`, `null`, `{"id":1e400}`, `{"n":null,"s":null}`} {
+		for k, sort := range []string{"", "dept_code", "-total", "fiscal_year"} {
+			f.Add(uint8(i+k), []byte(c), sort, uint8(2))
 		}
 	}
+	prepare(f)
 	f.Fuzz(func(t *testing.T, which uint8, cursor []byte, sort string, limit uint8) {
 		s := theService(t)
 		defer hangGuard(t, which, cursor, sort, limit)()
@@ -405,6 +424,7 @@ func FuzzPaths(f *testing.F) {
 	}
 	f.Add(uint8(4), "990101-2024-budget-three_public", "datapackage.json", "encoding=gb18030")
 	f.Add(uint8(11), "line_items.xlsx", "", "")
+	prepare(f)
 	f.Fuzz(func(t *testing.T, which uint8, a, b, query string) {
 		s := theService(t)
 		defer hangGuard(t, which, a, b, query)()
@@ -444,6 +464,7 @@ func FuzzDeskForm(f *testing.F) {
 	f.Add(uint8(2), uint8(1), "note=", false, "application/x-www-form-urlencoded")
 	f.Add(uint8(3), uint8(2), "--x\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n撤回\r\n--x--\r\n", true, "multipart/form-data; boundary=x")
 	f.Add(uint8(4), uint8(0), "", true, "text/plain")
+	prepare(f)
 	f.Fuzz(func(t *testing.T, which, filing uint8, body string, withCSRF bool, ctype string) {
 		s := theService(t)
 		defer hangGuard(t, which, filing, body, withCSRF, ctype)()
@@ -504,6 +525,7 @@ func FuzzUpload(f *testing.F) {
 	}
 	f.Add([]byte("PK\x03\x04garbage"), "", "x.xlsx", false)
 	f.Add([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, "", "old.xls", true)
+	prepare(f)
 	f.Fuzz(func(t *testing.T, file []byte, kind, name string, desk bool) {
 		s := theService(t)
 		defer hangGuard(t, len(file), kind, name, desk)()
@@ -595,6 +617,7 @@ func FuzzUploadBody(f *testing.F) {
 	f.Add([]byte("--b\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nx\r\n--b--\r\n"), "multipart/form-data; boundary=b")
 	f.Add([]byte("region_code,dept_code\n"), "text/csv")
 	f.Add([]byte(""), "multipart/form-data")
+	prepare(f)
 	f.Fuzz(func(t *testing.T, body []byte, ctype string) {
 		s := theService(t)
 		defer hangGuard(t, len(body), ctype)()
