@@ -253,6 +253,7 @@ func TestRead_CodedTablesMatchTheTranscriptionCellByCell(t *testing.T) {
 	}{
 		{final2024, "一般公共预算财政拨款支出决算表", "general_expenditure"},
 		{final2024, "收入决算表", "income"},
+		{final2024, "支出决算表", "expenditure"},
 		{budget2025, "一般公共预算支出功能分类预算表", "general_expenditure"},
 		{budget2025, "收入预算总表", "income"},
 		{city2025, "一般公共预算支出功能分类预算表", "general_expenditure"},

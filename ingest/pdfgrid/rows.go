@@ -63,6 +63,23 @@ func (r *region) grid() Grid {
 			break
 		}
 	}
+	// The last header line can share its baseline with amounts of the first row printed higher than the rest
+	// of it (类 款 项 beside the 合计 row's 基本支出 and 项目支出): when the next line opens the body with 合计 or a
+	// code and this one holds neither, its words are header and its amounts body.
+	if h+1 < len(lines) && !opensRow(lines[h]) && opensRow(lines[h+1]) {
+		words, amounts := &line{}, &line{}
+		*words, *amounts = *lines[h], *lines[h]
+		words.Chunks, amounts.Chunks = nil, nil
+		for _, c := range lines[h].Chunks {
+			if isNumber(c.Text) {
+				amounts.Chunks = append(amounts.Chunks, c)
+			} else {
+				words.Chunks = append(words.Chunks, c)
+			}
+		}
+		lines = append(append(append([]*line{}, lines[:h]...), words, amounts), lines[h+1:]...)
+		h++
+	}
 	// A line of amounts above the first row (the 合计 row's amounts printed higher) is body, not header.
 	var header, body []*line
 	for i, l := range lines {
@@ -205,6 +222,12 @@ func (r *region) grid() Grid {
 	return g
 }
 
+// opensRow says whether a line starts a table's row by itself: a classification code, or 合计/总计 with an amount.
+func opensRow(l *line) bool {
+	first := l.Chunks[0].Text
+	return codeRe.MatchString(first) || (first == "合计" || first == "总计") && !textOnly(l)
+}
+
 // isNumber says whether a cell is a printed amount: digits with a decimal point or thousands separators. A bare
 // 01 or 201 is a code.
 func isNumber(s string) bool { return amountRe.MatchString(s) && strings.ContainsAny(s, ".,") }
@@ -254,7 +277,7 @@ func wrapsInto(w, l *line, edges [][2]float64, row []Cell, above bool) bool {
 // alone, the cells nearest the body first: each takes the narrowest run of columns that is at least as wide as its
 // text, whose middle is near its centre, and that nests with the runs taken under it: a run either contains another
 // one or stays clear of it (公务用车购置及运行费 over 小计, 购置费 and 运行费). The same run twice is allowed only to a
-// line of text wrapped in its cell: less than 1.5 characters above, and filling half the run at least.
+// line of text wrapped in its cell: less than 1.5 characters above.
 func headerSpans(header []*line, edges [][2]float64) [][][2]int {
 	type taken struct {
 		lo, hi int
@@ -289,7 +312,7 @@ func headerSpans(header []*line, edges [][2]float64) [][][2]int {
 					case sameLine:
 						fits = fits && same // pieces of one line sit side by side, or in one cell
 					case a <= t.lo && t.hi <= b && !same:
-					case same && math.Abs(t.mid-l.mid()) < 1.5*l.fs && c.X1-c.X0 >= 0.5*(x1-x0):
+					case same && math.Abs(t.mid-l.mid()) < 1.5*l.fs:
 					default:
 						fits = false
 					}
