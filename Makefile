@@ -76,7 +76,7 @@ fuzz:
 	@failed=""; for pkg in $(FUZZ_PKGS); do \
 	  for t in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$pkg/*_test.go | cut -c6-); do \
 	    echo "== $$pkg $$t for $(FUZZTIME)"; \
-	    $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZ_MINIMIZE) -parallel $(FUZZ_PARALLEL) $$pkg || failed="$$failed $$pkg:$$t"; \
+	    $(GO) test $(TAGS) -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZ_MINIMIZE) -parallel $(FUZZ_PARALLEL) $$pkg || failed="$$failed $$pkg:$$t"; \
 	  done; \
 	done; \
 	if [ -n "$$failed" ]; then echo "make fuzz: FAILED:$$failed (inputs in testdata/fuzz)"; exit 1; fi
