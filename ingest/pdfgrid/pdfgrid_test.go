@@ -220,6 +220,7 @@ func codeRow(row []Cell) (string, int) {
 // columnKeys maps header words to the long form's column keys, enough for the tables compared here.
 var columnKeys = []struct{ word, key string }{
 	{"合计", "total"}, {"基本支出", "basic"}, {"项目支出", "project"}, {"财政拨款", "fiscal"}, {"其他收入", "other"},
+	{"人员经费", "personnel"}, {"公用经费", "public_use"},
 }
 
 // figures reads a coded table as the long form does: code/column → amount digits.
@@ -227,11 +228,15 @@ func figures(t testing.TB, g *Grid) map[string]string {
 	t.Helper()
 	keys := map[int]string{}
 	for col := 0; col < g.Width(); col++ {
-		h := strings.Join(g.HeaderText(col), "|")
-		for _, ck := range columnKeys {
-			if strings.Contains(h, ck.word) {
-				keys[col] = ck.key
-				break
+		// The lowest header cell names the column; the spanning ones above only group it.
+		h := g.HeaderText(col)
+	find:
+		for i := len(h) - 1; i >= 0; i-- {
+			for _, ck := range columnKeys {
+				if strings.Contains(h[i], ck.word) {
+					keys[col] = ck.key
+					break find
+				}
 			}
 		}
 	}
@@ -256,6 +261,10 @@ func TestRead_CodedTablesMatchTheTranscriptionCellByCell(t *testing.T) {
 		{final2024, "支出决算表", "expenditure"},
 		{budget2025, "一般公共预算支出功能分类预算表", "general_expenditure"},
 		{budget2025, "收入预算总表", "income"},
+		{budget2025, "支出预算总表", "expenditure"},
+		{budget2025, "基本支出部门预算经济分类预算表", "basic_expenditure"},
+		{city2025, "收入预算总表", "income"},
+		{city2025, "基本支出部门预算经济分类预算表", "basic_expenditure"},
 		{city2025, "一般公共预算支出功能分类预算表", "general_expenditure"},
 		{city2025, "支出预算总表", "expenditure"},
 	}
