@@ -1,23 +1,46 @@
 // Package pdfgrid reads a department's disclosure PDF (部门预算 / 部门决算 公开) into table grids whose every cell
 // keeps its page and position, plus the document's title lines and its prose (情况说明) as text blocks.
 //
-// The words and their boxes come from poppler's pdftotext -bbox-layout, run as a subprocess under a time limit
-// (the context) and an address-space limit (prlimit --as); docs/architecture.md says why poppler and not a Go
-// library. The grid is rebuilt from the word boxes alone:
+// # For the official-layout reader
 //
-//   - lines: words whose boxes share a baseline. A box always contains its baseline, even when a font's ascent and
-//     descent are wrong (ONLYOFFICE writes FangSong 0.25 em tall and Times New Roman 1.9 em), so words whose boxes
-//     intersect vertically are one line, the narrowest boxes first;
-//   - cells: words of a line closer than half a character are one cell (poppler splits "因 公 出 国" at spaces);
-//   - tables: a title line (…表, with a 单位： line right under it), its header lines down to the first line that
-//     holds an amount or a classification code, then body lines up to the next title or the end of the page; the
-//     next page continues the table when it does not start with a title and its lines fall into the table's
-//     columns, and a header repeated there is dropped;
-//   - columns: the x-ranges of the body's cells, merged where they overlap across rows (amounts are right-aligned,
-//     so a column's amounts share their right edge); a header cell spans the columns whose centres it covers;
-//   - rows: one per body line; a line holding only text in one column that sits closer than a line's height under
-//     the one above is that cell's wrapped continuation (名称 printed on two lines);
+// A Grid reads like a sheet: Rows[r][c] is the cell at row r, column c, every row as wide as the table. The first
+// HeaderRows rows are the header block (one row per printed header line, top-down); a header cell centred over
+// several columns has Span n > 1 and stands at the first of them, the n - 1 cells it covers have Span 0, as a
+// merged range reads in a sheet. Grid.HeaderText(c) walks a column's header top-down through the spanning cells
+// (财政拨款“三公”经费 / 公务用车购置及运行费 / 公务用车购置费 / 决算数); its last element is the column's own label.
+// Body rows follow, one per printed row, joined across page breaks. Title is the table's title line, Above the
+// lines between it and the header (编制部门：…, 单位：…), Unit the unit as printed, Notes the 注：… lines under the
+// table. Amounts are the printed text (2,940.05): parse them with the precision they were printed with. Every
+// non-blank cell carries its page and box (points from the page's top left), for a finding that links to
+// …/source.pdf#page=N. Document.Title holds the cover's lines (上海市普陀区财政局 / 2024年度部门决算), Document.Prose
+// the paragraphs outside the tables with their pages (the 三公 explanation's 增减变化原因 sentence among them).
+//
+// # How the grid is rebuilt
+//
+// The words and their boxes come from poppler's pdftotext -bbox-layout, run as a subprocess under a time limit
+// (the context, 30 s by default) and an address-space limit (prlimit --as, 1 GiB by default);
+// docs/architecture.md says why poppler and not a Go library. Then, from the boxes alone:
+//
+//   - lines: words that share a baseline. A box always contains its baseline, but a font whose ascent and descent
+//     are written wrong (ONLYOFFICE: FangSong 0.25 em tall, Times New Roman 1.9 em) puts it off centre, so each box
+//     height is first moved by the offset at which it meets the page's CJK text; then boxes that overlap by half
+//     are one line, the narrowest first;
+//   - cells: words of a line closer than a space are one cell (“因 公 出 国”);
+//   - tables: a title line (…表) with a 单位： line at most three lines under it; header lines down to the first
+//     line with an amount or a classification code; body lines up to the next title, the page's end or prose. The
+//     next page goes on with the table when it opens with rows in the table's width, or with the table's header
+//     printed again, which is dropped;
+//   - columns: the x-ranges of the body's cells merged where they overlap (amounts are right-aligned, so a
+//     column's amounts share their right edge; names and codes their left edge), plus columns only the header
+//     shows (blank in every row); a header label beside its column's amounts belongs to it;
+//   - header spans: each header cell takes the narrowest run of columns that fits its text, is centred under it
+//     and nests with the runs of the cells under it; a header text wrapped in its cell is joined;
+//   - rows: one per body line; text alone on a line just under (or over) a row with room in those columns is
+//     that row's wrapped name; amounts alone on a line belong to the nearest row with room for them (cells
+//     aligned differently within one row);
 //   - page numbers (“- 3 -”, “第 3 页”) and lines repeated at the top or bottom of most pages are dropped.
 //
-// Nothing here knows the standard tables' keys: the official-layout reader maps a Grid as it maps a sheet.
+// A PDF without a text layer (a scan), an encrypted or damaged one, or a file that is not a PDF is refused with
+// one Chinese sentence (models.EINVALID). Nothing here knows the standard tables' keys: the official-layout reader
+// maps a Grid as it maps a sheet.
 package pdfgrid
