@@ -113,7 +113,7 @@ func pageLines(p page) []*line {
 				c.Y0, c.Y1 = math.Min(c.Y0, w.Y0), math.Max(c.Y1, w.Y1)
 				continue
 			}
-			l.Chunks = append(l.Chunks, chunk{Text: w.Text, X0: w.X0, Y0: w.Y0, X1: w.X1, Y1: w.Y1, Block: w.Block})
+			l.Chunks = append(l.Chunks, chunk(w))
 		}
 		for i := range l.Chunks {
 			l.Chunks[i].Text = squeeze(l.Chunks[i].Text)

@@ -393,14 +393,6 @@ func TestRead_DropsPageNumbersAndTheRunningHeader(t *testing.T) {
 	}
 }
 
-func cellTexts(row []Cell) []string {
-	var out []string
-	for _, c := range row {
-		out = append(out, c.Text)
-	}
-	return out
-}
-
 func TestRead_KeepsTitleAndProse(t *testing.T) {
 	d := readDoc(t, final2024)
 	var title []string

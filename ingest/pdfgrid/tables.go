@@ -15,14 +15,10 @@ var (
 	unitRe     = regexp.MustCompile(`单位[：:]\s*([亿万]?元)`)
 	// An amount as printed: 2,940.05, -3.20, 0.95, 171,915,169.
 	amountRe = regexp.MustCompile(`^[-－]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$`)
-	// A classification code at the start of a row: 201, 20106, 2010601, 301, 30101, and split 06 / 01.
+	// A classification code opening a row: 201, 20106, 2010601, 301, 30101 (split 类/款/项 columns put 06 and 01 after it).
 	codeRe = regexp.MustCompile(`^\d{3}(\d{2}){0,2}$`)
 	noteRe = regexp.MustCompile(`^(注|说明|备注)\s*[：:0-9１-９]`)
 )
-
-func isAmount(s string) bool {
-	return amountRe.MatchString(s) && (strings.ContainsAny(s, ".,") || len(s) <= 12)
-}
 
 func isTitle(l *line) bool {
 	t := l.text()
@@ -116,9 +112,7 @@ func build(pages []page) *Document {
 			}
 			r := &region{title: ls[t.title], pages: []int{pi + 1}}
 			r.unit, _ = unitOf(ls[t.unit])
-			for _, l := range ls[t.title+1 : t.unit+1] {
-				r.above = append(r.above, l)
-			}
+			r.above = append(r.above, ls[t.title+1:t.unit+1]...)
 			r.lines = append(r.lines, ls[t.unit+1:end]...)
 			for _, l := range ls[t.title:end] {
 				inTable[l] = true
