@@ -195,7 +195,7 @@ func (w *world) verifyReleases(ctx context.Context, s *store.Store) {
 	}
 	for _, sl := range w.slots {
 		for _, rec := range sl.pubs {
-			var kinds []string
+			var kinds []models.Kind
 			if rec.c.tp != "" {
 				kinds = append(kinds, models.KindThreePublic)
 			}
