@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -83,6 +84,7 @@ func routeOf(c *gin.Context) string {
 type Metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	panics   prometheus.Counter
 }
 
 // NewMetrics registers the HTTP request metrics on reg.
@@ -97,25 +99,45 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help:    "HTTP request latency by method and route pattern.",
 			Buckets: []float64{.001, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 		}, []string{"method", "route"}),
+		panics: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sunshine_http_panics_total",
+			Help: "Panics recovered while serving a request; each was answered 500 and logged with its request id.",
+		}),
 	}
-	reg.MustRegister(m.requests, m.duration)
+	reg.MustRegister(m.requests, m.duration, m.panics)
 	return m
 }
 
+// Middleware counts every request by route and status. It runs inside
+// Recovery: a panic below it is counted (sunshine_http_panics_total, and the
+// request as the 500 Recovery answers) and passed on to Recovery unchanged.
 func (m *Metrics) Middleware() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
+		defer func() {
+			if p := recover(); p != nil {
+				m.panics.Inc()
+				m.observe(c, start, http.StatusInternalServerError)
+				panic(p)
+			}
+		}()
 		c.Next()
-		route := routeOf(c)
-		m.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(c.Writer.Status())).Inc()
-		m.duration.WithLabelValues(c.Request.Method, route).Observe(time.Since(start).Seconds())
+		m.observe(c, start, c.Writer.Status())
 	}
 }
 
-// Recovery turns a panic into the JSON 500 every other error gets, logged with the request id.
+func (m *Metrics) observe(c *gin.Context, start time.Time, status int) {
+	route := routeOf(c)
+	m.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(status)).Inc()
+	m.duration.WithLabelValues(c.Request.Method, route).Observe(time.Since(start).Seconds())
+}
+
+// Recovery turns a panic into the JSON 500 every other error gets, logged
+// with the request id (which the answer's X-Request-ID header carries) and the stack.
 func Recovery() gin.HandlerFunc {
 	return gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, p any) {
-		Logger(c).Error("panic", slog.Any("panic", p))
+		Logger(c).Error("panic", slog.Any("panic", p), slog.String("method", c.Request.Method),
+			slog.String("path", c.Request.URL.Path), slog.String("stack", string(debug.Stack())))
 		c.AbortWithStatusJSON(http.StatusInternalServerError,
 			ErrorBody{ErrorDetail{Code: "internal", Message: "服务器内部错误"}})
 	})
