@@ -9,6 +9,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"sunshine/exports/exportstest"
 	"sunshine/models"
 )
 
@@ -97,7 +98,7 @@ func TestDataPackage_ValidAgainstTheSpecs(t *testing.T) {
 			if name == "json and budget" {
 				fsys = nil // no JSON file written: the descriptor alone is checked
 			}
-			if err := ValidatePackage(d, fsys); err != nil {
+			if err := exportstest.ValidatePackage(d, fsys); err != nil {
 				t.Errorf("%v\n%s", err, d)
 			}
 		})
@@ -220,7 +221,7 @@ func TestValidatePackage_FindsWhatIsWrong(t *testing.T) {
 			}
 			c.break_(p)
 			b, _ := json.Marshal(p)
-			err := ValidatePackage(b, files)
+			err := exportstest.ValidatePackage(b, files)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("want a problem mentioning %q, got %v", c.want, err)
 			}
@@ -254,7 +255,7 @@ func TestValidatePackage_ReadsTheData(t *testing.T) {
 			delete(res(p, 0), "bytes")
 			delete(res(p, 0), "hash")
 			b, _ := json.Marshal(p)
-			err := ValidatePackage(b, files)
+			err := exportstest.ValidatePackage(b, files)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("want %q, got %v", c.want, err)
 			}
@@ -264,7 +265,7 @@ func TestValidatePackage_ReadsTheData(t *testing.T) {
 	files, resources := release(t)
 	files["data/filings.csv"] = &fstest.MapFile{Data: encodeCSV(t, FilingsTable, filingRows()[:2], CSVOptions{})}
 	resources[2].Bytes, resources[2].Hash = 0, ""
-	err := ValidatePackage(writePackage(t, packageInfo(resources)), files)
+	err := exportstest.ValidatePackage(writePackage(t, packageInfo(resources)), files)
 	if err == nil || !strings.Contains(err.Error(), `value "12" is not in the referenced resource`) {
 		t.Errorf("foreign key: %v", err)
 	}

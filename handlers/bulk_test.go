@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"sunshine/exports"
+	"sunshine/exports/exportstest"
 	"sunshine/handlers"
 	"sunshine/store"
 	"sunshine/store/storetest"
@@ -74,7 +75,7 @@ func TestBulk_ZipHoldsEveryDatasetOfTheRegionYearDescribedByOnePackage(t *testin
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := exports.ValidatePackage(descriptor, zr); err != nil {
+		if err := exportstest.ValidatePackage(descriptor, zr); err != nil {
 			t.Fatalf("the descriptor does not describe the ZIP: %v\n%s", err, descriptor)
 		}
 		var p exports.Package

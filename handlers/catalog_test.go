@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"sunshine/exports"
+	"sunshine/exports/exportstest"
 	"sunshine/filings"
 	"sunshine/handlers"
 	"sunshine/ingest"
@@ -362,7 +363,7 @@ func TestBulk_StatesTheConfiguredLicence(t *testing.T) {
 		t.Fatalf("%d: %v", w.Code, err)
 	}
 	descriptor, _ := fs.ReadFile(zr, "datapackage.json")
-	if err := exports.ValidatePackage(descriptor, zr); err != nil {
+	if err := exportstest.ValidatePackage(descriptor, zr); err != nil {
 		t.Fatal(err)
 	}
 	var p exports.Package

@@ -17,7 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
-	"sunshine/exports"
+	"sunshine/exports/exportstest"
 	"sunshine/handlers"
 	"sunshine/store"
 	"sunshine/store/storetest"
@@ -139,7 +139,7 @@ func TestReleaseDownloads_EveryFormatCachedForeverAndDescribed(t *testing.T) {
 		t.Fatalf("datapackage: %d %s", dp.Code, dp.Body)
 	}
 	files := fstest.MapFS{"data.csv": {Data: csvw.Body.Bytes()}, "filings.csv": {Data: []byte(filingsCSV)}}
-	if err := exports.ValidatePackage(dp.Body.Bytes(), files); err != nil {
+	if err := exportstest.ValidatePackage(dp.Body.Bytes(), files); err != nil {
 		t.Fatalf("the descriptor does not describe the files: %v\n%s", err, dp.Body)
 	}
 	latest := a.get(t, "/api/v1/datasets/431081-2024-final-three_public/latest/data.csv?bom=1")
@@ -174,7 +174,7 @@ func TestLineItemsFeed_FiltersByTableAndCode(t *testing.T) {
 		ds := a.get(t, "/api/v1/datasets/431081-2025-budget-line_items/releases/1/datapackage.json")
 		data := a.get(t, "/api/v1/datasets/431081-2025-budget-line_items/releases/1/data.csv")
 		filings := a.get(t, "/api/v1/datasets/431081-2025-budget-line_items/releases/1/filings.csv")
-		if err := exports.ValidatePackage(ds.Body.Bytes(), fstest.MapFS{"data.csv": {Data: data.Body.Bytes()}, "filings.csv": {Data: filings.Body.Bytes()}}); err != nil {
+		if err := exportstest.ValidatePackage(ds.Body.Bytes(), fstest.MapFS{"data.csv": {Data: data.Body.Bytes()}, "filings.csv": {Data: filings.Body.Bytes()}}); err != nil {
 			t.Fatalf("line-item package: %v", err)
 		}
 	})

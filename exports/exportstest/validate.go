@@ -1,4 +1,7 @@
-package exports
+// Package exportstest checks what exports writes against the standards it
+// claims (Frictionless Data Package, Fiscal Data Package). It is imported by
+// tests only, so the validator stays out of the binary.
+package exportstest
 
 import (
 	"bytes"
@@ -83,8 +86,11 @@ var (
 	fdpDirections      = set("expenditure", "revenue")
 	fdpDimensionTypes  = set("datetime", "entity", "classification", "activity", "fact", "location", "other")
 	fdpClassifications = set("functional", "administrative", "economic")
-	hashPattern        = regexp.MustCompile(`^(?:(md5|sha1|sha256|sha512):)?[0-9a-f]+$`)
-	currencyPattern    = regexp.MustCompile(`^[A-Z]{3}$`)
+	// namePattern is Data Package's rule for package and resource names, kept
+	// apart from the writer's own copy so the check does not trust what it checks.
+	namePattern     = regexp.MustCompile(`^[a-z0-9._-]+$`)
+	hashPattern     = regexp.MustCompile(`^(?:(md5|sha1|sha256|sha512):)?[0-9a-f]+$`)
+	currencyPattern = regexp.MustCompile(`^[A-Z]{3}$`)
 )
 
 func set(keys ...string) map[string]bool {
@@ -611,4 +617,14 @@ func integerOf(x any) (int64, bool) {
 	}
 	i, err := n.Int64()
 	return i, err == nil
+}
+
+// validPath is Data Package's rule for a resource path: an http(s) URL, or a
+// relative POSIX path that stays inside the package (no leading slash, no . or
+// .. segment, no backslash or drive colon).
+func validPath(p string) bool {
+	if strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://") {
+		return true
+	}
+	return p != "." && fs.ValidPath(p) && !strings.ContainsAny(p, `\:`)
 }
