@@ -134,3 +134,35 @@ func TestTemplate_ThreePublicFillableInExcel(t *testing.T) {
 		t.Errorf("width %.1f", w)
 	}
 }
+
+// TestTemplate_FindingsNameSheetAndCell: the template's findings carry the
+// sheet and the cell as Excel names them, besides the row and the header.
+func TestTemplate_FindingsNameSheetAndCell(t *testing.T) {
+	cases := []struct {
+		name        string
+		edit        func(f *excelize.File)
+		rule, sheet string
+		row         int
+		column      string
+		cell        string
+	}{
+		{"amount not a number", func(f *excelize.File) { f.SetCellValue("部门支出总表", "E9", "六十") },
+			RuleCellType, "部门支出总表", 9, "项目支出", "E9"},
+		{"bad region code", func(f *excelize.File) { f.SetCellValue("部门收支总表", "B2", "4310") },
+			RuleCellType, "部门收支总表", 2, "区划代码", "B2"},
+		{"unknown column", func(f *excelize.File) { f.SetCellValue("部门支出总表", "I7", "备注") },
+			RuleHeaderUnknown, "部门支出总表", 7, "备注", "I7"},
+		{"code missing on a row with amounts", func(f *excelize.File) { f.SetCellValue("部门支出总表", "D12", 5) },
+			RuleCellRequired, "部门支出总表", 12, "科目编码", "A12"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rd := openTemplate(t, fillTemplate(t, tc.edit))
+			readAll(t, rd)
+			f := mustFind(t, rd.Findings(), tc.rule, tc.row, tc.column)
+			if f.Sheet != tc.sheet || f.Cell != tc.cell {
+				t.Errorf("sheet %q cell %q, want %q %q", f.Sheet, f.Cell, tc.sheet, tc.cell)
+			}
+		})
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"sunshine/ingest/layout"
 	"sunshine/models"
 )
 
@@ -44,6 +45,7 @@ var metaIndex = func() map[string]string {
 type metaCell struct {
 	value, label, sheet string
 	row                 int
+	col                 int // the value's column, 0-based
 }
 
 // tplColumn is one amount column of a template sheet.
@@ -209,13 +211,15 @@ func (t *templateReader) readMeta(row rawRow) {
 			continue
 		}
 		v := trimCell(inline)
+		col := i
 		if !hasColon || v == "" {
 			if i+1 < len(row.cells) {
 				v = trimCell(row.cells[i+1])
 			}
 			i++ // the value cell is not a label, even when empty
+			col = i
 		}
-		t.cur.meta[key] = metaCell{value: v, label: label, sheet: t.cur.name, row: row.num}
+		t.cur.meta[key] = metaCell{value: v, label: label, sheet: t.cur.name, row: row.num, col: col}
 		if v != "" {
 			t.inherited[key] = t.cur.meta[key]
 		}
@@ -254,13 +258,13 @@ func (t *templateReader) readHeader(row rawRow) {
 		default:
 			var ok bool
 			if spec, final, ok = lookupColumn(s.spec, text); !ok {
-				t.add(s, RuleHeaderUnknown, row.num, text, text, "表“"+s.spec.BudgetName+"”没有这一栏目（可用："+columnList(s.spec)+"）")
+				t.addAt(s, RuleHeaderUnknown, row.num, i, text, text, "表“"+s.spec.BudgetName+"”没有这一栏目（可用："+columnList(s.spec)+"）")
 				continue
 			}
 			key = spec.Key
 		}
 		if first, dup := byKey[key]; dup {
-			t.add(s, RuleHeaderDuplicate, row.num, text, text, "与第 "+itoa(first+1)+" 列重复")
+			t.addAt(s, RuleHeaderDuplicate, row.num, i, text, text, "与第 "+itoa(first+1)+" 列重复")
 			continue
 		}
 		byKey[key] = i
@@ -297,7 +301,7 @@ func (t *templateReader) readData(row rawRow) {
 	for i := range row.cells {
 		if !s.known[i] && cell(i) != "" {
 			v := cell(i)
-			t.add(s, RuleRowExtraCells, row.num, "", v, "表头之外的单元格（第 "+itoa(i+1)+" 列）有内容：“"+shortValue(v)+"”")
+			t.addAt(s, RuleRowExtraCells, row.num, i, "", v, "表头之外的单元格（第 "+itoa(i+1)+" 列）有内容：“"+shortValue(v)+"”")
 			failed = true
 			break
 		}
@@ -307,7 +311,7 @@ func (t *templateReader) readData(row rawRow) {
 		// (注：本部门无…，此表为空表) is kept as the table's note.
 		if note := tableNoteText(cell(s.codeIdx), cell(s.nameIdx)); note != "" && !failed {
 			if p := checkText(note, maxChangeReason); p != nil {
-				t.add(s, p.rule, row.num, "", note, p.msg)
+				t.addAt(s, p.rule, row.num, max(s.codeIdx, 0), "", note, p.msg)
 				return
 			}
 			if k, keyOK := t.sheetKey(); keyOK {
@@ -323,14 +327,19 @@ func (t *templateReader) readData(row rawRow) {
 		return
 	}
 	k, keyOK := t.sheetKey()
+	at := -1 // the column of the cell rowFail reports, -1 for the whole row
 	rowFail := func(rule, column, value, code, msg string) {
 		failed = true
 		f := models.Finding{Rule: rule, Row: row.num, Column: column, Value: shortValue(value), Table: string(s.spec.Key), Code: code,
-			Message: prefixed(where(s.name, row.num, column), msg)}
+			Message: prefixed(where(s.name, row.num, column), msg), Sheet: s.name}
+		if at >= 0 {
+			f.Cell = cellName(row.num, at)
+		}
 		t.out.add(f)
 	}
 	codeHeader := "科目编码"
 	code := cell(s.codeIdx)
+	at = s.codeIdx
 	switch {
 	case t.tooLong(code):
 		rowFail(RuleCellLength, codeHeader, code, "", t.tooLongMsg(code))
@@ -344,12 +353,14 @@ func (t *templateReader) readData(row rawRow) {
 		code = c
 	}
 	name := cell(s.nameIdx)
+	at = s.nameIdx
 	if p := checkText(name, maxItemName); p != nil {
 		rowFail(p.rule, "科目名称", name, code, p.msg)
 	}
 	items := make([]models.LineItem, 0, len(filled))
 	for _, c := range filled {
 		v := cell(c.idx)
+		at = c.idx
 		if t.tooLong(v) {
 			rowFail(RuleCellLength, c.header, v, code, t.tooLongMsg(v))
 			continue
@@ -375,6 +386,7 @@ func (t *templateReader) readData(row rawRow) {
 	if failed || !keyOK {
 		return
 	}
+	at = -1
 	for i := range items {
 		li := &items[i]
 		if err := li.Validate(k.key.Phase); err != nil { // a safety net: the checks above cover it
@@ -488,11 +500,26 @@ func (t *templateReader) reportMeta(s *sheetState, m metaCell, p *problem) {
 	}
 	t.reported[id] = true
 	t.out.add(models.Finding{Rule: p.rule, Row: m.row, Column: m.label, Value: shortValue(m.value), Table: string(s.spec.Key),
+		Sheet: m.sheet, Cell: cellName(m.row, m.col),
 		Message: prefixed(where(m.sheet, m.row, m.label), p.msg)})
 }
 
 // add reports a finding on the current sheet.
 func (t *templateReader) add(s *sheetState, rule string, row int, column, value, msg string) {
-	t.out.add(models.Finding{Rule: rule, Row: row, Column: column, Value: shortValue(value), Table: string(s.spec.Key),
+	t.out.add(models.Finding{Rule: rule, Row: row, Column: column, Value: shortValue(value), Table: string(s.spec.Key), Sheet: s.name,
 		Message: prefixed(where(s.name, row, column), msg)})
+}
+
+// addAt reports a finding at a cell of the current sheet (col 0-based).
+func (t *templateReader) addAt(s *sheetState, rule string, row, col int, column, value, msg string) {
+	t.out.add(models.Finding{Rule: rule, Row: row, Column: column, Value: shortValue(value), Table: string(s.spec.Key),
+		Sheet: s.name, Cell: cellName(row, col), Message: prefixed(where(s.name, row, column), msg)})
+}
+
+// cellName names a cell as Excel does: row 1-based, col 0-based; "" when unknown.
+func cellName(row, col int) string {
+	if row < 1 || col < 0 {
+		return ""
+	}
+	return layout.CellName(row-1, col)
 }

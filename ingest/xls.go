@@ -9,7 +9,6 @@ import (
 	"strings"
 	"unicode/utf16"
 
-	"github.com/shakinm/xlsReader/cfb"
 	"github.com/shakinm/xlsReader/xls"
 
 	"sunshine/ingest/layout"
@@ -17,10 +16,12 @@ import (
 )
 
 // readXLS reads a legacy Excel workbook (BIFF8, what Excel 97–2003, WPS and
-// LibreOffice save as .xls) into its visible sheets. shakinm/xlsReader reads
-// the cells, the shared strings and the number formats; it skips the two
-// records the layout reader also needs, so readXLS walks the workbook stream
-// for them itself: BOUNDSHEET's hidden flag and MERGECELLS.
+// LibreOffice save as .xls) into its visible sheets. The Workbook stream is
+// taken out of the compound file with every chain checked (cfb.go), and
+// shakinm/xlsReader reads the cells, the shared strings and the number
+// formats from a fresh compound file holding that stream alone; it skips
+// three records the layout reader needs, so readXLS walks the stream for them
+// itself: BOUNDSHEET's hidden flag, MERGECELLS and FORMULA's stored result.
 //
 // Returns EINVALID for a file that is not a readable BIFF8 workbook (an
 // encrypted one, an older BIFF version, a damaged file). The library was
@@ -31,7 +32,7 @@ func readXLS(b []byte, opts Options) (sheets []layout.Sheet, err error) {
 			sheets, err = nil, unreadableXLS()
 		}
 	}()
-	stream, err := workbookStream(b)
+	stream, err := cfbStream(b)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +40,11 @@ func readXLS(b []byte, opts Options) (sheets []layout.Sheet, err error) {
 	if err != nil {
 		return nil, err
 	}
-	wb, err := xls.OpenReader(bytes.NewReader(b))
+	clean, err := cfbWrap(stream)
+	if err != nil {
+		return nil, err
+	}
+	wb, err := xls.OpenReader(bytes.NewReader(clean))
 	if err != nil || wb.GetNumberSheets() != len(meta) {
 		return nil, unreadableXLS()
 	}
@@ -176,43 +181,6 @@ func formatDecimals(code string) models.Decimals {
 		}
 	}
 	return models.PrintedDecimals(n)
-}
-
-// workbookStream returns the Workbook (or Book) stream of a compound file.
-func workbookStream(b []byte) ([]byte, error) {
-	doc, err := cfb.OpenReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, unreadableXLS()
-	}
-	var book, root *cfb.Directory
-	for _, d := range doc.GetDirs() {
-		switch d.Name() {
-		case "Workbook":
-			book = d
-		case "Book":
-			if book == nil {
-				book = d
-			}
-		case "Root Entry":
-			root = d
-		}
-	}
-	if book == nil || root == nil {
-		return nil, unreadableXLS()
-	}
-	size := book.GetStreamSize()
-	if int64(size) > int64(len(b))*2+(1<<20) {
-		return nil, unreadableXLS()
-	}
-	r, err := doc.OpenObject(book, root)
-	if err != nil {
-		return nil, unreadableXLS()
-	}
-	stream := make([]byte, size)
-	if _, err := io.ReadFull(r, stream); err != nil {
-		return nil, unreadableXLS()
-	}
-	return stream, nil
 }
 
 // BIFF8 record types readXLS reads itself.

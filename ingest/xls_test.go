@@ -5,7 +5,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
+	"time"
 
 	"sunshine/models"
 )
@@ -33,7 +35,7 @@ func TestXLS_FormulaResultsAndMergesAreRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stream, err := workbookStream(b)
+	stream, err := cfbStream(b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +71,14 @@ func TestXLS_DamagedFilesAreRefusedNotPanics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	loop, err := os.ReadFile(filepath.Join("testdata", "xls_fat_loop.xls"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := map[string][]byte{
+		// A LibreOffice workbook with a few bytes changed so that its FAT
+		// chains loop: xlsReader's own reader ran forever on it.
+		"FAT loop":       loop,
 		"signature only": oleMagic,
 		"truncated":      good[:len(good)/3],
 		"zeroed middle":  append(append(append([]byte(nil), good[:4096]...), make([]byte, 8192)...), good[4096+8192:]...),
@@ -85,4 +94,37 @@ func TestXLS_DamagedFilesAreRefusedNotPanics(t *testing.T) {
 			t.Errorf("%s: %v, want EINVALID", name, err)
 		}
 	}
+}
+
+// FuzzReadXLS mutates real BIFF8 workbooks: a damaged .xls is refused with
+// EINVALID (or read), never a panic, a hang or a huge allocation.
+func FuzzReadXLS(f *testing.F) {
+	for _, name := range []string{"budget-wanyuan.libreoffice.xls", "final-yuan.libreoffice.xls"} {
+		b, err := os.ReadFile(filepath.Join("..", "testdata", "workbooks", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		watchdog := time.AfterFunc(10*time.Second, func() {
+			buf := make([]byte, 1<<20)
+			panic("reading took over 10 s:\n" + string(buf[:runtime.Stack(buf, true)]))
+		})
+		defer watchdog.Stop()
+		rd, err := Open(bytes.NewReader(b), "x.xls", Options{})
+		if err != nil {
+			var me *models.Error
+			if !errors.As(err, &me) {
+				t.Fatalf("%v is not a domain error", err)
+			}
+			return
+		}
+		defer rd.Close()
+		for {
+			if _, err := rd.Next(); err != nil {
+				break
+			}
+		}
+	})
 }
