@@ -186,19 +186,25 @@ const goneAttempts = 3
 // full disk are answered EUNAVAILABLE with a sentence saying which.
 func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 	var err error
+	var took time.Duration // of the attempt that just failed
 	broken := 0
 	for attempt := 0; attempt < writeAttempts; attempt++ {
 		if attempt > 0 {
-			// 10 ms, 20 ms, 40 ms … up to 640 ms, each somewhere in its upper half.
+			// 10 ms, 20 ms, 40 ms … up to 640 ms, each somewhere in its upper half,
+			// plus up to the failed attempt's own duration: a Galera node learns of
+			// a conflict only at COMMIT, after all the work, so two long
+			// transactions retried after a short pause would meet again.
 			d := (10 * time.Millisecond) << (attempt - 1)
-			d = d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+			d = d/2 + time.Duration(rand.Int64N(int64(d/2)+1)) + time.Duration(rand.Int64N(int64(took)+1))
 			select {
 			case <-ctx.Done():
 				return models.Errorf(models.EUNAVAILABLE, "数据库繁忙，写入未完成：%v", ctx.Err())
 			case <-time.After(d):
 			}
 		}
+		start := time.Now()
 		err = s.writeOnce(ctx, fn)
+		took = time.Since(start)
 		if err == nil {
 			return nil
 		}
