@@ -175,7 +175,7 @@ func TestGalera_CertificationConflictsRetried(t *testing.T) {
 	var wrong []string
 	var wg sync.WaitGroup
 	totals := map[models.Money]bool{} // of the acknowledged versions
-	var gaveUp []string                // SHA-256 of uploads answered 503
+	var gaveUp []string               // SHA-256 of uploads answered 503
 	for node, v := range []*service{a, b} {
 		for w := 0; w < writersPerNode; w++ {
 			wg.Add(1)
