@@ -133,7 +133,8 @@ func (r *region) grid() Grid {
 	// rest of those cells.
 	type bodyRow struct {
 		cells []Cell
-		line  *line
+		line  *line // the first line of the row
+		last  *line // the lowest line merged into it
 	}
 	var rows []bodyRow
 	place := func(l *line) []Cell {
@@ -161,27 +162,47 @@ func (r *region) grid() Grid {
 				for _, c := range pending.Chunks {
 					row[bandOf(edges, c)].grow(c, true)
 				}
-				rows = append(rows, bodyRow{row, l})
+				rows = append(rows, bodyRow{row, l, l})
 				pending = nil
 				continue
 			}
-			rows = append(rows, bodyRow{place(pending), pending})
+			rows = append(rows, bodyRow{place(pending), pending, pending})
 			pending = nil
 		}
-		if k := len(rows); k > 0 && wrapsInto(l, rows[k-1].line, edges, rows[k-1].cells, false) {
+		// A name wrapped on the left of tables side by side, whose row's right side printed on a line of its own
+		// between the name's two lines (二、政府性基金预算财政拨 / 二、外交支出 / 款): the rest of the name goes to the row
+		// above that line, and the line's cells join that row.
+		if j := reachBack(l, len(rows), func(j int) ([]Cell, *line) { return rows[j].cells, rows[j].last }, edges); j >= 0 {
+			for _, between := range rows[j+1:] {
+				for b, c := range between.cells {
+					if c.Text != "" {
+						rows[j].cells[b] = c
+					}
+				}
+			}
+			rows = rows[:j+1]
+			for _, c := range l.Chunks {
+				rows[j].cells[bandOf(edges, c)].grow(c, false)
+			}
+			rows[j].last = l
+			continue
+		}
+		if k := len(rows); k > 0 && (wrapsInto(l, rows[k-1].last, edges, rows[k-1].cells, false) ||
+			finishesRow(l, rows[k-1].last, edges, rows[k-1].cells)) {
 			for _, c := range l.Chunks {
 				rows[k-1].cells[bandOf(edges, c)].grow(c, false)
 			}
+			rows[k-1].last = l
 			continue
 		}
 		if textOnly(l) && !ordinalRe.MatchString(l.Chunks[0].Text) {
 			pending = l
 			continue
 		}
-		rows = append(rows, bodyRow{place(l), l})
+		rows = append(rows, bodyRow{place(l), l, l})
 	}
 	if pending != nil {
-		rows = append(rows, bodyRow{place(pending), pending})
+		rows = append(rows, bodyRow{place(pending), pending, pending})
 	}
 	// A line of amounts alone was printed higher or lower than the rest of its row (cells aligned differently):
 	// it belongs to the nearest row on its page whose cells under it are empty.
@@ -202,7 +223,7 @@ func (r *region) grid() Grid {
 			}
 		}
 		if best < 0 || bestD > 2.5*f.fs {
-			rows = append(rows, bodyRow{place(f), f})
+			rows = append(rows, bodyRow{place(f), f, f})
 			continue
 		}
 		for _, c := range f.Chunks {
@@ -270,6 +291,75 @@ func wrapsInto(w, l *line, edges [][2]float64, row []Cell, above bool) bool {
 		}
 	}
 	return true
+}
+
+// reachBack finds the row, above the last n rows' latest, whose names line w finishes: w is text alone, not an
+// ordinal, less than 1.35 characters under that row's lowest line; each piece falls under a name of that row, and
+// the rows in between have nothing in those columns nor anywhere that row has something. Returns -1 when none.
+func reachBack(w *line, n int, row func(int) ([]Cell, *line), edges [][2]float64) int {
+	if n < 2 || !textOnly(w) || ordinalRe.MatchString(w.Chunks[0].Text) {
+		return -1
+	}
+	for j := n - 2; j >= 0; j-- {
+		cells, last := row(j)
+		if last.Page != w.Page {
+			return -1
+		}
+		d := w.mid() - last.mid()
+		if d <= 0 {
+			continue
+		}
+		if d > 1.35*w.fs {
+			return -1
+		}
+		fits := true
+		for _, c := range w.Chunks {
+			b := bandOf(edges, c)
+			fits = fits && cells[b].Text != "" && !isNumber(cells[b].Text)
+		}
+		for k := j + 1; k < n && fits; k++ {
+			between, _ := row(k)
+			for b, c := range between {
+				fits = fits && (c.Text == "" || cells[b].Text == "")
+			}
+			for _, c := range w.Chunks {
+				fits = fits && between[bandOf(edges, c)].Text == ""
+			}
+		}
+		if fits {
+			return j
+		}
+	}
+	return -1
+}
+
+// finishesRow says whether line w, just under the row printed on line l, is the rest of that row: tables side by
+// side (收入 | 支出) wrap a name on one side only, so the line holds the name's last characters under it and the
+// other side's cells of the same row. At least one piece continues a name of the row, and every other piece falls
+// where the row has nothing.
+func finishesRow(w, l *line, edges [][2]float64, row []Cell) bool {
+	if w.Page != l.Page {
+		return false
+	}
+	if d := w.mid() - l.mid(); d <= 0 || d > 1.35*w.fs {
+		return false
+	}
+	continues := false
+	seen := map[int]bool{}
+	for _, c := range w.Chunks {
+		b := bandOf(edges, c)
+		switch {
+		case seen[b]:
+			return false
+		case row[b].Text == "":
+		case !isNumber(row[b].Text) && !isNumber(c.Text) && !ordinalRe.MatchString(c.Text):
+			continues = true
+		default:
+			return false
+		}
+		seen[b] = true
+	}
+	return continues
 }
 
 // headerSpans gives each header cell its first and last column. Header cells are centred in merged cells whose
