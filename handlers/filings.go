@@ -136,6 +136,12 @@ func postPublish(svc *filings.Service) gin.HandlerFunc {
 		}
 		note, noteErr := readNote(c)
 		t := httpx.TokenOf(c)
+		// A draft the token may not see does not exist for it (as on GET and at the desk):
+		// a 403 naming its department would tell a stranger it is there.
+		if f, err := svc.Store.Filing(c.Request.Context(), id); err == nil && !filings.MaySee(t, f) {
+			httpx.RespondError(c, models.Errorf(models.ENOTFOUND, "申报 %d 不存在", id))
+			return
+		}
 		f, err := svc.Publish(c.Request.Context(), id, filings.Actor{Name: t.Name, Token: t}, note)
 		var blocked *filings.BlockedError
 		if errors.As(err, &blocked) {

@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"math/big"
 	"mime"
 	"net/http"
 	"path"
@@ -83,6 +82,10 @@ var templatePages = []string{"home", "region", "department", "datasets", "change
 // NewSite parses the templates (a broken one panics: a bug of this build).
 func NewSite(d Config) *Site {
 	s := &Site{d: d, pages: map[string]*template.Template{}, desk: newDeskSessions()}
+	if d.Store != nil {
+		// Sessions age on the service's one clock, so a test can let one expire.
+		s.desk.now = func() time.Time { return d.Store.Now() }
+	}
 	for _, p := range templatePages {
 		t := template.New(p).Funcs(templateFuncs)
 		// A broken template is a bug of this build: fail at start-up, not at the first request.
@@ -366,43 +369,4 @@ var parseRuleNames = map[string]string{
 	"row.blank":         "空行",
 	"row.extra_cells":   "行的单元格多于表头",
 	"row.missing_cells": "行的单元格少于表头",
-}
-
-// percent is part/whole as a percentage with one decimal ("103.2%"), in exact
-// integer arithmetic; "—" when whole is not positive or part is not disclosed.
-func percent(part, whole models.NullMoney) string {
-	tenths, ok := tenthsOfPercent(part, whole)
-	if !ok {
-		return "—"
-	}
-	neg := tenths < 0
-	if neg {
-		tenths = -tenths
-	}
-	s := strconv.FormatInt(tenths/10, 10) + "." + strconv.FormatInt(tenths%10, 10) + "%"
-	if neg {
-		s = "-" + s
-	}
-	return s
-}
-
-// tenthsOfPercent is round(part/whole × 1000), half away from zero.
-func tenthsOfPercent(part, whole models.NullMoney) (int64, bool) {
-	if !part.Valid || !whole.Valid || whole.Money <= 0 {
-		return 0, false
-	}
-	num := new(big.Int).Mul(big.NewInt(int64(part.Money)), big.NewInt(2000))
-	neg := num.Sign() < 0
-	num.Abs(num)
-	w := big.NewInt(int64(whole.Money))
-	num.Add(num, w)
-	num.Quo(num, new(big.Int).Mul(w, big.NewInt(2)))
-	if !num.IsInt64() {
-		return 0, false
-	}
-	v := num.Int64()
-	if neg {
-		v = -v
-	}
-	return v, true
 }

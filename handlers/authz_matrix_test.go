@@ -1,0 +1,227 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+
+	"sunshine/handlers"
+	"sunshine/models"
+	"sunshine/store"
+)
+
+// statuses are the answers expected by each caller, in caller order:
+//
+//	no token, malformed, revoked, other region, other dept, in scope, admin, desk no CSRF, desk expired, desk with CSRF
+type statuses [callerCount]int
+
+func all(code int) statuses {
+	var s statuses
+	for i := range s {
+		s[i] = code
+	}
+	return s
+}
+
+// A matrix case is one request to a route: a path with the fixture's ids,
+// what it sends, and what every caller gets.
+type matrixCase struct {
+	what string
+	path string
+	body *matrixBody
+	want statuses
+}
+
+// The policy, route by route. Public GETs answer everyone alike (a bad token
+// is ignored on a GET); a draft exists only for a token that may write it;
+// writes need a token (401), the right one (403: scope, role — uploaders do
+// not publish by default, only admins withdraw); /metrics is an admin's; the
+// desk knows sessions, not tokens: its pages send a caller without a live
+// session to sign in (303), its forms answer 401 without one and 403 without
+// the form token. A route missing here fails the test: say who may call it.
+var authzMatrix = map[string][]matrixCase{
+	"GET /healthz":     {{what: "liveness", path: "/healthz", want: all(200)}},
+	"GET /readyz":      {{what: "readiness", path: "/readyz", want: all(200)}},
+	"GET /favicon.ico": {{what: "no icon", path: "/favicon.ico", want: all(204)}},
+	"GET /metrics": {{what: "metrics", path: "/metrics",
+		want: statuses{401, 401, 401, 403, 403, 403, 200, 401, 401, 401}}},
+
+	"POST /api/v1/uploads": {{what: "an upload (admin: 003's workbook; others: 001's 2025 budget 三公)", path: "/api/v1/uploads",
+		body: &matrixBody{files: "three_public_bom.csv", file: map[caller]string{admin: "three_public_excelize.xlsx"}},
+		want: statuses{401, 401, 401, 403, 403, 201, 201, 401, 401, 401}}},
+	"GET /api/v1/templates/:file": {{what: "a template", path: "/api/v1/templates/three_public.csv", want: all(200)}},
+	"GET /api/v1/rules":           {{what: "the rules", path: "/api/v1/rules", want: all(200)}},
+	"GET /api/v1/filings/:id": {
+		{what: "a published filing", path: "/api/v1/filings/{published}", want: all(200)},
+		{what: "a draft-only department's draft", path: "/api/v1/filings/{draft}",
+			want: statuses{401, 401, 401, 404, 404, 200, 200, 401, 401, 401}},
+	},
+	"GET /api/v1/filings/:id/report": {
+		{what: "a published filing", path: "/api/v1/filings/{published}/report", want: all(200)},
+		{what: "a draft-only department's draft", path: "/api/v1/filings/{draft}/report",
+			want: statuses{401, 401, 401, 404, 404, 200, 200, 401, 401, 401}},
+	},
+	"POST /api/v1/filings/:id/publish": {{what: "a draft (097)", path: "/api/v1/filings/{draftAPI}/publish",
+		body: &matrixBody{json: `{"note":"矩阵：公开"}`},
+		want: statuses{401, 401, 401, 404, 404, 403, 200, 401, 401, 401}}},
+	"POST /api/v1/filings/:id/withdraw": {{what: "a published filing (002)", path: "/api/v1/filings/{withdrawAPI}/withdraw",
+		body: &matrixBody{json: `{"note":"矩阵：撤回"}`},
+		want: statuses{401, 401, 401, 403, 403, 403, 200, 401, 401, 401}}},
+
+	"GET /api/v1/datasets":          {{what: "the catalogue", path: "/api/v1/datasets", want: all(200)}},
+	"GET /api/v1/datasets/:id":      {{what: "a dataset", path: "/api/v1/datasets/431081-2024-final-three_public", want: all(200)}},
+	"GET /api/v1/datasets/:id/diff": {{what: "releases 1→3", path: "/api/v1/datasets/431081-2024-final-three_public/diff?from=1&to=3", want: all(200)}},
+	"GET /api/v1/changes":           {{what: "the change log", path: "/api/v1/changes", want: all(200)}},
+	"GET /feeds/changes.atom":       {{what: "the Atom feed", path: "/feeds/changes.atom", want: all(200)}},
+	"GET /api/v1/three-public":      {{what: "the 三公 feed", path: "/api/v1/three-public?region=431081", want: all(200)}},
+	"GET /api/v1/three-public.csv":  {{what: "the 三公 feed as CSV", path: "/api/v1/three-public.csv", want: all(200)}},
+	"GET /api/v1/line-items":        {{what: "the line-item feed", path: "/api/v1/line-items", want: all(200)}},
+	"GET /api/v1/line-items.csv":    {{what: "the line-item feed as CSV", path: "/api/v1/line-items.csv", want: all(200)}},
+	"GET /api/v1/datasets/:id/releases/:n/:file": {
+		{what: "release 1's CSV", path: "/api/v1/datasets/431081-2024-final-three_public/releases/1/data.csv", want: all(200)},
+		{what: "release 3's XLSX", path: "/api/v1/datasets/431081-2024-final-three_public/releases/3/data.xlsx", want: all(200)},
+	},
+	"GET /api/v1/datasets/:id/latest/:file": {{what: "the latest JSON", path: "/api/v1/datasets/431081-2025-budget-line_items/latest/data.json", want: all(302)}},
+	"GET /api/v1/charts/three-public/:chart": {
+		{what: "the ranking", path: "/api/v1/charts/three-public/ranking?region=431081&year=2024&phase=final", want: all(200)},
+		{what: "a trend as SVG", path: "/api/v1/charts/three-public/trend.svg?region=431081&dept=001", want: all(200)},
+		{what: "a draft-only department's trend", path: "/api/v1/charts/three-public/trend.csv?region=431081&dept=096", want: all(404)},
+	},
+	"GET /embed/three-public/:chart": {{what: "an embedded chart", path: "/embed/three-public/composition?region=431081&year=2024&phase=final", want: all(200)}},
+	"GET /embed/embed.css":           {{what: "the embeds' style", path: "/embed/embed.css", want: all(200)}},
+	"GET /api/v1/bulk/:file":         {{what: "a region-year ZIP", path: "/api/v1/bulk/431081-2024.zip", want: all(200)}},
+	"GET /catalog.jsonld":            {{what: "DCAT-AP", path: "/catalog.jsonld", want: all(200)}},
+	"GET /data.json":                 {{what: "DCAT-US", path: "/data.json", want: all(200)}},
+	"GET /openapi.json":              {{what: "the OpenAPI document", path: "/openapi.json", want: all(200)}},
+	"GET /static/*file":              {{what: "the style sheet", path: "/static/site.css", want: all(200)}},
+
+	"GET /":                    {{what: "home", path: "/", want: all(200)}},
+	"GET /regions/:code/:year": {{what: "a region's year", path: "/regions/431081/2024", want: all(200)}},
+	"GET /regions/:code/departments/:dept": {
+		{what: "a published department", path: "/regions/431081/departments/001", want: all(200)},
+		{what: "a draft-only department", path: "/regions/431081/departments/096", want: all(404)},
+	},
+	"GET /datasets": {{what: "the datasets page", path: "/datasets", want: all(200)}},
+	"GET /changes":  {{what: "the changes page", path: "/changes", want: all(200)}},
+	"GET /rules":    {{what: "the rules page", path: "/rules", want: all(200)}},
+
+	// The desk: the sign-in page or the desk itself, 200 either way.
+	"GET /desk": {{what: "the desk", path: "/desk", want: all(200)}},
+	// Only a form the sign-in page issued (its own form token, in a cookie and the form) signs in.
+	"POST /desk/login": {{what: "sign-in without the sign-in page's form token", path: "/desk/login",
+		body: &matrixBody{form: url.Values{"token": {"{admin}"}}}, want: all(403)}},
+	"POST /desk/upload": {{what: "an upload (002's 2025 budget line items)", path: "/desk/upload",
+		body: &matrixBody{files: "line_items_gbk_tab.csv"},
+		want: statuses{401, 401, 401, 401, 401, 401, 401, 403, 401, 200}}},
+	// "Open filing number" only redirects to the filing's page, which decides.
+	"GET /desk/open": {{what: "open a draft by number", path: "/desk/open?id={draft}", want: all(303)}},
+	"GET /desk/filings/:id": {{what: "a draft-only department's draft", path: "/desk/filings/{draft}",
+		want: statuses{303, 303, 303, 303, 303, 303, 303, 200, 303, 200}}},
+	"POST /desk/filings/:id/publish": {{what: "a draft (098)", path: "/desk/filings/{draftDesk}/publish",
+		body: &matrixBody{form: url.Values{"note": {"矩阵：上传台公开"}}},
+		want: statuses{401, 401, 401, 401, 401, 401, 401, 403, 401, 303}}},
+	"POST /desk/filings/:id/withdraw": {{what: "a published filing (001's 2025 budget)", path: "/desk/filings/{withdrawDesk}/withdraw",
+		body: &matrixBody{form: url.Values{"note": {"矩阵：上传台撤回"}}},
+		want: statuses{401, 401, 401, 401, 401, 401, 401, 403, 401, 303}}},
+	"POST /desk/logout": {{what: "sign out", path: "/desk/logout", body: &matrixBody{form: url.Values{}},
+		want: statuses{401, 401, 401, 401, 401, 401, 401, 403, 401, 303}}},
+}
+
+// The authorisation matrix: every route the router serves × every kind of
+// caller, against the one table above.
+func TestAuthzMatrix_EveryRouteEveryCaller(t *testing.T) {
+	fx := newAuthzFixture(t)
+	routes := handlers.Routes(fx.deps)
+	served := map[string]bool{}
+	var keys []string
+	for _, r := range routes {
+		k := r.Method + " " + r.Path
+		served[k] = true
+		if _, ok := authzMatrix[k]; !ok {
+			t.Errorf("%s has no entry in authzMatrix: say what every kind of caller gets there", k)
+			continue
+		}
+		keys = append(keys, k)
+	}
+	for k := range authzMatrix {
+		if !served[k] {
+			t.Errorf("authzMatrix names %s, which the router does not serve", k)
+		}
+	}
+	// Reads first, then writes; signing out ends the positive control's session, so it comes last.
+	rank := func(k string) int {
+		switch {
+		case k == "POST /desk/logout":
+			return 2
+		case strings.HasPrefix(k, "POST "):
+			return 1
+		}
+		return 0
+	}
+	sort.SliceStable(keys, func(i, j int) bool {
+		if rank(keys[i]) != rank(keys[j]) {
+			return rank(keys[i]) < rank(keys[j])
+		}
+		return keys[i] < keys[j]
+	})
+
+	cells, failures := 0, 0
+	for _, k := range keys {
+		method := strings.Fields(k)[0]
+		for _, mc := range authzMatrix[k] {
+			for c := caller(0); c < callerCount; c++ {
+				b := mc.body
+				if b != nil && b.form != nil && b.form.Get("token") == "{admin}" {
+					b = &matrixBody{form: url.Values{"token": {fx.admin}}}
+				}
+				w := fx.do(t, c, fx.request(t, c, method, fx.path(mc.path), b))
+				cells++
+				if w.Code != mc.want[c] {
+					failures++
+					t.Errorf("%s (%s) as %s: %d, want %d: %.300s", k, mc.what, c, w.Code, mc.want[c], w.Body)
+				}
+				// A desk page answers an expired session with the sign-in form, never with the desk.
+				if c == deskExpired && method == "GET" && strings.Contains(w.Body.String(), "已登录") {
+					t.Errorf("%s as %s shows a signed-in desk", k, c)
+				}
+			}
+		}
+	}
+	t.Logf("authorisation matrix: %d routes × %d callers, %d requests (%d cases), %d unexpected", len(keys), callerCount, cells, cells/int(callerCount), failures)
+
+	// The allowed writes happened, exactly once each; the refused ones left nothing.
+	ctx := context.Background()
+	status := func(id string) models.Status {
+		f, err := fx.s.Filing(ctx, mustID(t, fx.ids[id]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.Status
+	}
+	for id, want := range map[string]models.Status{"{draftAPI}": models.StatusPublished, "{draftDesk}": models.StatusPublished,
+		"{withdrawAPI}": models.StatusWithdrawn, "{withdrawDesk}": models.StatusWithdrawn, "{draft}": models.StatusDraft} {
+		if got := status(id); got != want {
+			t.Errorf("%s after the matrix: %s, want %s", id, got, want)
+		}
+	}
+	// Uploads: the fixture's five, then the matrix's admin, in-scope uploader and desk: three.
+	drafts, err := fx.s.Filings(ctx, store.FilingFilter{Region: "431081", Statuses: []models.Status{models.StatusDraft}, Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, f := range drafts {
+		got[fmt.Sprintf("%s %d %s", f.DeptCode, f.FiscalYear, f.Phase)] = true
+	}
+	for _, want := range []string{"001 2024 final", "096 2024 final", "003 2025 budget", "002 2025 budget", "001 2025 budget"} {
+		if !got[want] {
+			t.Errorf("no draft %s after the matrix: %v", want, got)
+		}
+	}
+	if len(got) != 5 {
+		t.Errorf("drafts after the matrix: %v, want exactly 5 (a refused upload stores nothing)", got)
+	}
+}
