@@ -39,12 +39,17 @@ func continuation(r *region, next []*line) (body, used []*line) {
 	x0, x1 := r.extent()
 	row := func(l *line) bool { return isData(l) && l.x0() >= x0-l.fs && l.x1() <= x1+l.fs }
 	if i == 0 {
-		// A row of labels with blank amounts (使用非财政拨款结余 … 结余分配) goes on too when a row with an
-		// amount follows at once.
-		ok := row(cand[0])
-		if !ok && len(cand[0].Chunks) >= 2 && cand[0].x0() >= x0-cand[0].fs && cand[0].x1() <= x1+cand[0].fs {
-			for _, l := range cand[1:min(3, len(cand))] {
-				ok = ok || row(l)
+		// Rows of labels with blank amounts (使用非财政拨款结余 … 结余分配, 十四、资源勘探工业信息等 / 支出) go on
+		// too when every cell of them stands in one of the table's columns, and a row with an amount follows.
+		bs := columns(r.body())
+		ok := false
+		for _, l := range cand[:min(16, len(cand))] {
+			if row(l) {
+				ok = true
+				break
+			}
+			if !inColumns(l, bs) {
+				break
 			}
 		}
 		if !ok {
@@ -76,6 +81,36 @@ func trimBody(ls []*line, width float64) (table, rest []*line) {
 		}
 	}
 	return ls, nil
+}
+
+// inColumns says whether each cell of a line stands in a column: inside a column of amounts, or starting inside a
+// column of names and ending at most a few characters past it (a paragraph is wider).
+func inColumns(l *line, bs []band) bool {
+	for _, c := range l.Chunks {
+		in := false
+		for _, b := range bs {
+			switch {
+			case b.num && c.X0 >= b.X0-l.fs && c.X1 <= b.X1+l.fs:
+				in = true
+			case b.text && c.X0 >= b.X0-0.5*l.fs && c.X0 < b.X1 && c.X1 <= b.X1+3*l.fs:
+				in = true
+			}
+		}
+		if !in {
+			return false
+		}
+	}
+	return true
+}
+
+// body is the region's lines from the first that holds an amount or a code.
+func (r *region) body() []*line {
+	for i, l := range r.lines {
+		if isData(l) {
+			return r.lines[i:]
+		}
+	}
+	return nil
 }
 
 func (r *region) header() []*line {
