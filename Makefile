@@ -113,12 +113,14 @@ load-short:
 
 ## test-galera: start a 3-node MariaDB Galera cluster on loopback (reliability/galera.sh: Debian's mariadb-server and
 ## galera-4, ports 13306-13308, datadirs under /tmp/sunshine-galera), run the store, filings and reliability suites
-## against it (certification conflicts, a node killed), then stop it. GALERA_KEEP=1 leaves it running.
+## against it (certification conflicts, a node killed) and 10 kill -9 trials of the fault harness on node 1, then stop
+## it. GALERA_KEEP=1 leaves it running.
 test-galera:
 	reliability/galera.sh start
 	@status=0; export TEST_MYSQL_DSN='mysql://root@tcp(127.0.0.1:13306)/mysql' TEST_GALERA_DSNS="$$(reliability/galera.sh dsns)"; \
 	$(GO) test -count=1 -timeout 30m ./store/... ./filings/... ./reliability || status=$$?; \
 	$(GO) test -count=1 -run 'TestConcurrency' ./handlers || status=$$?; \
+	FAULTS_MYSQL_TRIALS=$${FAULTS_MYSQL_TRIALS:-10} $(GO) test -tags faults -count=1 -timeout 20m -run 'TestCrash_MariaDB' ./faults || status=$$?; \
 	if [ -z "$$GALERA_KEEP" ]; then reliability/galera.sh stop; fi; exit $$status
 
 .PHONY: outage load load-short test-galera
