@@ -351,6 +351,56 @@ func TestRead_SideBySideTablesMatchTheTranscription(t *testing.T) {
 	}
 }
 
+func TestRead_FinalBasicExpenditureMatchesTheTranscription(t *testing.T) {
+	// The final's 基本支出决算表 prints two tables side by side (人员经费 301/303 | 公用经费 302/310), over two pages,
+	// each row tall with its codes on one line and its name and amount on the next (ONLYOFFICE). Read each row
+	// left to right: codes, a name, the amount closes a line of the long form.
+	g := tableTitled(t, readDoc(t, final2024), "一般公共预算财政拨款基本支出决算表")
+	rowKeys := map[string]string{"人员经费合计": "personnel_total", "公用经费合计": "public_use_total"}
+	got := map[string]string{}
+	for _, row := range g.Body() {
+		code, named := "", false
+		for _, c := range row {
+			switch {
+			case c.Text == "":
+			case regexp.MustCompile(`^\d{2,7}$`).MatchString(c.Text):
+				if named { // the right-hand table's codes, after a left-hand line left blank
+					code, named = "", false
+				}
+				code += c.Text
+			case isNumber(c.Text):
+				if code != "" {
+					got[code] = digits(c.Text)
+				}
+				code, named = "", false
+			case rowKeys[c.Text] != "":
+				code, named = rowKeys[c.Text], true
+			default:
+				named = true
+			}
+		}
+	}
+	want := map[string]string{}
+	for _, li := range transcription(t, final2024, "line_items.csv") {
+		if li["table"] == "basic_expenditure" {
+			want[li["code"]] = li["amount"]
+		}
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: read %q, transcribed %q", k, got[k], v)
+		}
+	}
+	for k, v := range got {
+		if _, ok := want[k]; !ok {
+			t.Errorf("%s: read %q, not transcribed", k, v)
+		}
+	}
+	if len(g.Pages) != 2 {
+		t.Errorf("pages %v, want 16 and 17", g.Pages)
+	}
+}
+
 func TestRead_JoinsATableAcrossAPageBreakAndDropsTheRepeatedHeader(t *testing.T) {
 	// 收入决算表 of the 2024 final runs from page 8 to page 9; 2025年部门收入预算总表 from page 10 to 11 with its
 	// header printed again on page 11.

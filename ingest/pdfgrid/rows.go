@@ -8,7 +8,7 @@ import (
 )
 
 // An ordinal opens a row of its own (一、 1. （一）), never a wrapped continuation.
-var ordinalRe = regexp.MustCompile(`^([一二三四五六七八九十]+、|\d+[.．、]|[（(][一二三四五六七八九十\d]+[）)])`)
+var ordinalRe = regexp.MustCompile(`^([一二三四五六七八九十]+、|\d+[.．、](\D|$)|[（(][一二三四五六七八九十\d]+[）)])`)
 
 func cellOf(page int, cs ...chunk) Cell {
 	c := Cell{Page: page, Span: 1, X0: math.Inf(1), Y0: math.Inf(1), X1: math.Inf(-1), Y1: math.Inf(-1)}
@@ -158,7 +158,7 @@ func (r *region) grid() Grid {
 		}
 		if pending != nil {
 			row := place(l)
-			if wrapsInto(pending, l, edges, row, true) {
+			if wrapsInto(pending, l, edges, row, true) || codesOver(pending, l, edges, row) {
 				for _, c := range pending.Chunks {
 					row[bandOf(edges, c)].grow(c, true)
 				}
@@ -188,14 +188,14 @@ func (r *region) grid() Grid {
 			continue
 		}
 		if k := len(rows); k > 0 && (wrapsInto(l, rows[k-1].last, edges, rows[k-1].cells, false) ||
-			finishesRow(l, rows[k-1].last, edges, rows[k-1].cells)) {
+			finishesRow(l, rows[k-1].last, edges, rows[k-1].cells) || fillsRow(l, rows[k-1].last, edges, rows[k-1].cells)) {
 			for _, c := range l.Chunks {
 				rows[k-1].cells[bandOf(edges, c)].grow(c, false)
 			}
 			rows[k-1].last = l
 			continue
 		}
-		if textOnly(l) && !ordinalRe.MatchString(l.Chunks[0].Text) {
+		if textOnly(l) && !ordinalRe.MatchString(l.Chunks[0].Text) || codesOnly(l) {
 			pending = l
 			continue
 		}
@@ -287,6 +287,55 @@ func wrapsInto(w, l *line, edges [][2]float64, row []Cell, above bool) bool {
 	}
 	for _, c := range w.Chunks {
 		if isNumber(row[bandOf(edges, c)].Text) {
+			return false
+		}
+	}
+	return true
+}
+
+// fillsRow says whether line w, less than 1.35 characters under the row printed on line l, is the rest of that
+// row: a tall row whose cells are aligned differently (codes at the top, names and amounts lower) puts them on
+// lines of their own, and every piece of w falls where the row has nothing yet. A piece opening with an ordinal
+// (一、 1.) starts a row of its own.
+func fillsRow(w, l *line, edges [][2]float64, row []Cell) bool {
+	if w.Page != l.Page {
+		return false
+	}
+	if d := w.mid() - l.mid(); d <= 0 || d > 1.35*w.fs {
+		return false
+	}
+	for _, c := range w.Chunks {
+		if row[bandOf(edges, c)].Text != "" || ordinalRe.MatchString(c.Text) {
+			return false
+		}
+	}
+	return true
+}
+
+// codesOnly says whether a line holds classification codes alone (301 01 │ 302): a row whose codes were printed
+// above its names and amounts.
+func codesOnly(l *line) bool {
+	for _, c := range l.Chunks {
+		if !splitCodeRe.MatchString(c.Text) {
+			return false
+		}
+	}
+	return true
+}
+
+var splitCodeRe = regexp.MustCompile(`^\d{2,7}$`)
+
+// codesOver says whether the codes on line w belong to the row printed on line l just under it: less than 1.35
+// characters apart, each code over a cell the row leaves empty.
+func codesOver(w, l *line, edges [][2]float64, row []Cell) bool {
+	if w.Page != l.Page || !codesOnly(w) {
+		return false
+	}
+	if d := l.mid() - w.mid(); d <= 0 || d > 1.35*w.fs {
+		return false
+	}
+	for _, c := range w.Chunks {
+		if row[bandOf(edges, c)].Text != "" {
 			return false
 		}
 	}
