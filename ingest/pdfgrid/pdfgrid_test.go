@@ -401,6 +401,27 @@ func TestRead_FinalBasicExpenditureMatchesTheTranscription(t *testing.T) {
 	}
 }
 
+func TestRead_EmptyTablesKeepTheirNotes(t *testing.T) {
+	// An empty table is published with its note (注：…故本表无数据。); the note is the table's, with its page.
+	titles := map[string]string{"gov_fund_expenditure": "政府性基金", "state_capital_expenditure": "国有资本经营"}
+	for _, name := range []string{final2024, budget2025} {
+		d := readDoc(t, name)
+		for _, li := range transcription(t, name, "line_items.csv") {
+			word, ok := titles[li["table"]]
+			if !ok {
+				continue
+			}
+			g := tableTitled(t, d, word)
+			if len(g.Notes) != 1 || g.Notes[0].Text != li["note"] || g.Notes[0].Page != g.Page {
+				t.Errorf("%s %s: notes %+v, want %q on page %d", name, g.Title.Text, g.Notes, li["note"], g.Page)
+			}
+			if len(g.Body()) != 0 {
+				t.Errorf("%s %s: %d body rows in an empty table", name, g.Title.Text, len(g.Body()))
+			}
+		}
+	}
+}
+
 func TestRead_JoinsATableAcrossAPageBreakAndDropsTheRepeatedHeader(t *testing.T) {
 	// 收入决算表 of the 2024 final runs from page 8 to page 9; 2025年部门收入预算总表 from page 10 to 11 with its
 	// header printed again on page 11.
