@@ -170,9 +170,6 @@ func newLayoutReader(tables []layout.Table, opts Options) *layoutReader {
 	if len(l.queue) == 0 && len(l.out.list) == 0 {
 		l.fileEmpty()
 	}
-	if len(l.out.list) > 0 {
-		l.queue = nil // a workbook with a finding yields nothing: it is refused whole
-	}
 	return l
 }
 
