@@ -227,11 +227,20 @@ func (p *parser) readTitle(r, c int) {
 	title := p.t.Title
 	n := norm(title)
 	p.t.Phase = titlePhase(n, p.t.Spec)
-	if m := yearPattern.FindStringSubmatchIndex(title); m != nil {
-		p.t.Year, _ = strconv.Atoi(title[m[2]:m[3]])
-		p.setDept(title[:m[0]], p.t.TitleRef)
-	} else if _, at, ok := matchTitle(title); ok {
-		p.setDept(prefixOf(title, at), p.t.TitleRef)
+	before := title // the title before the table's name
+	if _, at, ok := matchTitle(title); ok {
+		before = prefixOf(title, at)
+	}
+	if m := yearPattern.FindStringSubmatchIndex(before); m != nil {
+		p.t.Year, _ = strconv.Atoi(before[m[2]:m[3]])
+		// 示例局2025年部门收支总表, or 2025年示例局部门收支总表.
+		p.setDept(before[:m[0]], p.t.TitleRef)
+		p.setDept(strings.TrimPrefix(before[m[1]:], "度"), p.t.TitleRef)
+	} else {
+		p.setDept(before, p.t.TitleRef)
+		if m := yearPattern.FindStringSubmatch(title); m != nil {
+			p.t.Year, _ = strconv.Atoi(m[1])
+		}
 	}
 }
 

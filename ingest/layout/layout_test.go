@@ -70,6 +70,8 @@ func TestRead_TitleBlockGivesDepartmentYearPhaseAndUnit(t *testing.T) {
 			models.TableExpenditure, "示例县司法局", 2025, models.PhaseBudget, models.WanYuan, "T!C2", "T!A1"},
 		{[][]string{{"", "2024年度收入支出决算总表"}, {"编制单位：某某局", "", "单位:元"}, {"项目", "金额", "项目", "金额"}, {"本年收入合计", "1", "本年支出合计", "1"}},
 			models.TableSummary, "某某局", 2024, models.PhaseFinal, models.Yuan, "T!C2", "T!B1"},
+		{[][]string{{"2025年示例县司法局部门收支总表"}, {"单位：元"}, {"项目", "预算数", "项目", "预算数"}, {"收入总计", "1", "支出总计", "1"}},
+			models.TableSummary, "示例县司法局", 2025, models.PhaseBudget, models.Yuan, "T!A2", "T!A1"},
 		{[][]string{{"机关运行经费"}, {"单位：亿元"}, {"项目", "金额"}, {"机关运行经费", "0.12"}},
 			models.TableOperatingCost, "", 0, "", models.YiYuan, "T!A2", "T!A1"},
 		{[][]string{{"公开08表"}, {"一般公共预算“三公”经费支出预算表"}, {"部门：十堰市某局", "单位：万元"}, {"合计", "公务接待费"}, {"1.00", "1.00"}},
