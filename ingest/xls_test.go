@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"testing"
 	"time"
@@ -127,4 +128,22 @@ func FuzzReadXLS(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestXLS_FlatTableReadsAsItsXLSX: a flat table that LibreOffice saved as
+// .xls (from testdata/line_items_libreoffice.xlsx) reads to the same records,
+// with the same printed decimals, as the .xlsx it was saved from.
+func TestXLS_FlatTableReadsAsItsXLSX(t *testing.T) {
+	want := readAll(t, openTestdata(t, "line_items_libreoffice.xlsx", Options{}))
+	rd := openTestdata(t, "line_items_libreoffice.xls", Options{})
+	got := readAll(t, rd)
+	noFindings(t, rd.Findings())
+	if rd.Kind() != models.KindLineItems || len(got) != len(want) || len(got) == 0 {
+		t.Fatalf("kind %q, %d records, want %d", rd.Kind(), len(got), len(want))
+	}
+	for i := range want {
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Errorf("record %d:\n got %+v %+v\nwant %+v %+v", i, got[i], got[i].LineItem, want[i], want[i].LineItem)
+		}
+	}
 }
