@@ -65,7 +65,7 @@ func BulkReleases(ctx context.Context, src ReleaseReader, region string, year in
 // of the links inside, so it changes exactly when a dataset gets a new release.
 func BulkETag(base string, rels []Release) string {
 	var b strings.Builder
-	b.WriteString("bulk/1\n" + base)
+	b.WriteString("bulk/1\n" + FormatVersion + "\n" + base)
 	for _, r := range rels {
 		b.WriteString("\n" + r.Dataset.ID + "/" + strconv.Itoa(r.Entry.Number))
 	}

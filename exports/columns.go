@@ -98,7 +98,9 @@ type Column[T any] struct {
 	// schema-wide "not disclosed" (an empty change_reason means none was given).
 	Missing string
 	Measure Measure
-	Get     func(*T) Cell
+	// Summable columns (amounts, counts) may be added up by a grouped query (sum=).
+	Summable bool
+	Get      func(*T) Cell
 }
 
 // Dimension is a Fiscal Data Package dimension of a table's logical model.
@@ -141,7 +143,7 @@ type Table[T any] struct {
 
 // Describer is what DataPackage needs of a table, whatever its row type: *Table[T] is one.
 type Describer interface {
-	describe() tableInfo
+	describe(u models.Unit) tableInfo
 }
 
 type tableInfo struct {
@@ -155,13 +157,13 @@ type tableInfo struct {
 	direction                string
 }
 
-func (t *Table[T]) describe() tableInfo {
+func (t *Table[T]) describe(u models.Unit) tableInfo {
 	info := tableInfo{
 		name: t.Name, title: t.Title, description: t.Description, missing: t.Missing, measures: map[string]Measure{},
 		primaryKey: t.PrimaryKey, foreignKeys: t.ForeignKeys, dimensions: t.Dimensions, direction: t.Direction,
 	}
 	for _, c := range t.Columns {
-		f := SchemaField{Name: c.Key, Title: c.Title, Type: c.Type, Format: c.Format, Description: c.Description}
+		f := SchemaField{Name: c.Name(u), Title: c.Title, Type: c.Type, Format: c.Format, Description: c.Description}
 		if !c.Constraints.empty() {
 			cc := c.Constraints
 			f.Constraints = &cc
@@ -171,7 +173,7 @@ func (t *Table[T]) describe() tableInfo {
 		}
 		info.fields = append(info.fields, f)
 		if c.Measure != NotMeasure {
-			info.measures[c.Key] = c.Measure
+			info.measures[c.Name(u)] = c.Measure
 		}
 	}
 	return info
@@ -226,8 +228,33 @@ func unitKeys() []string {
 	return keys
 }
 
+// Name is the column's name in a file whose amounts are in unit u: an
+// amount names its unit (total_yuan, total_wanyuan, total_yiyuan), so no
+// figure can be read 10,000 times wrong; other columns are their Key.
+func (c *Column[T]) Name(u models.Unit) string {
+	if c.Type != TypeNumber {
+		return c.Key
+	}
+	return c.Key + "_" + UnitSuffix(u)
+}
+
+// UnitSuffix is the English name of a unit in column names: yuan, wanyuan, yiyuan.
+func UnitSuffix(u models.Unit) string {
+	switch amountUnit(u) {
+	case models.WanYuan:
+		return "wanyuan"
+	case models.YiYuan:
+		return "yiyuan"
+	}
+	return "yuan"
+}
+
+// SourceUnitKey is the column holding the unit the source table printed
+// amounts in; it is never the unit of the file's own amounts.
+const SourceUnitKey = "source_unit"
+
 func unitColumn[T any](get func(*T) models.Unit) Column[T] {
-	return Column[T]{Key: "unit", Title: "原表单位", Type: TypeString,
+	return Column[T]{Key: SourceUnitKey, Title: "原表单位", Type: TypeString,
 		Description: "原始公开表格使用的金额单位；本文件的金额单位见表头或说明 · unit the source table printed amounts in (not the unit of this file)",
 		Constraints: Constraints{Required: true, Enum: unitKeys()}, Get: func(r *T) Cell { return textCell(string(get(r))) }}
 }
@@ -239,13 +266,13 @@ func permalinkColumn[T any](get func(*T) string) Column[T] {
 }
 
 func amountColumn[T any](key, title, description string, m Measure, get func(*T) models.NullMoney) Column[T] {
-	return Column[T]{Key: key, Title: title, Type: TypeNumber, Measure: m,
+	return Column[T]{Key: key, Title: title, Type: TypeNumber, Measure: m, Summable: true,
 		Description: description + "；空白表示未公开，不是 0 · empty means not disclosed, which is not 0",
 		Get:         func(r *T) Cell { return moneyCell(get(r)) }}
 }
 
 func countColumn[T any](key, title string, get func(*T) models.NullCount) Column[T] {
-	return Column[T]{Key: key, Title: title, Type: TypeInteger, Description: title + "；空白表示未公开 · empty means not disclosed",
+	return Column[T]{Key: key, Title: title, Type: TypeInteger, Summable: true, Description: title + "；空白表示未公开 · empty means not disclosed",
 		Constraints: Constraints{Minimum: i64(0)}, Get: func(r *T) Cell { return countCell(get(r)) }}
 }
 

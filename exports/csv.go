@@ -104,7 +104,7 @@ func (e *CSVEncoder[T]) start() {
 		if i > 0 {
 			e.line = append(e.line, ',')
 		}
-		h := c.Key
+		h := c.Name(e.unit)
 		if e.opts.ChineseHeaders {
 			h = headerTitle(c, e.unit)
 		}

@@ -62,16 +62,16 @@ func TestCSV_NotDisclosedIsEmptyAndZeroIsZero(t *testing.T) {
 	recs := readCSV(t, encodeCSV(t, ThreePublicTable, threePublicRows(), CSVOptions{}))
 	first := recs[0]
 	for key, want := range map[string]string{
-		"total": "1234567.89", "outbound_trips": "0.00", "vehicles": "", "vehicle_purchase": "0.01",
-		"vehicle_operation": "-12.50", "reception": "999999999999.99", "trip_groups": "0", "vehicles_held": "12",
-		"foreign_reception_batches": "", "dept_code": "001", "release": "3", "unit": "万元",
+		"total_yuan": "1234567.89", "outbound_trips_yuan": "0.00", "vehicles_yuan": "", "vehicle_purchase_yuan": "0.01",
+		"vehicle_operation_yuan": "-12.50", "reception_yuan": "999999999999.99", "trip_groups": "0", "vehicles_held": "12",
+		"foreign_reception_batches": "", "dept_code": "001", "release": "3", "source_unit": "万元",
 	} {
 		if first[key] != want {
 			t.Errorf("%s = %q, want %q", key, first[key], want)
 		}
 	}
-	if recs[2]["release"] != "" || recs[2]["total"] != "" || recs[2]["region_name"] != "" {
-		t.Errorf("a row from the live feed with nothing disclosed: release %q, total %q", recs[2]["release"], recs[2]["total"])
+	if recs[2]["release"] != "" || recs[2]["total_yuan"] != "" || recs[2]["region_name"] != "" {
+		t.Errorf("a row from the live feed with nothing disclosed: release %q, total %q", recs[2]["release"], recs[2]["total_yuan"])
 	}
 }
 
@@ -87,7 +87,7 @@ func TestCSV_GuardsFormulasButNotNumbers(t *testing.T) {
 	if got := recs[2]["dept_name"]; got != "'@资兴市卫健局" {
 		t.Errorf("@ name: %q", got)
 	}
-	if got := recs[0]["vehicle_operation"]; got != "-12.50" {
+	if got := recs[0]["vehicle_operation_yuan"]; got != "-12.50" {
 		t.Errorf("a negative amount must stay a number: %q", got)
 	}
 	for _, s := range []string{"=1", "+1", "-1", "@x", "\tx", "\rx"} {
@@ -105,8 +105,8 @@ func TestCSV_GuardsFormulasButNotNumbers(t *testing.T) {
 func TestCSV_WanYuanKeepsEveryFen(t *testing.T) {
 	recs := readCSV(t, encodeCSV(t, ThreePublicTable, threePublicRows(), CSVOptions{Unit: models.WanYuan}))
 	for key, want := range map[string]string{
-		"total": "123.456789", "vehicle_purchase": "0.000001", "outbound_trips": "0.00", "vehicle_operation": "-0.00125",
-		"budget_vehicle_purchase": "0.0083", "budget_total": "130.00", "vehicles": "",
+		"total_wanyuan": "123.456789", "vehicle_purchase_wanyuan": "0.000001", "outbound_trips_wanyuan": "0.00", "vehicle_operation_wanyuan": "-0.00125",
+		"budget_vehicle_purchase_wanyuan": "0.0083", "budget_total_wanyuan": "130.00", "vehicles_wanyuan": "",
 	} {
 		if got := recs[0][key]; got != want {
 			t.Errorf("%s = %q, want %q", key, got, want)
@@ -150,7 +150,7 @@ func TestCSV_GB18030DecodesToTheSameText(t *testing.T) {
 
 func TestCSV_EmptyExportHasHeader(t *testing.T) {
 	b := encodeCSV(t, LineItemsTable, nil, CSVOptions{})
-	want := "filing_id,version,release,region_code,region_name,dept_code,dept_name,fiscal_year,phase,table,code,name,column,amount,unit,permalink\n"
+	want := "filing_id,version,release,region_code,region_name,dept_code,dept_name,fiscal_year,phase,table,code,name,column,amount_yuan,source_unit,permalink\n"
 	if string(b) != want {
 		t.Errorf("got %q", b)
 	}

@@ -284,7 +284,7 @@ func DataPackage(info PackageInfo) (*Package, error) {
 		if err := checkResource(r, names); err != nil {
 			return nil, err
 		}
-		tables[i] = r.Table.describe()
+		tables[i] = r.Table.describe(resourceUnit(r))
 		if _, ok := byTable[tables[i].name]; !ok {
 			byTable[tables[i].name] = r.Name
 		}

@@ -112,14 +112,14 @@ func TestDataPackage_Model(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := p.Model.Measures
-	if got := m["three_public-2024-final.total"]; got.Phase != "executed" || got.Factor != 1 || got.Currency != "CNY" ||
-		got.Direction != "expenditure" || got.Source != "total" || got.Resource != "three_public-2024-final" {
+	if got := m["three_public-2024-final.total_yuan"]; got.Phase != "executed" || got.Factor != 1 || got.Currency != "CNY" ||
+		got.Direction != "expenditure" || got.Source != "total_yuan" || got.Resource != "three_public-2024-final" {
 		t.Errorf("total: %+v", got)
 	}
-	if got := m["three_public-2024-final.budget_total"]; got.Phase != "adjusted" {
+	if got := m["three_public-2024-final.budget_total_yuan"]; got.Phase != "adjusted" {
 		t.Errorf("the 预算数 of a final: %+v", got)
 	}
-	if got := m["line_items-2024-final.amount"]; got.Factor != 10000 || got.Direction != "" {
+	if got := m["line_items-2024-final.amount_wanyuan"]; got.Factor != 10000 || got.Direction != "" {
 		t.Errorf("line items in 万元: %+v", got)
 	}
 	if _, ok := m["filings.filing_id"]; ok || len(m) != 13 {
@@ -145,7 +145,7 @@ func TestDataPackage_Model(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := p.Model.Measures["total"]; got.Phase != "approved" {
+	if got := p.Model.Measures["total_yuan"]; got.Phase != "approved" {
 		t.Errorf("a budget's total: %+v", got)
 	}
 	if _, ok := p.Model.Measures["budget_total"]; ok {
@@ -199,9 +199,9 @@ func TestValidatePackage_FindsWhatIsWrong(t *testing.T) {
 		{"pattern", func(p map[string]any) { constraints(p, 0, 3)["pattern"] = "[0-9" }, "does not compile"},
 		{"minimum without type", func(p map[string]any) { delete(field(p, 0, 0), "type") }, "needs the field to have a type"},
 		{"missing values", func(p map[string]any) { schema(p, 0)["missingValues"] = []any{"", map[string]any{"value": "-"}} }, "all strings or all objects"},
-		{"measure source", func(p map[string]any) { measure(p, "three_public-2024-final.total")["source"] = "nope" }, `"nope" is not a field`},
-		{"measure phase", func(p map[string]any) { measure(p, "three_public-2024-final.total")["phase"] = "final" }, "proposed, approved, adjusted or executed"},
-		{"currency", func(p map[string]any) { measure(p, "three_public-2024-final.total")["currency"] = "cny" }, "ISO 4217"},
+		{"measure source", func(p map[string]any) { measure(p, "three_public-2024-final.total_yuan")["source"] = "nope" }, `"nope" is not a field`},
+		{"measure phase", func(p map[string]any) { measure(p, "three_public-2024-final.total_yuan")["phase"] = "final" }, "proposed, approved, adjusted or executed"},
+		{"currency", func(p map[string]any) { measure(p, "three_public-2024-final.total_yuan")["currency"] = "cny" }, "ISO 4217"},
 		{"no measures", func(p map[string]any) { p["model"].(map[string]any)["measures"] = map[string]any{} }, "at least one measure"},
 		{"labelfor", func(p map[string]any) { attribute(p, "three_public-2024-final.region", "name")["labelfor"] = "nope" }, "not an attribute"},
 		{"dimension type", func(p map[string]any) { dimension(p, "three_public-2024-final.region")["dimensionType"] = "place" }, "FDP dimension type"},

@@ -46,9 +46,9 @@ func releaseRows(ctx context.Context, feeds FeedReader, kind models.Kind, member
 	ff := store.FeedFilter{Members: members}
 	if kind == models.KindThreePublic {
 		return out, feeds.EachThreePublic(ctx, ff, func(r store.ThreePublicRow) error {
-			fields := map[string]string{"dept_name": r.DeptName, "change_reason": r.ChangeReason, "unit": string(r.Unit)}
+			fields := map[string]string{"dept_name": r.DeptName, "change_reason": r.ChangeReason, SourceUnitKey: string(r.Unit)}
 			for _, a := range models.ThreePublicAmounts {
-				fields[a.Key] = moneyText(*a.Get(&r.ThreePublic))
+				fields[a.Key+"_yuan"] = moneyText(*a.Get(&r.ThreePublic))
 			}
 			for _, c := range models.ThreePublicCounts {
 				if n := *c.Get(&r.ThreePublic); n.Valid {
@@ -65,7 +65,7 @@ func releaseRows(ctx context.Context, feeds FeedReader, kind models.Kind, member
 		k := r.DeptCode + "\x00" + string(r.Table) + "\x00" + r.Code + "\x00" + r.Column
 		out[k] = diffRow{
 			Key:    map[string]string{"dept_code": r.DeptCode, "table": string(r.Table), "code": r.Code, "column": r.Column},
-			Fields: map[string]string{"name": r.Name, "amount": moneyText(r.Amount), "unit": string(r.Unit), "dept_name": r.DeptName},
+			Fields: map[string]string{"name": r.Name, "amount_yuan": moneyText(r.Amount), SourceUnitKey: string(r.Unit), "dept_name": r.DeptName},
 		}
 		return nil
 	})

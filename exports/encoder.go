@@ -54,6 +54,12 @@ var (
 	_ Encoder[FilingRow]      = (*XLSXEncoder[FilingRow])(nil)
 )
 
+// FormatVersion names the way the exports write their bytes; it is part of
+// every ETag, so a change to it (a column renamed, a header reworded) makes
+// clients and the file cache fetch afresh. 2: amount columns name their unit
+// (total_yuan) and the source's unit is source_unit.
+const FormatVersion = "2"
+
 // amountUnit is the unit amounts are written in: 元 unless asked otherwise.
 func amountUnit(u models.Unit) models.Unit {
 	if u == "" {

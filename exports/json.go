@@ -39,7 +39,7 @@ type objectWriter[T any] struct {
 func newObjectWriter[T any](t *Table[T], u models.Unit) objectWriter[T] {
 	o := objectWriter[T]{table: t, unit: amountUnit(u)}
 	for _, c := range t.Columns {
-		o.keys = append(o.keys, append(appendJSONString(nil, c.Key), ':'))
+		o.keys = append(o.keys, append(appendJSONString(nil, c.Name(o.unit)), ':'))
 	}
 	return o
 }

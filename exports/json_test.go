@@ -59,8 +59,8 @@ func TestJSON_IsValidWithExactNumbersAndNulls(t *testing.T) {
 	}
 	first := doc.Data[0]
 	for key, want := range map[string]string{
-		"total": "1234567.89", "outbound_trips": "0.00", "vehicles": "null", "vehicle_purchase": "0.01",
-		"vehicle_operation": "-12.50", "reception": "999999999999.99", "trip_groups": "0", "foreign_reception_persons": "null",
+		"total_yuan": "1234567.89", "outbound_trips_yuan": "0.00", "vehicles_yuan": "null", "vehicle_purchase_yuan": "0.01",
+		"vehicle_operation_yuan": "-12.50", "reception_yuan": "999999999999.99", "source_unit": `"万元"`, "trip_groups": "0", "foreign_reception_persons": "null",
 		"dept_code": `"001"`, "fiscal_year": "2024", "release": "3",
 		"change_reason": `"=HYPERLINK(\"http://evil.example\",\"点击\")"`, // JSON is not a spreadsheet: text unchanged
 	} {
@@ -73,7 +73,7 @@ func TestJSON_IsValidWithExactNumbersAndNulls(t *testing.T) {
 	}
 	// Exact through a decoder that keeps the digits.
 	var tp struct{ Total models.NullMoney }
-	if err := json.Unmarshal(first["total"], &tp.Total); err != nil || tp.Total != yuan(123456789) {
+	if err := json.Unmarshal(first["total_yuan"], &tp.Total); err != nil || tp.Total != yuan(123456789) {
 		t.Errorf("total decodes to %v (%v)", tp.Total, err)
 	}
 }
@@ -106,7 +106,7 @@ func TestNDJSON_OneObjectPerLine(t *testing.T) {
 		if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
 			t.Fatalf("line %q: %v", sc.Text(), err)
 		}
-		amounts = append(amounts, string(row["amount"]))
+		amounts = append(amounts, string(row["amount_wanyuan"]))
 	}
 	if got := strings.Join(amounts, " "); got != "123.456789 null 0.00 0.000001 -0.01" {
 		t.Errorf("amounts in 万元: %s", got)

@@ -167,7 +167,7 @@ func (d *demoSite) threePublicTotals(t *testing.T, dept string, year int) map[st
 	var feed struct {
 		Data []struct {
 			Phase string      `json:"phase"`
-			Total json.Number `json:"total"`
+			Total json.Number `json:"total_yuan"`
 		} `json:"data"`
 	}
 	d.getJSON(t, fmt.Sprintf("/api/v1/three-public?region=%s&dept=%s&year=%d", demo.Region.Code, dept, year), &feed)

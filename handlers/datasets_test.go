@@ -122,12 +122,12 @@ func TestDiff_ShowsOldAndNewValuePerField(t *testing.T) {
 		}
 		got[c.Field] = [2]string{o, n}
 	}
-	if ch.Key["dept_code"] != "001" || got["total"] != [2]string{"123500.00", "120000.00"} || got["reception"] != [2]string{"38500.00", "35000.00"} {
+	if ch.Key["dept_code"] != "001" || got["total_yuan"] != [2]string{"123500.00", "120000.00"} || got["reception_yuan"] != [2]string{"38500.00", "35000.00"} {
 		t.Fatalf("changes: %+v", got)
 	}
 	// The 预算数 columns were dropped by the correction: old value, no new one.
-	if got["budget_total"] != [2]string{"150000.00", ""} {
-		t.Fatalf("budget_total: %+v", got["budget_total"])
+	if got["budget_total_yuan"] != [2]string{"150000.00", ""} {
+		t.Fatalf("budget_total: %+v", got["budget_total_yuan"])
 	}
 	w = a.get(t, "/api/v1/datasets/431081-2024-final-three_public/diff?from=0&to=3")
 	if w.Code != 404 {

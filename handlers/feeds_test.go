@@ -39,7 +39,7 @@ func TestThreePublicFeed_PagesFiltersUnitsAndReleases(t *testing.T) {
 			t.Fatalf("first page: %+v", p)
 		}
 		// Rows come by filing id: 002 (filing 2), then 001's correction (filing 3).
-		if first := p.Data[0]; first["dept_code"] != "002" || first["total"] != 10205000.0 || first["release"] != nil {
+		if first := p.Data[0]; first["dept_code"] != "002" || first["total_yuan"] != 10205000.0 || first["release"] != nil {
 			t.Fatalf("first row: %+v", first)
 		}
 		p2 := decode[feedPage](t, a.get(t, strings.TrimPrefix(*p.Next, "http://example.com")))
@@ -47,7 +47,7 @@ func TestThreePublicFeed_PagesFiltersUnitsAndReleases(t *testing.T) {
 			t.Fatalf("second page: %+v", p2)
 		}
 		second := p2.Data[0]
-		if second["dept_code"] != "001" || second["total"] != 120000.0 || second["budget_total"] != nil ||
+		if second["dept_code"] != "001" || second["total_yuan"] != 120000.0 || second["budget_total_yuan"] != nil ||
 			!strings.HasSuffix(second["permalink"].(string), "/api/v1/filings/3") || second["version"] != 2.0 {
 			t.Fatalf("second row: %+v", second)
 		}
@@ -58,15 +58,15 @@ func TestThreePublicFeed_PagesFiltersUnitsAndReleases(t *testing.T) {
 		}
 		// The raw text keeps two decimals exactly: 1,020.50 万元 is 10205000.00 元.
 		raw := a.get(t, "/api/v1/three-public?region=431081&dept=002").Body.String()
-		if !strings.Contains(raw, `"total":10205000.00`) {
+		if !strings.Contains(raw, `"total_yuan":10205000.00`) {
 			t.Fatalf("exact amount: %s", raw)
 		}
 		wan := a.get(t, "/api/v1/three-public?region=431081&dept=002&unit=万元").Body.String()
-		if !strings.Contains(wan, `"total":1020.50`) || !strings.Contains(wan, `"amount_unit":"万元"`) {
+		if !strings.Contains(wan, `"total_wanyuan":1020.50`) || !strings.Contains(wan, `"amount_unit":"万元"`) {
 			t.Fatalf("万元: %s", wan)
 		}
 		old := decode[feedPage](t, a.get(t, "/api/v1/three-public?region=431081&year=2024&phase=final&release=2&dept=001"))
-		if old.Release != 2 || len(old.Data) != 1 || old.Data[0]["total"] != 123500.0 {
+		if old.Release != 2 || len(old.Data) != 1 || old.Data[0]["total_yuan"] != 123500.0 {
 			t.Fatalf("as of release 2: %+v", old)
 		}
 		if w := a.get(t, "/api/v1/three-public?release=2"); w.Code != 422 {
@@ -160,7 +160,7 @@ func TestLineItemsFeed_FiltersByTableAndCode(t *testing.T) {
 		up := decode[handlers.UploadAnswer](t, a.upload(t, a.admin, "line_items_utf8.csv", nil, ""))
 		a.publish(t, up.Filings[0].ID, "")
 		p := decode[feedPage](t, a.get(t, "/api/v1/line-items?region=431081&table=general_expenditure&code=2010601"))
-		if len(p.Data) != 2 || p.Data[0]["amount"] != 800000.0 || p.Data[0]["column"] != "total" || p.Data[0]["name"] != "行政运行" {
+		if len(p.Data) != 2 || p.Data[0]["amount_yuan"] != 800000.0 || p.Data[0]["column"] != "total" || p.Data[0]["name"] != "行政运行" {
 			t.Fatalf("filtered: %+v", p.Data)
 		}
 		all := decode[feedPage](t, a.get(t, "/api/v1/line-items?region=431081&limit=5"))
@@ -189,7 +189,7 @@ func TestRateLimit_QueryAPIAnswers429WithHeadersReleaseFilesAreExempt(t *testing
 	var last *httptest.ResponseRecorder
 	for i := 0; i < 4; i++ {
 		last = a.get(t, "/api/v1/three-public?region=431081")
-		if i < 3 && (last.Code != 200 || last.Header().Get("RateLimit-Limit") != "3" || last.Header().Get("RateLimit-Remaining") != strconv.Itoa(2-i)) {
+		if i < 3 && (last.Code != 200 || last.Header().Get("RateLimit-Policy") != `"query";q=3;w=6` || !strings.HasPrefix(last.Header().Get("RateLimit"), `"query";r=`+strconv.Itoa(2-i)+";t=")) {
 			t.Fatalf("request %d: %d %v", i, last.Code, last.Header())
 		}
 	}
@@ -204,7 +204,7 @@ func TestRateLimit_QueryAPIAnswers429WithHeadersReleaseFilesAreExempt(t *testing
 	if w.Code != 200 {
 		t.Fatalf("other client: %d", w.Code)
 	}
-	if w := a.get(t, "/api/v1/datasets/431081-2024-final-three_public/releases/3/data.csv"); w.Code != 200 || w.Header().Get("RateLimit-Limit") != "" {
+	if w := a.get(t, "/api/v1/datasets/431081-2024-final-three_public/releases/3/data.csv"); w.Code != 200 || w.Header().Get("RateLimit") != "" {
 		t.Fatalf("release file: %d %v", w.Code, w.Header())
 	}
 }
@@ -350,7 +350,7 @@ func TestThreePublicFeed_SortsWithKeysetPaging(t *testing.T) {
 			for next != "" && len(got) < 10 {
 				p := decode[feedPage](t, a.get(t, next))
 				for _, r := range p.Data {
-					got = append(got, fmt.Sprintf("%v/%v/%v", r["dept_code"], r["fiscal_year"], r["total"]))
+					got = append(got, fmt.Sprintf("%v/%v/%v", r["dept_code"], r["fiscal_year"], r["total_yuan"]))
 				}
 				next = ""
 				if p.Next != nil {

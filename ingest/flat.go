@@ -332,15 +332,39 @@ func (c *rowCtx) parseKey() rowKey {
 
 // amount parses an amount cell in the row's unit; with no valid unit it only
 // checks that the cell is a number.
+//
+// A column whose header names a unit (total_wanyuan, 合计（万元）) is read in
+// that unit: beside an export's source_unit (原表单位) it wins over the row's
+// unit; beside an upload's 单位 the two must agree.
 func (c *rowCtx) amount(key, v string, k rowKey) models.NullMoney {
 	n := c.number(v)
-	if !k.unitOK {
+	u, ok := k.unit, k.unitOK
+	if hu, named := c.r.cols.units[key]; named {
+		if ok && hu != k.unit && !c.r.cols.sourceUnit {
+			c.report(key, &problem{RuleCellEnum, "列名的单位（" + string(hu) + "）与本行“单位”（" + string(k.unit) + "）不一致"}, v)
+			return models.NotDisclosed
+		}
+		u, ok = hu, true
+	}
+	if !ok {
 		c.report(key, checkNumber(n), v)
 		return models.NotDisclosed
 	}
-	m, p := parseAmount(n, k.unit)
+	m, p := parseAmount(n, u)
 	c.report(key, p, v)
 	return m
+}
+
+// sourceDecimals is decimals in the row's unit: a figure printed to 6
+// decimals in a 万元 column was printed to 2 in 元.
+func (c *rowCtx) sourceDecimals(key, v string, k rowKey) models.Decimals {
+	d := c.decimals(key, v)
+	hu, named := c.r.cols.units[key]
+	n, known := d.N()
+	if !named || !known || !k.unitOK || hu == k.unit {
+		return d
+	}
+	return models.PrintedDecimals(n - hu.FenDigits() + k.unit.FenDigits())
 }
 
 // decimals is the precision a figure was printed with: from CSV, the text as
@@ -401,7 +425,7 @@ func (c *rowCtx) threePublic(k rowKey) *models.ThreePublic {
 		*a.Get(tp) = m
 		if m.Valid && m.Money != 0 {
 			// A printed zero is exact; the others say how finely the table was printed.
-			tp.Decimals = tp.Decimals.Coarser(c.decimals(a.Key, v))
+			tp.Decimals = tp.Decimals.Coarser(c.sourceDecimals(a.Key, v, k))
 		}
 	}
 	for _, cnt := range models.ThreePublicCounts {
@@ -450,7 +474,7 @@ func (c *rowCtx) lineItem(k rowKey) *models.LineItem {
 	}
 	if v, ok := c.value("amount"); ok {
 		li.Amount = c.amount("amount", v, k)
-		li.Decimals = c.decimals("amount", v)
+		li.Decimals = c.sourceDecimals("amount", v, k)
 	}
 	return li
 }

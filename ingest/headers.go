@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"slices"
 	"strings"
 
 	"sunshine/models"
@@ -23,8 +24,37 @@ var keyFields = []field{
 	{key: "dept_name", chinese: "部门名称", required: true},
 	{key: "fiscal_year", chinese: "年度", required: true},
 	{key: "phase", chinese: "阶段", required: true},
-	{key: "unit", chinese: "单位", required: true},
+	{key: "unit", chinese: "单位", required: true, aliases: sourceUnitHeaders},
 }
+
+// sourceUnitHeaders are the export's names for the unit the source printed
+// (CONTRACT.md §3.1): beside them, the unit an amount column's header names
+// is the unit of that column's figures.
+var sourceUnitHeaders = []string{"source_unit", "原表单位"}
+
+// releaseOnlyHeaders are columns the exports add that an upload has no use
+// for — ids, versions, release numbers, permalinks — in English and Chinese:
+// they are skipped, so an export uploads back as it is.
+var releaseOnlyHeaders = map[string]bool{
+	"filing_id": true, "公开编号": true, "version": true, "版本": true,
+	"release": true, "发布号": true, "permalink": true, "永久链接": true,
+}
+
+// unitSuffixes name the units in English column names: total_yuan,
+// total_wanyuan, total_yiyuan (exports.UnitSuffix writes them).
+var unitSuffixes = []struct {
+	suffix string
+	unit   models.Unit
+}{{"yuan", models.Yuan}, {"wanyuan", models.WanYuan}, {"yiyuan", models.YiYuan}}
+
+// amountFields are the fields that hold amounts, whose headers may name their unit.
+var amountFields = func() map[string]bool {
+	m := map[string]bool{"amount": true}
+	for _, a := range models.ThreePublicAmounts {
+		m[a.Key] = true
+	}
+	return m
+}()
 
 // threePublicAliases are the header variants CONTRACT.md §2.1 and DOMAIN.md §3
 // accept besides the names in models.ThreePublicAmounts: official tables write
@@ -77,11 +107,44 @@ var headerIndex = func() map[string]map[string]field {
 			for _, name := range append([]string{f.key, f.chinese}, f.aliases...) {
 				m[normalizeHeader(name)] = f
 			}
+			if amountFields[f.key] {
+				for name := range unitHeaders(f) {
+					m[normalizeHeader(name)] = f
+				}
+			}
 		}
 		idx[kind] = m
 	}
 	return idx
 }()
+
+// headerUnits maps the normalised headers that name a unit to it.
+var headerUnits = func() map[string]models.Unit {
+	m := map[string]models.Unit{}
+	for _, fs := range kindFields {
+		for _, f := range fs {
+			if amountFields[f.key] {
+				for name, u := range unitHeaders(f) {
+					m[normalizeHeader(name)] = u
+				}
+			}
+		}
+	}
+	return m
+}()
+
+// unitHeaders are an amount field's headers that name a unit, in English
+// (total_wanyuan) and Chinese (合计（万元）, also for each alias).
+func unitHeaders(f field) map[string]models.Unit {
+	m := map[string]models.Unit{}
+	for _, s := range unitSuffixes {
+		m[f.key+"_"+s.suffix] = s.unit
+		for _, name := range append([]string{f.chinese}, f.aliases...) {
+			m[name+"（"+string(s.unit)+"）"] = s.unit
+		}
+	}
+	return m
+}
 
 var bracketReplacer = strings.NewReplacer("（", "(", "）", ")")
 
@@ -144,6 +207,14 @@ type columnMap struct {
 	fields  []string       // the field key of each column, "" when unknown or blank
 	index   map[string]int // field key → column index
 	usable  bool           // every required column is present
+	// units holds the unit an amount column's header names (total_wanyuan,
+	// 合计（万元）), by field key; that column's figures are in it.
+	units map[string]models.Unit
+	// sourceUnit is true when the unit column is the export's source_unit
+	// (原表单位): the unit the source printed, not that of the file's figures.
+	sourceUnit bool
+	// skipped are the release-only columns (ids, versions, permalinks) left unread.
+	skipped []string
 }
 
 // mapHeaders matches the header row of a flat sheet or CSV against the fields
@@ -164,6 +235,8 @@ func mapHeaders(kind string, cells []string, row int, sheet string, out *finding
 		switch {
 		case text == "":
 			// Not a column; data under it is reported as row.extra_cells.
+		case !ok && releaseOnlyHeaders[normalizeHeader(text)]:
+			cm.skipped = append(cm.skipped, text)
 		case !ok:
 			out.add(models.Finding{Rule: RuleHeaderUnknown, Row: row, Column: text, Value: text,
 				Message: prefixed(where(sheet, row, text), "未知的列名")})
@@ -175,6 +248,15 @@ func mapHeaders(kind string, cells []string, row int, sheet string, out *finding
 			}
 			cm.fields[i] = f.key
 			cm.index[f.key] = i
+			if u, ok := headerUnits[normalizeHeader(text)]; ok {
+				if cm.units == nil {
+					cm.units = map[string]models.Unit{}
+				}
+				cm.units[f.key] = u
+			}
+			if f.key == "unit" {
+				cm.sourceUnit = slices.Contains(sourceUnitHeaders, normalizeHeader(text))
+			}
 		}
 	}
 	for _, f := range kindFields[kind] {
