@@ -23,10 +23,13 @@ type BudgetVsFinalData struct {
 	// Rows are the departments with any filing for the year, by department code.
 	Rows []BudgetRow `json:"rows"`
 	// Summary adds up the 合计 of the departments that disclosed both budget and final (Counted of them).
-	Summary    Execution `json:"summary"`
-	Counted    int       `json:"counted"`
-	OverBudget int       `json:"over_budget"` // departments whose 合计 决算 exceeds its budget
-	Source     Source    `json:"source"`
+	Summary Execution `json:"summary"`
+	// Totals add up each item (合计, then the three items) over the departments that disclosed
+	// both its budget and its final; Totals[0] is Summary. Each has its own Counted.
+	Totals     []ExecutionTotal `json:"totals"`
+	Counted    int              `json:"counted"`
+	OverBudget int              `json:"over_budget"` // departments whose 合计 决算 exceeds its budget
+	Source     Source           `json:"source"`
 }
 
 // BudgetRow is one department: its 合计 and each of the three items.
@@ -51,6 +54,12 @@ type Execution struct {
 	FinalDisplay  Display          `json:"final_display"`
 	Rate          Percent          `json:"rate"`        // 执行率 = final / budget, e.g. "96.4"; null without both or with a zero budget
 	OverBudget    bool             `json:"over_budget"` // final > budget (DOMAIN.md §5 rule 15)
+}
+
+// ExecutionTotal is one item's budget and final added up over Counted departments.
+type ExecutionTotal struct {
+	Execution
+	Counted int `json:"counted"`
 }
 
 func execution(key string, budget, final models.NullMoney) Execution {
@@ -85,7 +94,6 @@ func BudgetVsFinal(records []Record, year int) BudgetVsFinalData {
 	}
 	sort.Strings(depts)
 
-	var budgetSum, finalSum models.Money
 	for _, code := range depts {
 		phases := byDept[code]
 		row := BudgetRow{DeptCode: code, Filings: []FilingRef{}}
@@ -121,21 +129,36 @@ func BudgetVsFinal(records []Record, year int) BudgetVsFinalData {
 		for _, key := range trendItems[1:] {
 			row.Items = append(row.Items, execution(key, budgetOf(key), finalOf(key)))
 		}
-		if row.Budget.Valid && row.Final.Valid {
-			d.Counted++
-			budgetSum += row.Budget.Money
-			finalSum += row.Final.Money
-			if row.OverBudget {
-				d.OverBudget++
-			}
+		if row.OverBudget {
+			d.OverBudget++
 		}
 		d.Rows = append(d.Rows, row)
 	}
-	if d.Counted > 0 {
-		d.Summary = execution(ItemTotal, models.Disclosed(budgetSum), models.Disclosed(finalSum))
-	} else {
-		d.Summary = execution(ItemTotal, models.NotDisclosed, models.NotDisclosed)
+	for _, key := range trendItems {
+		var b, f models.Money
+		n := 0
+		for _, row := range d.Rows {
+			e := row.Execution
+			if key != ItemTotal {
+				for _, it := range row.Items {
+					if it.Item == key {
+						e = it
+					}
+				}
+			}
+			if e.Budget.Valid && e.Final.Valid {
+				b += e.Budget.Money
+				f += e.Final.Money
+				n++
+			}
+		}
+		t := ExecutionTotal{Execution: execution(key, models.NotDisclosed, models.NotDisclosed)}
+		if n > 0 {
+			t = ExecutionTotal{Execution: execution(key, models.Disclosed(b), models.Disclosed(f)), Counted: n}
+		}
+		d.Totals = append(d.Totals, t)
 	}
+	d.Summary, d.Counted = d.Totals[0].Execution, d.Totals[0].Counted
 	d.Source = sourceOf(used)
 	return d
 }

@@ -11,6 +11,7 @@ import (
 	"math/bits"
 	"sort"
 	"strconv"
+	"strings"
 
 	"sunshine/models"
 )
@@ -80,6 +81,23 @@ func (p Percent) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	}
 	return strconv.AppendQuote(nil, string(p)), nil
+}
+
+// Tenths is the percentage in tenths of a percent ("42.3" → 423), for sorting;
+// false when the Percent is undefined.
+func (p Percent) Tenths() (int64, bool) {
+	if p == "" {
+		return 0, false
+	}
+	whole, frac, _ := strings.Cut(strings.TrimPrefix(string(p), "-"), ".")
+	n, err := strconv.ParseInt(whole+frac, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	if strings.HasPrefix(string(p), "-") {
+		n = -n
+	}
+	return n, true
 }
 
 // percent returns part/whole × 100 rounded half up to one decimal, using exact

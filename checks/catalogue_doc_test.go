@@ -21,7 +21,8 @@ func CatalogueMarkdown(examples map[string]string) []byte {
 Every upload to a draft filing runs every rule below over the whole draft (all its tables) and, for the
 cross-filing rules, over the other **published** filings (never drafts). The rules are pure functions in
 ` + "`checks/`" + `, one family per file. Their keys and numbers are stable (` + "`GET /api/v1/rules`" + ` serves this catalogue);
-the upload formats are in docs/formats.md.
+the upload formats are in docs/formats.md. The figures the portal derives from published filings (sums, shares,
+执行率) are defined in docs/figures.md.
 
 ## 级别 · Severity
 

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/gocarina/gocsv"
+
 	"sunshine/models"
 )
 
@@ -177,45 +179,25 @@ func Load(r io.Reader, kind string) (*List, error) {
 	if kind != Functional && kind != Economic {
 		return nil, models.Errorf(models.EINVALID, "科目表类型“%s”无效，应为 functional（支出功能分类）或 economic（支出经济分类）", kind)
 	}
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	cr.ReuseRecord = true
-
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, models.Errorf(models.EINVALID, "科目表为空")
-	}
-	if err != nil {
-		return nil, csvError(err)
-	}
-	cols, err := readHeader(header, kind)
-	if err != nil {
-		return nil, err
+	cr := &listReader{r: csv.NewReader(r), kind: kind}
+	cr.r.FieldsPerRecord = -1
+	cr.r.TrimLeadingSpace = true
+	var rows []codeRow
+	if err := gocsv.UnmarshalCSV(cr, &rows); err != nil {
+		if cr.err != nil {
+			return nil, cr.err // ours, already in Chinese and naming the row
+		}
+		if errors.Is(err, gocsv.ErrEmptyCSVFile) {
+			return nil, models.Errorf(models.EINVALID, "科目表为空")
+		}
+		return nil, models.Wrap(err, models.EINVALID, "无法读取科目表")
 	}
 
 	l := &List{kind: kind, codes: map[string]Code{}, children: map[string]bool{}}
 	lineOf := map[string]int{}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, csvError(err)
-		}
-		line, _ := cr.FieldPos(0)
-		if len(rec) > len(header) {
-			return nil, rowError(line, "有 %d 列，多于表头的 %d 列", len(rec), len(header))
-		}
-		field := func(col string) string {
-			i, ok := cols[col]
-			if !ok || i >= len(rec) {
-				return ""
-			}
-			return strings.TrimSpace(rec[i])
-		}
-		c, err := parseRow(kind, field)
+	for i, row := range rows {
+		line := cr.lines[i+1]
+		c, err := parseRow(kind, row)
 		if err != nil {
 			return nil, rowError(line, "%s", models.ErrorMessage(err))
 		}
@@ -242,8 +224,71 @@ func Load(r io.Reader, kind string) (*List, error) {
 	return l, nil
 }
 
-func readHeader(header []string, kind string) (map[string]int, error) {
+// codeRow is one row of a code list as gocsv maps it; listReader has already
+// renamed the file's header (Chinese or English, any order) to these tags.
+type codeRow struct {
+	Code        string `csv:"code"`
+	Name        string `csv:"name"`
+	Level       string `csv:"level"`
+	ThreePublic string `csv:"three_public"`
+}
+
+// listReader is the gocsv.CSVReader of a code list: encoding/csv underneath
+// (a CSV syntax error names its line), the header checked and renamed to
+// codeRow's tags, and each record's line kept, so a bad row is named by the
+// line a spreadsheet shows even when a quoted cell spans lines.
+type listReader struct {
+	r      *csv.Reader
+	kind   string
+	header int
+	lines  []int // line of each record read, header first
+	err    error // a Chinese error of ours, returned to Load as is
+}
+
+func (lr *listReader) Read() ([]string, error) {
+	rec, err := lr.r.Read()
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			lr.err = csvError(err)
+		}
+		return nil, err
+	}
+	line, _ := lr.r.FieldPos(0)
+	if lr.lines == nil {
+		keys, err := readHeader(rec, lr.kind)
+		if err != nil {
+			lr.err = err
+			return nil, err
+		}
+		lr.lines, lr.header = []int{line}, len(rec)
+		return keys, nil
+	}
+	if len(rec) > lr.header {
+		lr.err = rowError(line, "有 %d 列，多于表头的 %d 列", len(rec), lr.header)
+		return nil, lr.err
+	}
+	lr.lines = append(lr.lines, line)
+	return rec, nil
+}
+
+func (lr *listReader) ReadAll() ([][]string, error) {
+	var out [][]string
+	for {
+		rec, err := lr.Read()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rec)
+	}
+}
+
+// readHeader checks the header and returns it as codeRow's tags, column by column.
+func readHeader(header []string, kind string) ([]string, error) {
 	cols := map[string]int{}
+	keys := make([]string, len(header))
 	for i, h := range header {
 		h = strings.TrimSpace(h)
 		if i == 0 {
@@ -269,17 +314,18 @@ func readHeader(header []string, kind string) (map[string]int, error) {
 			return nil, models.Errorf(models.EINVALID, "第 1 行（表头）：列“%s”出现两次", h)
 		}
 		cols[key] = i
+		keys[i] = key
 	}
 	for _, need := range []string{"code", "name"} {
 		if _, ok := cols[need]; !ok {
 			return nil, models.Errorf(models.EINVALID, "第 1 行（表头）缺少“%s”列", need)
 		}
 	}
-	return cols, nil
+	return keys, nil
 }
 
-func parseRow(kind string, field func(string) string) (Code, error) {
-	c := Code{Code: field("code"), Name: field("name")}
+func parseRow(kind string, row codeRow) (Code, error) {
+	c := Code{Code: strings.TrimSpace(row.Code), Name: strings.TrimSpace(row.Name)}
 	if !utf8.ValidString(c.Code) || !utf8.ValidString(c.Name) {
 		return c, models.Errorf(models.EINVALID, "含有非 UTF-8 字符，请将文件另存为 UTF-8 编码")
 	}
@@ -295,10 +341,10 @@ func parseRow(kind string, field func(string) string) (Code, error) {
 	if c.Name == "" {
 		return c, models.Errorf(models.EINVALID, "科目“%s”缺少科目名称", c.Code)
 	}
-	if given := field("level"); given != "" && given != level.String() {
+	if given := strings.TrimSpace(row.Level); given != "" && given != level.String() {
 		return c, models.Errorf(models.EINVALID, "科目“%s”是 %d 位编码，级次应为“%s”，不是“%s”", c.Code, len(c.Code), level, given)
 	}
-	if tp := field("three_public"); tp != "" {
+	if tp := strings.TrimSpace(row.ThreePublic); tp != "" {
 		known := false
 		for _, item := range ThreePublicItems {
 			known = known || tp == item
@@ -322,4 +368,36 @@ func csvError(err error) error {
 		return models.Errorf(models.EINVALID, "第 %d 行：CSV 格式错误（%v）", pe.Line, pe.Err)
 	}
 	return models.Errorf(models.EINVALID, "无法读取科目表：%v", err)
+}
+
+// WriteCSV writes codes in the form Load reads: code,name and, for an economic
+// list, three_public; gocsv writes the header from the row types' tags.
+func WriteCSV(w io.Writer, kind string, cs []Code) error {
+	type functionalRow struct {
+		Code string `csv:"code"`
+		Name string `csv:"name"`
+	}
+	type economicRow struct {
+		Code        string `csv:"code"`
+		Name        string `csv:"name"`
+		ThreePublic string `csv:"three_public"`
+	}
+	var rows any
+	switch kind {
+	case Functional:
+		out := make([]functionalRow, len(cs))
+		for i, c := range cs {
+			out[i] = functionalRow{c.Code, c.Name}
+		}
+		rows = out
+	case Economic:
+		out := make([]economicRow, len(cs))
+		for i, c := range cs {
+			out[i] = economicRow{c.Code, c.Name, c.ThreePublic}
+		}
+		rows = out
+	default:
+		return models.Errorf(models.EINVALID, "科目表类型“%s”无效，应为 functional（支出功能分类）或 economic（支出经济分类）", kind)
+	}
+	return gocsv.Marshal(rows, w)
 }

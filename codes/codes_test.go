@@ -127,6 +127,8 @@ func TestLoad_RefusesBadRowsNamingTheRow(t *testing.T) {
 		{"too many fields", Functional, "code,name\n201,一般公共服务支出,类\n", "第 2 行：有 3 列，多于表头的 2 列"},
 		{"broken quote", Functional, "code,name\n201,\"一般\n", "CSV 格式错误"},
 		{"not utf-8", Functional, "code,name\n201,\xd2\xbb\xb0\xe3\n", "UTF-8"},
+		{"after a cell on two lines", Functional, "code,name\n201,\"一般公共\n服务支出\"\n20A01,x\n", "第 4 行：科目编码“20A01”"},
+		{"short row", Functional, "code,name,level\n201,一般公共服务支出,类\n20101\n", "第 3 行：科目“20101”缺少科目名称"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -205,5 +207,36 @@ func TestSameName_IgnoresSpacesBracketWidthAndATrailingZhichu(t *testing.T) {
 		if got := SameName(c.printed, c.official); got != c.same {
 			t.Errorf("SameName(%q, %q) = %v; want %v", c.printed, c.official, got, c.same)
 		}
+	}
+}
+
+// WriteCSV writes what Load reads back: the starter lists go round unchanged.
+func TestWriteCSV_LoadReadsItBack(t *testing.T) {
+	for _, kind := range Kinds {
+		var b strings.Builder
+		if err := WriteCSV(&b, kind, Starter(kind).Codes()); err != nil {
+			t.Fatal(err)
+		}
+		l, err := Load(strings.NewReader(b.String()), kind)
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		want := Starter(kind).Codes()
+		got := l.Codes()
+		if len(got) != len(want) || len(got) == 0 {
+			t.Fatalf("%s: %d codes back, want %d", kind, len(got), len(want))
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Errorf("%s: code %d = %+v, want %+v", kind, i, got[i], want[i])
+			}
+		}
+		header, _, _ := strings.Cut(b.String(), "\n")
+		if (kind == Economic) != (header == "code,name,three_public") {
+			t.Errorf("%s: header %q", kind, header)
+		}
+	}
+	if err := WriteCSV(new(strings.Builder), "功能", nil); models.ErrorCode(err) != models.EINVALID {
+		t.Errorf("unknown kind: %v", err)
 	}
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"strings"
 	"time"
@@ -174,21 +173,14 @@ func (s *Store) LoadCodes(ctx context.Context, set *codes.Set) (int64, error) {
 		// package codes builds a List only from its CSV form, which validates it
 		// (levels, parents); the stored rows are written back into that form.
 		var b bytes.Buffer
-		w := csv.NewWriter(&b)
 		kind := rows[start].Kind
-		header := []string{"code", "name"}
-		if kind == codes.Economic {
-			header = append(header, "three_public")
-		}
-		_ = w.Write(header)
+		list := make([]codes.Code, 0, end-start)
 		for _, r := range rows[start:end] {
-			rec := []string{r.Code, r.Name}
-			if kind == codes.Economic {
-				rec = append(rec, r.ThreePublic)
-			}
-			_ = w.Write(rec)
+			list = append(list, codes.Code{Code: r.Code, Name: r.Name, ThreePublic: r.ThreePublic})
 		}
-		w.Flush()
+		if err := codes.WriteCSV(&b, kind, list); err != nil {
+			return 0, fmt.Errorf("store: stored %s code list of %d: %w", kind, rows[start].FiscalYear, err)
+		}
 		l, err := codes.Load(&b, kind)
 		if err != nil {
 			return 0, fmt.Errorf("store: stored %s code list of %d is invalid: %w", kind, rows[start].FiscalYear, err)

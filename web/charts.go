@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/gocarina/gocsv"
 
 	"sunshine/charts"
 	"sunshine/exports"
@@ -138,12 +139,18 @@ func chartRecords(ctx context.Context, src ChartSource, r chartRequest) ([]chart
 		if r.release != 0 {
 			n = r.release
 		}
-		out = append(out, charts.Record{RegionCode: row.RegionCode, RegionName: row.RegionName, DeptCode: row.DeptCode,
-			DeptName: row.DeptName, FiscalYear: row.FiscalYear, Phase: row.Phase, FilingID: row.FeedFiling.FilingID,
-			Version: row.Version, Release: charts.ReleaseRef{DatasetID: id, Number: n}, ThreePublic: row.ThreePublic})
+		out = append(out, chartRecord(row, charts.ReleaseRef{DatasetID: id, Number: n}))
 		return nil
 	})
 	return out, newest, err
+}
+
+// chartRecord is a published row as the charts package reads it; the pages
+// hand the same records to the same functions, so their numbers are the charts'.
+func chartRecord(row store.ThreePublicRow, rel charts.ReleaseRef) charts.Record {
+	return charts.Record{RegionCode: row.RegionCode, RegionName: row.RegionName, DeptCode: row.DeptCode,
+		DeptName: row.DeptName, FiscalYear: row.FiscalYear, Phase: row.Phase, FilingID: row.FeedFiling.FilingID,
+		Version: row.Version, Release: rel, ThreePublic: row.ThreePublic}
 }
 
 // chartData computes the chart: its JSON-ready data, its SVG and its CSV rows.
@@ -154,6 +161,57 @@ type chartData struct {
 	text string     // the title, for the embed page
 }
 
+// The chart CSVs, one struct per chart: gocsv writes the header from the tags
+// and each row from the fields, and the embed's table shows the same rows.
+type (
+	trendCSV struct {
+		Year   string `csv:"年度"`
+		Item   string `csv:"项目"`
+		Phase  string `csv:"阶段"`
+		Amount string `csv:"金额（元）"`
+	}
+	compositionCSV struct {
+		Item     string `csv:"项目"`
+		Amount   string `csv:"金额（元）"`
+		Share    string `csv:"占比（%）"`
+		Counted  int    `csv:"已公开部门数"`
+		Excluded int    `csv:"未公开部门数"`
+	}
+	rankingCSV struct {
+		Rank     string `csv:"名次"`
+		DeptCode string `csv:"部门编码"`
+		DeptName string `csv:"部门名称"`
+		Amount   string `csv:"金额（元）"` // the header names the item: "合计（元）"
+	}
+	budgetCSV struct {
+		DeptCode string `csv:"部门编码"`
+		DeptName string `csv:"部门名称"`
+		Budget   string `csv:"预算数（元）"`
+		Final    string `csv:"决算数（元）"`
+		Rate     string `csv:"执行率（%）"`
+		Over     string `csv:"超预算"`
+	}
+)
+
+// rowCollector is a gocsv.CSVWriter that keeps the rows, for the CSV answer and the embed's table.
+type rowCollector struct{ rows [][]string }
+
+func (c *rowCollector) Write(row []string) error {
+	c.rows = append(c.rows, append([]string(nil), row...)) // gocsv reuses its slice
+	return nil
+}
+func (c *rowCollector) Flush()       {}
+func (c *rowCollector) Error() error { return nil }
+
+// csvRows is a slice of chart CSV structs as rows, header first.
+func csvRows(in any) ([][]string, error) {
+	var c rowCollector
+	if err := gocsv.MarshalCSV(in, &c); err != nil {
+		return nil, models.Wrap(err, models.EINTERNAL, "无法生成图表数据表")
+	}
+	return c.rows, nil
+}
+
 func buildChart(r chartRequest, recs []charts.Record, note string) (chartData, error) {
 	text := exports.SafeCSVText // names come from uploads; amounts are numbers and never touched
 	yuan := func(m models.NullMoney) string {
@@ -162,57 +220,71 @@ func buildChart(r chartRequest, recs []charts.Record, note string) (chartData, e
 		}
 		return m.Money.Format(models.Yuan)
 	}
+	var cd chartData
+	var rows any
 	switch r.kind {
 	case "trend":
 		d := charts.Trend(recs, r.dept)
 		d.Source.Note = note
-		rows := [][]string{{"年度", "项目", "阶段", "金额（元）"}}
+		out := []trendCSV{}
 		for _, s := range d.Series {
 			for i, y := range d.Categories {
-				rows = append(rows, []string{y, charts.ItemName(s.Item), s.Phase.Chinese(), yuan(s.Data[i])})
+				out = append(out, trendCSV{y, charts.ItemName(s.Item), s.Phase.Chinese(), yuan(s.Data[i])})
 			}
 		}
-		return chartData{data: d, svg: func(o charts.SVGOptions) ([]byte, error) { return charts.TrendSVG(d, o) }, rows: rows,
-			text: d.DeptName + " 三公经费历年预算与决算"}, nil
+		rows = out
+		cd = chartData{data: d, svg: func(o charts.SVGOptions) ([]byte, error) { return charts.TrendSVG(d, o) },
+			text: d.DeptName + " 三公经费历年预算与决算"}
 	case "composition":
 		d := charts.Composition(recs, r.year, r.phase)
 		d.Source.Note = note
-		rows := [][]string{{"项目", "金额（元）", "占比（%）", "已公开部门数", "未公开部门数"}}
+		out := []compositionCSV{}
 		for _, p := range append(append([]charts.Part{}, d.Items...), d.Vehicles...) {
-			rows = append(rows, []string{p.Name, yuan(p.Amount), string(p.Share), strconv.Itoa(p.Counted), strconv.Itoa(p.Excluded)})
+			out = append(out, compositionCSV{p.Name, yuan(p.Amount), string(p.Share), p.Counted, p.Excluded})
 		}
-		return chartData{data: d, svg: func(o charts.SVGOptions) ([]byte, error) { return charts.CompositionSVG(d, o) }, rows: rows,
-			text: fmt.Sprintf("%s %d 年%s 三公经费构成", d.RegionName, r.year, r.phase.Chinese())}, nil
+		rows = out
+		cd = chartData{data: d, svg: func(o charts.SVGOptions) ([]byte, error) { return charts.CompositionSVG(d, o) },
+			text: fmt.Sprintf("%s %d 年%s 三公经费构成", d.RegionName, r.year, r.phase.Chinese())}
 	case "ranking":
 		d, err := charts.Ranking(recs, r.year, r.phase, r.item)
 		if err != nil {
 			return chartData{}, err
 		}
 		d.Source.Note = note
-		rows := [][]string{{"名次", "部门编码", "部门名称", d.ItemName + "（元）"}}
+		out := []rankingCSV{}
 		for _, x := range d.Rows {
 			rank := ""
 			if x.Rank > 0 {
 				rank = strconv.Itoa(x.Rank)
 			}
-			rows = append(rows, []string{rank, text(x.DeptCode), text(x.DeptName), yuan(x.Amount)})
+			out = append(out, rankingCSV{rank, text(x.DeptCode), text(x.DeptName), yuan(x.Amount)})
 		}
-		return chartData{data: d, svg: func(o charts.SVGOptions) ([]byte, error) { return charts.RankingSVG(d, o) }, rows: rows,
-			text: fmt.Sprintf("%s %d 年%s 各部门%s排名", d.RegionName, r.year, r.phase.Chinese(), d.ItemName)}, nil
+		rows = out
+		cd = chartData{data: d, svg: func(o charts.SVGOptions) ([]byte, error) { return charts.RankingSVG(d, o) },
+			text: fmt.Sprintf("%s %d 年%s 各部门%s排名", d.RegionName, r.year, r.phase.Chinese(), d.ItemName)}
 	default:
 		d := charts.BudgetVsFinal(recs, r.year)
 		d.Source.Note = note
-		rows := [][]string{{"部门编码", "部门名称", "预算数（元）", "决算数（元）", "执行率（%）", "超预算"}}
+		out := []budgetCSV{}
 		for _, x := range d.Rows {
 			over := ""
 			if x.OverBudget {
 				over = "是"
 			}
-			rows = append(rows, []string{text(x.DeptCode), text(x.DeptName), yuan(x.Budget), yuan(x.Final), string(x.Rate), over})
+			out = append(out, budgetCSV{text(x.DeptCode), text(x.DeptName), yuan(x.Budget), yuan(x.Final), string(x.Rate), over})
 		}
-		return chartData{data: d, svg: func(o charts.SVGOptions) ([]byte, error) { return charts.BudgetVsFinalSVG(d, o) }, rows: rows,
-			text: fmt.Sprintf("%s %d 年三公经费预算与决算对比", d.RegionName, r.year)}, nil
+		rows = out
+		cd = chartData{data: d, svg: func(o charts.SVGOptions) ([]byte, error) { return charts.BudgetVsFinalSVG(d, o) },
+			text: fmt.Sprintf("%s %d 年三公经费预算与决算对比", d.RegionName, r.year)}
 	}
+	var err error
+	if cd.rows, err = csvRows(rows); err != nil {
+		return chartData{}, err
+	}
+	if rd, ok := cd.data.(charts.RankingData); ok {
+		cd.rows[0][3] = rd.ItemName + "（元）"
+	}
+	return cd, nil
 }
 
 // pinNote says, on a chart pinned to an older release, that a newer one exists.

@@ -4,11 +4,13 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 
+	"sunshine/charts"
 	"sunshine/checks"
 	"sunshine/exports"
 	"sunshine/httpx"
@@ -136,7 +138,10 @@ type deptYearRow struct {
 	BudgetWarnings    int
 	FinalWarnings     int
 	Cells             []moneyCell // budget, final per item
-	Rate              string
+	// Rate is the 执行率 of charts.BudgetVsFinal, as the budget-vs-final chart shows it (docs/figures.md):
+	// rate as computed, Rate as printed.
+	rate charts.Percent
+	Rate string
 }
 
 type sortHeader struct {
@@ -172,11 +177,22 @@ type regionYearPage struct {
 }
 
 // chartFigure is a chart image with the numbers it shows, as a table beside it.
+// Every number in Rows comes from the chart's own data (package charts), so the
+// table, the image, the chart's JSON and its embed say the same.
 type chartFigure struct {
 	Title, Src, Alt, Data string
 	Head                  []string
 	Rows                  [][]string
-	NumFrom               int // columns from this index on are figures (right-aligned)
+	NumFrom               int    // columns from this index on are figures (right-aligned)
+	Note                  string // how a figure was computed, when a reader needs to know (an undisclosed part, a budget's source)
+}
+
+// pct prints a charts.Percent on a page: "96.4%", or "—" when undefined.
+func pct(p charts.Percent) string {
+	if p == "" {
+		return "—"
+	}
+	return string(p) + "%"
 }
 
 // regionSortKeys are the columns of the region table that ?sort= accepts.
@@ -227,7 +243,9 @@ func (s *Site) RegionYear(c *gin.Context) {
 	p := regionYearPage{page: s.page(region.Name+" "+strconv.Itoa(year)+" 年三公经费", "home"), Region: region, Year: year}
 
 	rows := map[string]*deptYearRow{}
+	var recs []charts.Record // every phase: the 执行率 may take its budget from the 调整预算
 	err = s.d.Store.EachThreePublic(ctx, store.FeedFilter{Region: code, Year: year}, func(r store.ThreePublicRow) error {
+		recs = append(recs, chartRecord(r, charts.ReleaseRef{}))
 		if r.Phase != models.PhaseBudget && r.Phase != models.PhaseFinal {
 			return nil // 调整预算 is on the department page's downloads, not in the budget-vs-final table
 		}
@@ -264,6 +282,11 @@ func (s *Site) RegionYear(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
+	bvf := charts.BudgetVsFinal(recs, year)
+	rates := map[string]charts.Percent{}
+	for _, x := range bvf.Rows {
+		rates[x.DeptCode] = x.Rate
+	}
 	for _, r := range rows {
 		r.BudgetWarnings = stats[r.BudgetID].Warnings
 		r.FinalWarnings = stats[r.FinalID].Warnings
@@ -271,11 +294,8 @@ func (s *Site) RegionYear(c *gin.Context) {
 		for _, it := range threePublicItems {
 			r.Cells = append(r.Cells, moneyOf(r.Budget, it.Get), moneyOf(r.Final, it.Get))
 		}
-		if r.Budget != nil && r.Final != nil {
-			r.Rate = percent(r.Final.Total, r.Budget.Total)
-		} else {
-			r.Rate = "—"
-		}
+		r.rate = rates[r.Code]
+		r.Rate = pct(r.rate)
 		p.Rows = append(p.Rows, *r)
 	}
 
@@ -308,7 +328,7 @@ func (s *Site) RegionYear(c *gin.Context) {
 	for _, it := range threePublicItems {
 		p.Items = append(p.Items, itemHeader{Name: it.Name, Budget: mk("预算", "b_"+it.Key, true), Final: mk("决算", "f_"+it.Key, true)})
 	}
-	p.Totals, p.Partial = regionTotals(p.Rows)
+	p.Totals, p.Partial = regionTotals(recs, year)
 
 	years, err := s.d.Store.PublishedYears(ctx)
 	if err != nil {
@@ -334,7 +354,7 @@ func (s *Site) RegionYear(c *gin.Context) {
 	for _, d := range ds {
 		p.Downloads = append(p.Downloads, datasetDownloads(d))
 	}
-	p.Charts = regionCharts(&p)
+	p.Charts = regionCharts(&p, recs, bvf)
 	status := 200
 	if len(p.Rows) == 0 {
 		status = 404 // the region exists, but nothing of that year is published
@@ -373,10 +393,7 @@ func sortRegionRows(rows []deptYearRow, key string, desc bool) {
 	}
 	value := func(r *deptYearRow) (int64, bool) {
 		if key == "rate" {
-			if r.Budget == nil || r.Final == nil {
-				return 0, false
-			}
-			return tenthsOfPercent(r.Final.Total, r.Budget.Total)
+			return r.rate.Tenths()
 		}
 		v, ok := regionSortValue(r, key)
 		return int64(v.Money), ok && v.Valid
@@ -405,64 +422,52 @@ func sortRegionRows(rows []deptYearRow, key string, desc bool) {
 	})
 }
 
-// regionTotals adds up each column over the departments that disclosed it.
-func regionTotals(rows []deptYearRow) ([]moneyCell, bool) {
+// regionTotals are the table's 全部部门合计 row: each column added up over the
+// departments that disclosed it, as the composition chart adds them; partial
+// when some department left a figure undisclosed.
+func regionTotals(recs []charts.Record, year int) ([]moneyCell, bool) {
 	partial := false
+	var byPhase [2]charts.CompositionData
+	for i, ph := range []models.Phase{models.PhaseBudget, models.PhaseFinal} {
+		byPhase[i] = charts.Composition(recs, year, ph)
+	}
 	var out []moneyCell
 	for _, it := range threePublicItems {
-		for _, final := range []bool{false, true} {
-			var sum models.Money
-			n := 0
-			for i := range rows {
-				t := rows[i].Budget
-				if final {
-					t = rows[i].Final
+		for _, d := range byPhase {
+			part := d.Total
+			for _, x := range d.Items {
+				if x.Item == it.Key {
+					part = x
 				}
-				if t == nil {
-					continue
-				}
-				v := it.Get(t)
-				if !v.Valid {
-					partial = true
-					continue
-				}
-				sum += v.Money
-				n++
 			}
-			if n == 0 {
+			partial = partial || part.Excluded > 0
+			if !part.Amount.Valid {
 				out = append(out, moneyCell{Text: "—", Class: "none"})
 			} else {
-				out = append(out, moneyCell{Text: wan(models.Disclosed(sum))})
+				out = append(out, moneyCell{Text: wan(part.Amount)})
 			}
 		}
 	}
 	return out, partial
 }
 
-func sumItem(rows []deptYearRow, final bool, get func(*models.ThreePublic) models.NullMoney) models.NullMoney {
-	var sum models.Money
-	n := 0
-	for i := range rows {
-		t := rows[i].Budget
-		if final {
-			t = rows[i].Final
-		}
-		if t == nil {
-			continue
-		}
-		if v := get(t); v.Valid {
-			sum += v.Money
-			n++
+// undisclosedNote names the parts some department left undisclosed, or "".
+func undisclosedNote(parts ...charts.Part) string {
+	note := ""
+	for _, x := range parts {
+		if x.Excluded > 0 {
+			note += x.Name + "（" + strconv.Itoa(x.Excluded) + " 个部门）、"
 		}
 	}
-	if n == 0 {
-		return models.NotDisclosed
+	if note == "" {
+		return ""
 	}
-	return models.Disclosed(sum)
+	return "未公开：" + strings.TrimSuffix(note, "、") + "。占比是已公开数字之和中的份额，未公开的不计入。"
 }
 
-// regionCharts are the region's three charts with the numbers beside them.
-func regionCharts(p *regionYearPage) []chartFigure {
+// regionCharts are the region's three charts with the numbers beside them,
+// each table from the chart's own data.
+func regionCharts(p *regionYearPage, recs []charts.Record, bvf charts.BudgetVsFinalData) []chartFigure {
 	if len(p.Rows) == 0 {
 		return nil
 	}
@@ -471,78 +476,71 @@ func regionCharts(p *regionYearPage) []chartFigure {
 	if p.HasFinal {
 		phase = models.PhaseFinal
 	}
-	final := phase == models.PhaseFinal
 	q.Set("phase", string(phase))
 	var out []chartFigure
 
+	cd := charts.Composition(recs, p.Year, phase)
 	comp := chartFigure{Title: strconv.Itoa(p.Year) + " 年" + phase.Chinese() + "三公经费构成",
 		Src: chartBase + "composition.svg?" + q.Encode(), Data: chartBase + "composition?" + q.Encode(),
-		Head: []string{"项目", "金额（万元）", "占合计"}, NumFrom: 1}
-	total := sumItem(p.Rows, final, threePublicItems[0].Get)
+		Head: []string{"项目", "金额（万元）", "占比"}, NumFrom: 1}
 	alt := comp.Title + "："
-	for _, it := range []struct {
-		name string
-		get  func(*models.ThreePublic) models.NullMoney
-	}{
-		{"因公出国(境)费", threePublicItems[1].Get},
-		{"公务用车购置费", func(t *models.ThreePublic) models.NullMoney { return t.VehiclePurchase }},
-		{"公务用车运行(维护)费", func(t *models.ThreePublic) models.NullMoney { return t.VehicleOperation }},
-		{"公务接待费", threePublicItems[3].Get},
-	} {
-		v := sumItem(p.Rows, final, it.get)
-		comp.Rows = append(comp.Rows, []string{it.name, wan(v), percent(v, total)})
-		alt += it.name + " " + wan(v) + " 万元（" + percent(v, total) + "）；"
+	for _, x := range cd.Items {
+		comp.Rows = append(comp.Rows, []string{x.Name, wan(x.Amount), pct(x.Share)})
+		alt += x.Name + " " + wan(x.Amount) + " 万元（" + pct(x.Share) + "）；"
 	}
-	comp.Rows = append(comp.Rows, []string{"合计", wan(total), ""})
-	comp.Alt = alt + "合计 " + wan(total) + " 万元"
+	comp.Rows = append(comp.Rows, []string{"三项之和", wan(cd.ItemsSum), ""})
+	for _, x := range cd.Vehicles {
+		comp.Rows = append(comp.Rows, []string{"其中：" + x.Name, wan(x.Amount), pct(x.Share)})
+		alt += x.Name + " " + wan(x.Amount) + " 万元（占公务用车费 " + pct(x.Share) + "）；"
+	}
+	comp.Alt = alt + "三项之和 " + wan(cd.ItemsSum) + " 万元"
+	comp.Note = "前三项的占比以三项之和为基数，公务用车购置费与运行费的占比以两者之和为基数。" +
+		undisclosedNote(append(append([]charts.Part{}, cd.Items...), cd.Vehicles...)...)
 	out = append(out, comp)
 
 	rq := url.Values{"region": q["region"], "year": q["year"], "phase": q["phase"], "item": {"total"}}
 	rank := chartFigure{Title: strconv.Itoa(p.Year) + " 年各部门" + phase.Chinese() + "三公经费合计排名",
 		Src: chartBase + "ranking.svg?" + rq.Encode(), Data: chartBase + "ranking?" + rq.Encode(),
 		Head: []string{"名次", "部门（前 10 名）", "金额（万元）"}, NumFrom: 2}
-	ranked := append([]deptYearRow(nil), p.Rows...)
-	rankKey := "b_total"
-	if final {
-		rankKey = "f_total"
-	}
-	sortRegionRows(ranked, rankKey, true)
 	alt = rank.Title + "："
-	for i, r := range ranked {
-		if i == 10 {
-			break
+	if rd, err := charts.Ranking(recs, p.Year, phase, charts.ItemTotal); err == nil {
+		for i, x := range rd.Rows {
+			if i == 10 || !x.Disclosed {
+				break
+			}
+			rank.Rows = append(rank.Rows, []string{strconv.Itoa(x.Rank), x.DeptName, wan(x.Amount)})
+			alt += strconv.Itoa(x.Rank) + ". " + x.DeptName + " " + wan(x.Amount) + " 万元；"
 		}
-		t := r.Budget
-		if final {
-			t = r.Final
-		}
-		if t == nil || !t.Total.Valid {
-			break
-		}
-		rank.Rows = append(rank.Rows, []string{strconv.Itoa(i + 1), r.Name, wan(t.Total)})
-		alt += strconv.Itoa(i+1) + ". " + r.Name + " " + wan(t.Total) + " 万元；"
 	}
 	rank.Alt = alt
 	out = append(out, rank)
 
 	if p.HasBudget && p.HasFinal {
 		bq := url.Values{"region": q["region"], "year": q["year"]}
-		bvf := chartFigure{Title: strconv.Itoa(p.Year) + " 年三公经费预算与决算对比（全部部门合计）",
+		f := chartFigure{Title: strconv.Itoa(p.Year) + " 年三公经费预算与决算对比（全部部门合计）",
 			Src: chartBase + "budget-vs-final.svg?" + bq.Encode(), Data: chartBase + "budget-vs-final?" + bq.Encode(),
 			Head: []string{"项目", "预算（万元）", "决算（万元）", "执行率"}, NumFrom: 1}
-		alt = bvf.Title + "："
-		for _, it := range threePublicItems {
-			b, f := sumItem(p.Rows, false, it.Get), sumItem(p.Rows, true, it.Get)
-			bvf.Rows = append(bvf.Rows, []string{it.Name, wan(b), wan(f), percent(f, b)})
-			alt += it.Name + " 预算 " + wan(b) + " 万元、决算 " + wan(f) + " 万元；"
+		alt = f.Title + "："
+		for _, x := range bvf.Totals {
+			f.Rows = append(f.Rows, []string{x.Name, wan(x.Budget), wan(x.Final), pct(x.Rate)})
+			alt += x.Name + " 预算 " + wan(x.Budget) + " 万元、决算 " + wan(x.Final) + " 万元；"
 		}
-		bvf.Alt = alt
-		out = append(out, bvf)
+		f.Alt = alt
+		f.Note = "执行率 = 决算 ÷ 预算：预算取决算表所列的预算数，没有时取调整预算，再没有时取年初预算；" +
+			"每项只加总预算与决算都已公开的部门（合计：" + strconv.Itoa(bvf.Counted) + " 个部门）。"
+		out = append(out, f)
 	}
 	return out
 }
 
 // ---- department ----
+
+// budgetSourceName names where a 执行率's budget came from (charts.BudgetFrom…).
+var budgetSourceName = map[string]string{
+	charts.BudgetFromFinalAccount: "决算表所列预算数",
+	charts.BudgetFromAdjusted:     "调整预算",
+	charts.BudgetFromBudget:       "年初预算",
+}
 
 type historyRow struct {
 	Name  string
@@ -610,9 +608,11 @@ func (s *Site) Department(c *gin.Context) {
 		phase models.Phase
 	}
 	recs := map[key]store.ThreePublicRow{}
+	var chartRecs []charts.Record
 	yearSet := map[int]bool{}
 	err = s.d.Store.EachThreePublic(ctx, store.FeedFilter{Region: region.Code, Dept: dept.Code}, func(r store.ThreePublicRow) error {
 		recs[key{r.FiscalYear, r.Phase}] = r
+		chartRecs = append(chartRecs, chartRecord(r, charts.ReleaseRef{}))
 		yearSet[r.FiscalYear] = true
 		return nil
 	})
@@ -706,16 +706,24 @@ func (s *Site) Department(c *gin.Context) {
 	p.Trend = chartFigure{Title: dept.Name + " 三公经费历年预算与决算", Src: chartBase + "trend.svg?" + q.Encode(),
 		Data: chartBase + "trend?" + q.Encode(), Head: []string{"年度", "预算合计（万元）", "决算合计（万元）", "执行率"}, NumFrom: 1}
 	alt := p.Trend.Title + "（合计，万元）："
+	var other []string // years whose 执行率 divides by another budget than the 年初预算 shown
 	for _, y := range p.Years {
 		b, f := moneyOf(get(y, models.PhaseBudget), threePublicItems[0].Get), moneyOf(get(y, models.PhaseFinal), threePublicItems[0].Get)
-		rate := "—"
-		if bt, ft := get(y, models.PhaseBudget), get(y, models.PhaseFinal); bt != nil && ft != nil {
-			rate = percent(ft.Total, bt.Total)
+		var rate charts.Percent // the budget-vs-final chart's 执行率 (docs/figures.md)
+		if bvf := charts.BudgetVsFinal(chartRecs, y); len(bvf.Rows) == 1 {
+			x := bvf.Rows[0]
+			rate = x.Rate
+			if rate != "" && x.BudgetSource != charts.BudgetFromBudget {
+				other = append(other, strconv.Itoa(y)+" 年以"+budgetSourceName[x.BudgetSource]+" "+wan(x.Budget)+" 万元为基数")
+			}
 		}
-		p.Trend.Rows = append(p.Trend.Rows, []string{strconv.Itoa(y) + " 年", b.Text, f.Text, rate})
+		p.Trend.Rows = append(p.Trend.Rows, []string{strconv.Itoa(y) + " 年", b.Text, f.Text, pct(rate)})
 		alt += strconv.Itoa(y) + " 年预算 " + b.Text + "、决算 " + f.Text + "；"
 	}
 	p.Trend.Alt = alt
+	if len(other) > 0 {
+		p.Trend.Note = "执行率 = 决算 ÷ 预算：预算取决算表所列的预算数，没有时取调整预算，再没有时取年初预算；" + strings.Join(other, "，") + "。"
+	}
 	s.render(c, 200, "department", p)
 }
 
