@@ -271,3 +271,57 @@ type closerReader struct {
 func withCloser(r Reader, close func() error) Reader { return &closerReader{r, close} }
 
 func (c *closerReader) Close() error { return errors.Join(c.Reader.Close(), c.close()) }
+
+// WithFilingFields returns o with the filing fields an official-layout
+// workbook cannot print, as the upload form and the flags of import and check
+// give them, named as the CSV columns: region_code, region_name, dept_code,
+// dept_name, fiscal_year, phase (预算 / 决算 or budget / final …). Empty or
+// missing fields are left unset. Returns EINVALID naming the field for a value
+// that is not valid.
+func (o Options) WithFilingFields(fields map[string]string) (Options, error) {
+	get := func(key string) string { return trimCell(fields[key]) }
+	bad := func(key string, p *problem) error {
+		return models.Errorf(models.EINVALID, "%s：%s", key, p.msg)
+	}
+	if v := get("region_code"); v != "" {
+		code, p := parseRegionCode(v)
+		if p != nil {
+			return o, bad("region_code", p)
+		}
+		o.RegionCode = code
+	}
+	if v := get("dept_code"); v != "" {
+		code, p := parseDeptCode(v)
+		if p != nil {
+			return o, bad("dept_code", p)
+		}
+		o.DeptCode = code
+	}
+	for key, dst := range map[string]*string{"region_name": &o.RegionName, "dept_name": &o.DeptName} {
+		if v := get(key); v != "" {
+			limit := maxDeptName
+			if key == "region_name" {
+				limit = maxRegionName
+			}
+			if p := checkText(v, limit); p != nil {
+				return o, bad(key, p)
+			}
+			*dst = v
+		}
+	}
+	if v := get("fiscal_year"); v != "" {
+		y, p := parseYear(v)
+		if p != nil {
+			return o, bad("fiscal_year", p)
+		}
+		o.FiscalYear = y
+	}
+	if v := get("phase"); v != "" {
+		ph, p := parsePhase(v)
+		if p != nil {
+			return o, bad("phase", p)
+		}
+		o.Phase = ph
+	}
+	return o, nil
+}
