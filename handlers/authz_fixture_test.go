@@ -67,7 +67,7 @@ const (
 // authzFixture is the whole service over a real SQLite database holding
 // published filings of 431081 (三公 2024 final, corrected; line items 2025
 // budget), the drafts above, tokens made through the store as `sunshine
-// token create` makes them, and three desk sessions.
+// token create` makes them, three desk sessions, and the release-file cache on.
 type authzFixture struct {
 	*api
 	clock                   *storetest.Clock
@@ -87,6 +87,12 @@ func newAuthzFixture(t *testing.T) *authzFixture {
 	// The matrix sends many bad tokens on purpose; the sign-in limit has its own test.
 	a.deps.SignInLimit = handlers.SignInLimit{Every: time.Millisecond, Burst: 1 << 20}
 	a.deps.Registry = prometheus.NewRegistry()
+	// The release-file cache on, as `sunshine serve` runs by default.
+	cache, err := handlers.NewFileCache(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.deps.Cache = cache
 	a.h = handlers.New(a.deps)
 
 	fx.tokens[malformedToken] = "Bearer not-a-token at all"

@@ -1,13 +1,17 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/url"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
+	"sunshine/exports"
 	"sunshine/handlers"
 	"sunshine/models"
 	"sunshine/store"
@@ -224,4 +228,180 @@ func TestAuthzMatrix_EveryRouteEveryCaller(t *testing.T) {
 	if len(got) != 5 {
 		t.Errorf("drafts after the matrix: %v, want exactly 5 (a refused upload stores nothing)", got)
 	}
+}
+
+// Nothing unpublished reaches the public: the drafts' figures (987,654.32 元
+// in a draft of a published department, 246,813.57 元 in a department that
+// exists only in a draft) and the names they give are searched, in every form
+// the service prints amounts and names, in every public answer — each public
+// GET route with real parameters, every release file of every release, the
+// bulk ZIPs and XLSX files unpacked, and every link of the service's those
+// answers lead to — fetched anonymously, and the API's with an out-of-scope uploader's token.
+func TestAuthz_DraftFiguresReachNoPublicAnswer(t *testing.T) {
+	fx := newAuthzFixture(t)
+	var needles []needle
+	for _, y := range []string{"987654.32", "587654.32", "246813.57", "146813.57"} {
+		needles = append(needles, amountForms(y)...)
+	}
+	for _, n := range []string{"草稿改名财政局", "仅草稿秘密部门", "草稿改名市"} {
+		needles = append(needles, nameForms(n)...)
+	}
+	needles = append(needles, needle{what: "department code 096", re: regexp.MustCompile(`"096"|,096,|departments/096|dept=096|>096<|\t096\t`)})
+
+	// The needles find what they look for: the draft's figures, as its own uploader reads them.
+	own := serveReq(fx.h, fx.request(t, inScope, "GET", "/api/v1/filings/"+itoa(fx.leakDraft), nil))
+	for _, n := range needles[:1] {
+		if n.find(own.Body.Bytes()) == nil {
+			t.Fatalf("the draft's own uploader does not see %s: %s", n.what, own.Body)
+		}
+	}
+
+	seeds := []string{
+		"/api/v1/three-public?region=431081&dept=001", "/api/v1/three-public?region=431081&dept=096",
+		"/api/v1/three-public?region=431081&year=2024&phase=final&unit=万元", "/api/v1/three-public.csv?encoding=gb18030&headers=zh",
+		"/api/v1/three-public.csv?unit=万元&bom=1", "/api/v1/line-items?region=431081&dept=001&year=2024",
+		"/api/v1/line-items.csv?region=431081&encoding=gb18030", "/api/v1/line-items?dept=096",
+		"/api/v1/changes?region=431081", "/api/v1/datasets?region=431081", "/api/v1/datasets/431081-2024-final-three_public/diff?from=2&to=3",
+		"/api/v1/bulk/431081-2024.zip", "/api/v1/bulk/431081-2025.zip",
+		"/regions/431081/2024", "/regions/431081/2025", "/regions/431081/departments/002", "/regions/431081/departments/096",
+	}
+	for _, kind := range []string{"trend", "composition", "ranking", "budget-vs-final"} {
+		for _, ext := range []string{"", ".svg", ".csv"} {
+			for _, q := range []string{"region=431081&year=2024&phase=final&dept=001", "region=431081&year=2024&phase=final&dept=096",
+				"region=431081&year=2024&phase=budget&dept=001", "region=431081&year=2025&phase=budget&dept=002"} {
+				seeds = append(seeds, "/api/v1/charts/three-public/"+kind+ext+"?"+q, "/embed/three-public/"+kind+"?"+q)
+			}
+		}
+	}
+	cat := decode[struct {
+		Data []struct {
+			ID      string `json:"id"`
+			Release int    `json:"release"`
+		} `json:"data"`
+	}](t, serveReq(fx.h, fx.request(t, noToken, "GET", "/api/v1/datasets?limit=1000", nil)))
+	if len(cat.Data) < 2 {
+		t.Fatalf("the catalogue lists %d datasets", len(cat.Data))
+	}
+	for _, d := range cat.Data {
+		for n := 1; n <= d.Release; n++ {
+			for _, f := range exports.ReleaseFiles {
+				seeds = append(seeds, "/api/v1/datasets/"+d.ID+"/releases/"+strconv.Itoa(n)+"/"+f.Name)
+			}
+			seeds = append(seeds, "/api/v1/datasets/"+d.ID+"/releases/"+strconv.Itoa(n)+"/data.csv?encoding=gb18030&unit=万元")
+		}
+	}
+	for id := int64(1); id <= fx.leakDraft+10; id++ {
+		seeds = append(seeds, "/api/v1/filings/"+itoa(id), "/api/v1/filings/"+itoa(id)+"/report")
+	}
+	for k, cases := range authzMatrix {
+		if !strings.HasPrefix(k, "GET ") || strings.HasPrefix(k, "GET /desk") || k == "GET /metrics" {
+			continue
+		}
+		for _, mc := range cases {
+			seeds = append(seeds, fx.path(mc.path))
+		}
+	}
+	for i, s := range seeds {
+		seeds[i] = strings.ReplaceAll(s, "万元", url.QueryEscape("万元"))
+	}
+
+	leaks, fetched, parts := 0, 0, 0
+	published := map[string]bool{} // the route kinds in which the published department's name was found: the search sees them
+	for _, who := range []caller{noToken, otherRegion} {
+		hdr := map[string]string{}
+		if tok := fx.tokens[who]; tok != "" {
+			hdr["Authorization"] = tok
+		}
+		// A token is read on the API's routes only; the rest answer everyone alike whatever they send.
+		var keep func(string) bool
+		if who != noToken {
+			keep = func(u string) bool { return strings.HasPrefix(u, "/api/") }
+		}
+		answers := crawl(t, fx.h, seeds, 5000, hdr, keep)
+		fetched += len(answers)
+		for _, a := range answers {
+			if a.status >= 500 {
+				t.Errorf("%s as %s: %d", a.url, who, a.status)
+			}
+			for name, b := range a.parts {
+				parts++
+				for _, n := range needles {
+					if loc := n.find(b); loc != nil {
+						leaks++
+						from, to := max(loc[0]-80, 0), min(loc[1]+80, len(b))
+						t.Errorf("LEAK: %s (%s) as %s: %s found: …%s…", a.url, name, who, n.what, b[from:to])
+					}
+				}
+				if bytes.Contains(b, []byte("资兴市财政局")) {
+					published[routeKind(a.url, name)] = true
+				}
+			}
+		}
+	}
+	// The search reached every kind of public answer that carries a department's name.
+	for _, kind := range []string{"feed json", "feed csv", "atom", "bulk member", "release csv", "release xlsx member",
+		"release json", "chart json", "chart svg", "chart csv", "embed", "page", "filing"} {
+		if !published[kind] {
+			t.Errorf("the published department's name was found in no %s: the search does not reach it (%v)", kind, published)
+		}
+	}
+	// And it would see a leak: once the drafts are published, the same crawl finds their figures and names.
+	fx.publish(t, fx.leakDraft, "矩阵：更正")
+	fx.publish(t, fx.draftOnlyDpt, "")
+	found := map[string]int{}
+	for _, a := range crawl(t, fx.h, seeds, 5000, nil, nil) {
+		for _, b := range a.parts {
+			for _, n := range needles {
+				if n.find(b) != nil {
+					found[n.what]++
+				}
+			}
+		}
+	}
+	for _, want := range []string{"987654.32", "98.77", "98.765432", "246813.57", "24.68",
+		"草稿改名财政局", "草稿改名财政局 (GB18030)", "仅草稿秘密部门", "草稿改名市", "department code 096"} {
+		if found[want] == 0 {
+			t.Errorf("after publication, %s is found nowhere: the search would miss it (%v)", want, found)
+		}
+	}
+	t.Logf("after publishing the drafts, the same search finds: %v", found)
+	t.Logf("leak search: %d answers fetched (%d bodies and archive members) as the public and as an out-of-scope uploader; %d needles; %d leaks",
+		fetched, parts, len(needles), leaks)
+}
+
+// routeKind names the kind of public answer a URL is, for the coverage check.
+func routeKind(u, part string) string {
+	member := part != ""
+	switch {
+	case strings.HasPrefix(u, "/api/v1/three-public.csv"), strings.HasPrefix(u, "/api/v1/line-items.csv"):
+		return "feed csv"
+	case strings.HasPrefix(u, "/api/v1/three-public"), strings.HasPrefix(u, "/api/v1/line-items"):
+		return "feed json"
+	case strings.HasPrefix(u, "/feeds/"):
+		return "atom"
+	case strings.HasPrefix(u, "/api/v1/bulk/") && member:
+		return "bulk member"
+	case strings.Contains(u, "/releases/") && strings.Contains(u, ".xlsx") && member:
+		return "release xlsx member"
+	case strings.Contains(u, "/releases/") && strings.Contains(u, "/data.csv"):
+		return "release csv"
+	case strings.Contains(u, "/releases/") && strings.Contains(u, ".json"):
+		return "release json"
+	case strings.HasPrefix(u, "/api/v1/charts/"):
+		p, _, _ := strings.Cut(u, "?")
+		switch {
+		case strings.HasSuffix(p, ".svg"):
+			return "chart svg"
+		case strings.HasSuffix(p, ".csv"):
+			return "chart csv"
+		}
+		return "chart json"
+	case strings.HasPrefix(u, "/embed/"):
+		return "embed"
+	case strings.HasPrefix(u, "/api/v1/filings/"):
+		return "filing"
+	case strings.HasPrefix(u, "/api/"), strings.HasPrefix(u, "/catalog"), strings.HasPrefix(u, "/data.json"):
+		return "other api"
+	}
+	return "page"
 }
