@@ -3,6 +3,8 @@ package ingest
 import (
 	"encoding/binary"
 	"unicode/utf16"
+
+	"sunshine/models"
 )
 
 // The compound file (OLE2, MS-CFB) that holds an .xls workbook. xlsReader's
@@ -193,7 +195,7 @@ func cfbWrap(stream []byte) ([]byte, error) {
 		fatCount++
 	}
 	if fatCount > 109 {
-		return nil, unreadableXLS()
+		return nil, models.Errorf(models.EINVALID, ".xls 工作簿的数据超过约 6.9 MB，请另存为 .xlsx 后再上传")
 	}
 	dirSector := n + fatCount
 	total := dirSector + 1

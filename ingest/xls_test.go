@@ -147,3 +147,29 @@ func TestXLS_FlatTableReadsAsItsXLSX(t *testing.T) {
 		}
 	}
 }
+
+// TestCFB_WrapRoundTrips: a stream wrapped in a fresh compound file comes out
+// of it unchanged (padded to the mini-stream cutoff), for small and large
+// streams; one past the header's FAT capacity is refused.
+func TestCFB_WrapRoundTrips(t *testing.T) {
+	for _, n := range []int{10, 4096, 70000, 3 << 20} {
+		stream := make([]byte, n)
+		for i := range stream {
+			stream[i] = byte(i*7 + i/251)
+		}
+		wrapped, err := cfbWrap(stream)
+		if err != nil {
+			t.Fatalf("%d: %v", n, err)
+		}
+		got, err := cfbStream(wrapped)
+		if err != nil {
+			t.Fatalf("%d: %v", n, err)
+		}
+		if len(got) < n || !bytes.Equal(got[:n], stream) {
+			t.Errorf("%d bytes: came back as %d, different", n, len(got))
+		}
+	}
+	if _, err := cfbWrap(make([]byte, 8<<20)); err == nil {
+		t.Error("an 8 MB stream was wrapped")
+	}
+}
