@@ -22,8 +22,11 @@ import (
 )
 
 // The callers of the authorisation matrix, in the order its table lists
-// their statuses. Token callers send "Authorization: Bearer …"; desk callers
-// send the desk's session cookie, as a browser does, and no token.
+// their statuses. Token callers send "Authorization: Bearer …"; at the desk
+// the three uploaders are signed in with their tokens and post the form
+// token, while the admin's token alone is no session there (the admin's desk
+// sessions are the last three callers). Desk callers send the desk's session
+// cookie, as a browser does, and no token.
 type caller int
 
 const (
@@ -72,7 +75,7 @@ type authzFixture struct {
 	*api
 	clock                   *storetest.Clock
 	tokens                  [callerCount]string // the Authorization header of token callers
-	desks                   [callerCount]*browser
+	desks                   [callerCount]*browser // desk sessions
 	ids                     map[string]string // path placeholders: {published}, {draft}, …
 	leakDraft, draftOnlyDpt int64
 }
@@ -138,10 +141,14 @@ func newAuthzFixture(t *testing.T) *authzFixture {
 	fx.ids["{withdrawAPI}"] = id(published("002", 2024, models.PhaseFinal))
 	fx.ids["{withdrawDesk}"] = id(published("001", 2025, models.PhaseBudget))
 
-	// Desk sessions: one signed in and left idle past the limit, then two live ones.
-	for _, c := range []caller{deskExpired, deskNoCSRF, deskWithCSRF} {
+	// Desk sessions: one signed in and left idle past the limit, then the live ones.
+	for _, c := range []caller{deskExpired, deskNoCSRF, deskWithCSRF, otherRegion, otherDept, inScope} {
 		fx.desks[c] = newBrowser(t, a.h)
-		fx.desks[c].login(a.admin)
+		token := a.admin
+		if h := fx.tokens[c]; h != "" {
+			token = strings.TrimPrefix(h, "Bearer ")
+		}
+		fx.desks[c].login(token)
 		if c == deskExpired {
 			clock.Advance(3 * time.Hour) // the desk ends a session unused for 2 hours
 		}
@@ -159,7 +166,7 @@ func (fx *authzFixture) path(p string) string {
 
 // matrixBody is what a matrix request sends.
 type matrixBody struct {
-	form  url.Values        // a desk form (urlencoded), csrf added for deskWithCSRF
+	form  url.Values        // a desk form (urlencoded), csrf added by the callers who send it
 	json  string            // an API body
 	file  map[caller]string // a multipart upload of a file from testdata, by caller ("" key: everyone else)
 	files string            // the default file
@@ -169,7 +176,7 @@ type matrixBody struct {
 func (fx *authzFixture) request(t *testing.T, c caller, method, path string, b *matrixBody) *http.Request {
 	t.Helper()
 	csrf := ""
-	if c == deskWithCSRF && method == http.MethodPost {
+	if fx.desks[c] != nil && c != deskNoCSRF && c != deskExpired && method == http.MethodPost && strings.HasPrefix(path, "/desk") {
 		d := fx.desks[c]
 		d.get("/desk")
 		csrf = d.csrf()
@@ -220,7 +227,7 @@ func (fx *authzFixture) request(t *testing.T, c caller, method, path string, b *
 // do sends a caller's request: desk callers through their browser (cookies kept).
 func (fx *authzFixture) do(t *testing.T, c caller, req *http.Request) *httptest.ResponseRecorder {
 	t.Helper()
-	if d := fx.desks[c]; d != nil {
+	if d := fx.desks[c]; d != nil && (c >= deskNoCSRF || strings.HasPrefix(req.URL.Path, "/desk")) {
 		return d.do(req)
 	}
 	return serveReq(fx.h, req)
