@@ -74,9 +74,9 @@ const (
 type authzFixture struct {
 	*api
 	clock                   *storetest.Clock
-	tokens                  [callerCount]string // the Authorization header of token callers
+	tokens                  [callerCount]string   // the Authorization header of token callers
 	desks                   [callerCount]*browser // desk sessions
-	ids                     map[string]string // path placeholders: {published}, {draft}, …
+	ids                     map[string]string     // path placeholders: {published}, {draft}, …
 	leakDraft, draftOnlyDpt int64
 }
 
