@@ -134,6 +134,10 @@ func getReleaseFile(src ReleaseReader, base, license string, cache *FileCache) g
 			filename := name + rf.Attachment
 			c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q; filename*=UTF-8''%s", filename, url.PathEscape(filename)))
 		}
+		if file != "datapackage.json" {
+			// The file's Table Schema and model (RFC 8288 describedby).
+			c.Header("Link", "<"+exports.ReleaseURL(b, rel.Dataset.ID, n)+`datapackage.json>; rel="describedby"; type="application/json"`)
+		}
 		key := strings.Trim(etag, `"`)
 		if cache.Serve(c.Writer, c.Request, key) {
 			return
@@ -157,7 +161,7 @@ func releaseETag(rel exports.Release, base, file string, q url.Values) string {
 	sort.Strings(keys)
 	var b strings.Builder
 	// The base URL is part of it: the files carry absolute permalinks.
-	b.WriteString(base + "|" + rel.Dataset.ID + "/" + strconv.Itoa(rel.Entry.Number) + "/" + file)
+	b.WriteString(exports.FormatVersion + "|" + base + "|" + rel.Dataset.ID + "/" + strconv.Itoa(rel.Entry.Number) + "/" + file)
 	for _, k := range keys {
 		b.WriteString("&" + k + "=" + strings.Join(q[k], ","))
 	}

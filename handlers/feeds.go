@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -80,14 +81,79 @@ func parseFeed(ctx context.Context, c *gin.Context, cat Catalogue, kind models.K
 	return q, nil
 }
 
+// FeedParams are the query parameters of each feed, JSON and CSV alike.
+var FeedParams = map[models.Kind][]string{
+	models.KindThreePublic: {"region", "dept", "year", "phase", "unit", "release", "sort", "after", "limit", "bom", "headers", "encoding", "fields", "group", "sum"},
+	models.KindLineItems:   {"region", "dept", "year", "phase", "table", "code", "unit", "release", "after", "limit", "bom", "headers", "encoding", "fields", "group", "sum"},
+}
+
+// feedShape reads fields= (the columns to write, by their names in the unit
+// asked) and group= + sum= (sums per group): the table to write, and the
+// grouper when the answer is grouped.
+func feedShape[T any](c *gin.Context, table *exports.Table[T], u models.Unit) (*exports.Table[T], *exports.Grouper[T], error) {
+	split := func(name string) []string {
+		var out []string
+		for _, v := range strings.Split(c.Query(name), ",") {
+			if v = strings.TrimSpace(v); v != "" {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	fields, group, sum := split("fields"), split("group"), split("sum")
+	if len(group) > 0 || len(sum) > 0 {
+		if len(fields) > 0 {
+			return nil, nil, models.Errorf(models.EINVALID, "fields 不能与 group、sum 同用：分组合计的列就是 group 与 sum 所列")
+		}
+		g, err := exports.NewGrouper(table, group, sum, u)
+		return table, g, err
+	}
+	if c.Request.URL.Query().Has("fields") {
+		t, err := table.Select(fields, u)
+		return t, nil, err
+	}
+	return table, nil, nil
+}
+
 // getFeedJSON serves a page of a feed as JSON with a next link (keyset: no
-// offset scans however deep the page).
+// offset scans however deep the page). A grouped answer reads every matching
+// row and answers every group at once.
 func getFeedJSON[T any](cat Catalogue, table *exports.Table[T], each func(context.Context, exports.FeedReader, exports.FeedQuery, string, func(T, exports.RowKey) error) error,
 	feeds exports.FeedReader, kind models.Kind, base string) gin.HandlerFunc {
+	all := table
 	return func(c *gin.Context) {
 		q, err := parseFeed(c.Request.Context(), c, cat, kind)
 		if err != nil {
 			httpx.RespondError(c, err)
+			return
+		}
+		table, grouper, err := feedShape(c, all, q.Unit)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		if grouper != nil {
+			if c.Query("limit") != "" || c.Query("after") != "" {
+				httpx.RespondError(c, models.Errorf(models.EINVALID, "分组合计一次给出全部分组，不分页：请去掉 limit 和 after"))
+				return
+			}
+			c.Header("Content-Type", "application/json; charset=utf-8")
+			cacheFor(c, q.Release)
+			head := []exports.Member{{Key: "amount_unit", Value: string(q.Unit)}, {Key: "group", Value: strings.Split(c.Query("group"), ",")}}
+			err := each(c.Request.Context(), feeds, q, httpx.BaseURL(c, base), func(row T, _ exports.RowKey) error { grouper.Add(&row); return nil })
+			if err != nil {
+				httpx.RespondError(c, err)
+				return
+			}
+			enc := exports.NewJSONEncoder(c.Writer, grouper.Table(), exports.JSONOptions{Unit: q.Unit, Head: head})
+			for _, r := range grouper.Rows() {
+				if err := enc.Encode(r); err != nil {
+					break
+				}
+			}
+			if err := enc.CloseWith(exports.Member{Key: "next", Value: nil}); err != nil {
+				httpx.Logger(c).Error("feed", "err", err)
+			}
 			return
 		}
 		limit, err := httpx.IntParam(c, "limit")
@@ -127,10 +193,38 @@ func getFeedJSON[T any](cat Catalogue, table *exports.Table[T], each func(contex
 // getFeedCSV streams every matching row as CSV (no paging: it is a download).
 func getFeedCSV[T any](cat Catalogue, table *exports.Table[T], each func(context.Context, exports.FeedReader, exports.FeedQuery, string, func(T, exports.RowKey) error) error,
 	feeds exports.FeedReader, kind models.Kind, base, name string) gin.HandlerFunc {
+	all := table
 	return func(c *gin.Context) {
 		q, err := parseFeed(c.Request.Context(), c, cat, kind)
 		if err != nil {
 			httpx.RespondError(c, err)
+			return
+		}
+		table, grouper, err := feedShape(c, all, q.Unit)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		if grouper != nil {
+			err := each(c.Request.Context(), feeds, q, httpx.BaseURL(c, base), func(row T, _ exports.RowKey) error { grouper.Add(&row); return nil })
+			if err != nil {
+				httpx.RespondError(c, err)
+				return
+			}
+			csvHeaders(c, strings.TrimSuffix(name, ".csv")+"-grouped.csv", q.CSV)
+			cacheFor(c, q.Release)
+			enc := exports.NewCSVEncoder(c.Writer, grouper.Table(), q.CSV)
+			for _, r := range grouper.Rows() {
+				if err = enc.Encode(r); err != nil {
+					break
+				}
+			}
+			if err == nil {
+				err = enc.Close()
+			}
+			if err != nil {
+				httpx.Logger(c).Error("feed csv", "err", err)
+			}
 			return
 		}
 		csvHeaders(c, name, q.CSV)

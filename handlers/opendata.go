@@ -128,3 +128,16 @@ func getDiff(cat Catalogue, feeds exports.FeedReader) gin.HandlerFunc {
 		c.JSON(http.StatusOK, ans)
 	}
 }
+
+// releaseState reads the newest release a public answer can read: of the
+// region asked for, or of any region. Every change to published data makes a
+// release, so it is what the answers' ETags are computed from.
+func releaseState(s *store.Store) httpx.StateFunc {
+	return func(c *gin.Context, region string) (httpx.State, error) {
+		rs, err := s.Changes(c.Request.Context(), store.ChangeFilter{Region: region, Limit: 1})
+		if err != nil || len(rs) == 0 {
+			return httpx.State{}, err
+		}
+		return httpx.State{ReleaseID: rs[0].ID, At: rs[0].CreatedAt}, nil
+	}
+}

@@ -9,6 +9,7 @@ package handlers
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/klauspost/compress/gzhttp"
@@ -63,7 +64,23 @@ func New(d Deps) http.Handler {
 	if err != nil {
 		panic(err) // the options are constants
 	}
-	return retryAfter(compress(newRouter(d.Store, d)))
+	// HEAD is answered as the GET it stands for and OPTIONS preflights of the
+	// open data with 204 and the CORS headers, for every route at once.
+	return httpx.HeadAndPreflight(publicPath, retryAfter(compress(newRouter(d.Store, d))))
+}
+
+// chartParams are what web.Chart reads (web/charts.go: parseChart); a
+// parameter added there is added here.
+var chartParams = []string{"region", "dept", "item", "year", "phase", "release", "width"}
+
+// publicPath reports whether a path is open data that any origin may read.
+func publicPath(p string) bool {
+	for _, prefix := range []string{"/api/v1/", "/feeds/", "/embed/", "/catalog.jsonld", "/data.json", "/openapi.json"} {
+		if strings.HasPrefix(p, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 func newRouter(db Pinger, d Deps) *gin.Engine {
@@ -102,28 +119,31 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		api.POST("/filings/:id/withdraw", httpx.RequireAdmin, postWithdraw(d.Filings))
 
 		// The query API is rate-limited per client; release files and bulk downloads are not.
+		// Answers computed from the published data carry a strong ETag and
+		// Last-Modified from the newest release they can read (conditional.go).
 		query := httpx.RateLimited(d.RateLimit)
-		api.GET("/datasets", httpx.PublicRead, query, getDatasets(d.Store, d.BaseURL))
-		api.GET("/datasets/:id", httpx.PublicRead, query, getDataset(d.Store, d.BaseURL))
-		api.GET("/datasets/:id/diff", httpx.PublicRead, query, getDiff(d.Store, d.Store))
-		api.GET("/changes", httpx.PublicRead, query, getChanges(d.Store, d.BaseURL))
-		r.GET("/feeds/changes.atom", httpx.PublicRead, getChangesAtom(d.Store, d.BaseURL))
+		cond := httpx.Conditional(releaseState(d.Store), d.BaseURL, exports.FormatVersion)
+		api.GET("/datasets", httpx.PublicRead, httpx.AllowParams("region", "year", "phase", "kind", "limit", "after"), query, cond, getDatasets(d.Store, d.BaseURL))
+		api.GET("/datasets/:id", httpx.PublicRead, httpx.AllowParams(), query, cond, getDataset(d.Store, d.BaseURL))
+		api.GET("/datasets/:id/diff", httpx.PublicRead, httpx.AllowParams("from", "to"), query, cond, getDiff(d.Store, d.Store))
+		api.GET("/changes", httpx.PublicRead, httpx.AllowParams("region", "limit", "after"), query, cond, getChanges(d.Store, d.BaseURL))
+		r.GET("/feeds/changes.atom", httpx.PublicRead, httpx.AllowParams("region"), cond, getChangesAtom(d.Store, d.BaseURL))
 
-		api.GET("/three-public", httpx.PublicRead, query, getFeedJSON(d.Store, exports.ThreePublicTable, exports.EachThreePublic, d.Store, models.KindThreePublic, d.BaseURL))
-		api.GET("/three-public.csv", httpx.PublicRead, query, getFeedCSV(d.Store, exports.ThreePublicTable, exports.EachThreePublic, d.Store, models.KindThreePublic, d.BaseURL, "three_public.csv"))
-		api.GET("/line-items", httpx.PublicRead, query, getFeedJSON(d.Store, exports.LineItemsTable, exports.EachLineItem, d.Store, models.KindLineItems, d.BaseURL))
-		api.GET("/line-items.csv", httpx.PublicRead, query, getFeedCSV(d.Store, exports.LineItemsTable, exports.EachLineItem, d.Store, models.KindLineItems, d.BaseURL, "line_items.csv"))
-		api.GET("/datasets/:id/releases/:n/:file", httpx.PublicRead, getReleaseFile(d.Store, d.BaseURL, d.LicenseURL, d.Cache))
+		api.GET("/three-public", httpx.PublicRead, httpx.AllowParams(FeedParams[models.KindThreePublic]...), query, cond, getFeedJSON(d.Store, exports.ThreePublicTable, exports.EachThreePublic, d.Store, models.KindThreePublic, d.BaseURL))
+		api.GET("/three-public.csv", httpx.PublicRead, httpx.AllowParams(FeedParams[models.KindThreePublic]...), query, cond, getFeedCSV(d.Store, exports.ThreePublicTable, exports.EachThreePublic, d.Store, models.KindThreePublic, d.BaseURL, "three_public.csv"))
+		api.GET("/line-items", httpx.PublicRead, httpx.AllowParams(FeedParams[models.KindLineItems]...), query, cond, getFeedJSON(d.Store, exports.LineItemsTable, exports.EachLineItem, d.Store, models.KindLineItems, d.BaseURL))
+		api.GET("/line-items.csv", httpx.PublicRead, httpx.AllowParams(FeedParams[models.KindLineItems]...), query, cond, getFeedCSV(d.Store, exports.LineItemsTable, exports.EachLineItem, d.Store, models.KindLineItems, d.BaseURL, "line_items.csv"))
+		api.GET("/datasets/:id/releases/:n/:file", httpx.PublicRead, httpx.AllowParams("unit", "bom", "headers", "encoding"), getReleaseFile(d.Store, d.BaseURL, d.LicenseURL, d.Cache))
 		api.GET("/datasets/:id/latest/:file", httpx.PublicRead, getLatest(d.Store, d.BaseURL))
 
-		api.GET("/charts/three-public/:chart", httpx.PublicRead, query, web.Chart(d.Store))
-		r.GET("/embed/three-public/:chart", web.Embed(d.Store, d.BaseURL, d.FrameAncestors))
+		api.GET("/charts/three-public/:chart", httpx.PublicRead, httpx.AllowParams(chartParams...), query, cond, web.Chart(d.Store))
+		r.GET("/embed/three-public/:chart", cond, web.Embed(d.Store, d.BaseURL, d.FrameAncestors))
 		r.GET("/embed/embed.css", web.EmbedCSS)
 		// Not rate-limited: harvesters and bulk downloads are what an open-data service is for (opendata.go).
 		pub := publisher(d)
 		api.GET("/bulk/:file", httpx.PublicRead, getBulk(d.Store, d.BaseURL, pub))
-		r.GET("/catalog.jsonld", httpx.PublicRead, getCatalog(d.Store, d.BaseURL, pub, true))
-		r.GET("/data.json", httpx.PublicRead, getCatalog(d.Store, d.BaseURL, pub, false))
+		r.GET("/catalog.jsonld", httpx.PublicRead, httpx.AllowParams(), cond, getCatalog(d.Store, d.BaseURL, pub, true))
+		r.GET("/data.json", httpx.PublicRead, httpx.AllowParams(), cond, getCatalog(d.Store, d.BaseURL, pub, false))
 		r.GET("/openapi.json", httpx.PublicRead, getOpenAPIJSON(openAPIJSON()))
 	}
 	if d.Store != nil {

@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -87,10 +88,16 @@ func (b *deadlineBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// UploadForm is a read upload form: the spooled file (removed by the caller), its name and the optional kind.
+// UploadForm is a read upload form: the spooled file (removed by the caller), its name, the optional kind
+// and the optional filing fields (region_code, dept_code, …) for a workbook whose titles do not say them.
 type UploadForm struct {
 	Path, Name, Kind string
+	Fields           map[string]string
 }
+
+// FilingFields are the form fields that name the filing a workbook holds when
+// its titles do not (the same names as the CSV columns); see ingest.Options.WithFilingFields.
+var FilingFields = []string{"region_code", "region_name", "dept_code", "dept_name", "fiscal_year", "phase"}
 
 // ErrBadCSRF is a desk form without its session's CSRF token (or not the desk's form at all).
 var ErrBadCSRF = errors.New("csrf")
@@ -152,7 +159,18 @@ func ReadUploadForm(r *http.Request, lim UploadLimits, csrfOK func(string) bool)
 			}
 			form.Kind = strings.TrimSpace(string(b))
 		default:
-			return form, models.Errorf(models.EINVALID, "未知的表单字段“%s”（只接受 file 和 kind）", part.FormName())
+			name := part.FormName()
+			if !slices.Contains(FilingFields, name) {
+				return form, models.Errorf(models.EINVALID, "未知的表单字段“%s”（只接受 file、kind 和 %s）", name, strings.Join(FilingFields, "、"))
+			}
+			b, err := io.ReadAll(io.LimitReader(part, 1024))
+			if err != nil {
+				return form, bodyError(err, lim)
+			}
+			if form.Fields == nil {
+				form.Fields = map[string]string{}
+			}
+			form.Fields[name] = strings.TrimSpace(string(b))
 		}
 	}
 	if !checked {

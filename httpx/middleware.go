@@ -147,6 +147,6 @@ func Recovery() gin.HandlerFunc {
 // portal's own pages call it), and the headers scripts need are exposed.
 func PublicRead(c *gin.Context) {
 	c.Header("Access-Control-Allow-Origin", "*")
-	c.Header("Access-Control-Expose-Headers", "ETag, Link, X-Request-ID, Content-Disposition")
+	c.Header("Access-Control-Expose-Headers", ExposedHeaders)
 	c.Next()
 }

@@ -68,19 +68,21 @@ func (cl *clientLimiter) take(key string) (ok bool, remaining int, reset int) {
 }
 
 // RateLimited limits a client's requests to the query API and says where it
-// stands in the RateLimit-Limit, -Remaining and -Reset headers (the IETF
-// httpapi draft); past the limit it answers 429 with Retry-After.
+// stands as the IETF httpapi draft (draft-ietf-httpapi-ratelimit-headers-09)
+// has it: RateLimit-Policy: "query";q=100;w=10 (a quota of q requests, refilled
+// over w seconds) and RateLimit: "query";r=42;t=6 (r left, full again in t
+// seconds); past the limit it answers 429 with Retry-After.
 func RateLimited(l RateLimit) gin.HandlerFunc {
 	if l.Rate <= 0 {
 		return func(c *gin.Context) { c.Next() }
 	}
 	cl := newClientLimiter(l)
+	policy := `"query";q=` + strconv.Itoa(l.Burst) + ";w=" + strconv.Itoa(max(int(math.Ceil(float64(l.Burst)/l.Rate)), 1))
 	return func(c *gin.Context) {
 		ok, remaining, reset := cl.take(c.ClientIP())
 		h := c.Writer.Header()
-		h.Set("RateLimit-Limit", strconv.Itoa(l.Burst))
-		h.Set("RateLimit-Remaining", strconv.Itoa(remaining))
-		h.Set("RateLimit-Reset", strconv.Itoa(reset))
+		h.Set("RateLimit-Policy", policy)
+		h.Set("RateLimit", `"query";r=`+strconv.Itoa(remaining)+";t="+strconv.Itoa(reset))
 		if !ok {
 			retry := max(int(math.Ceil(1/l.Rate)), 1)
 			h.Set("Retry-After", strconv.Itoa(retry))

@@ -63,11 +63,18 @@ type ChangeCursor struct {
 	ID int64 `json:"id"`
 }
 
-// NextLink is the request's own URL with the cursor replaced.
+// NextLink is the request's own URL with the cursor replaced. It is also
+// sent as `Link: <…>; rel="next"` (RFC 8288) while the answer's headers are
+// not yet written: always for a list answered at once, and for a streamed
+// page that fits the encoder's buffer; the body's next member says it always.
 func NextLink(c *gin.Context, base, cursor string) string {
 	q := c.Request.URL.Query()
 	q.Set("after", cursor)
-	return base + c.Request.URL.Path + "?" + q.Encode()
+	u := base + c.Request.URL.Path + "?" + q.Encode()
+	if !c.Writer.Written() {
+		c.Header("Link", "<"+u+`>; rel="next"`)
+	}
+	return u
 }
 
 // IntParam reads a non-negative integer query parameter; absent is 0.
@@ -91,11 +98,13 @@ func Clamp(n, def, max int) int {
 	return min(n, max)
 }
 
-// ETagMatches compares If-None-Match with an ETag, taking the compressed
-// variant's ETag (see GzipETagSuffix) as naming the same bytes.
+// ETagMatches compares If-None-Match with an ETag by the weak comparison
+// RFC 9110 §13.1.2 prescribes for it (W/"x" matches "x"), taking the
+// compressed variant's ETag (see GzipETagSuffix) as naming the same bytes.
 func ETagMatches(header, etag string) bool {
+	etag = strings.TrimPrefix(etag, "W/")
 	for _, v := range strings.Split(header, ",") {
-		v = strings.TrimSpace(v)
+		v = strings.TrimPrefix(strings.TrimSpace(v), "W/")
 		if v == "*" || v == etag || strings.Replace(v, GzipETagSuffix+`"`, `"`, 1) == etag {
 			return true
 		}
