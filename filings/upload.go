@@ -49,6 +49,12 @@ type File struct {
 	Path string
 	Name string // as the user named it
 	Kind string // "" detects it from the headers
+	// Fields name the filing of a workbook in the official layout where its
+	// titles do not (region_code, dept_code, fiscal_year, phase, …: the upload
+	// form's fields, import's and check's flags); a workbook that says
+	// otherwise is refused. An uploader's token scope fills region_code, and
+	// dept_code when it names one department.
+	Fields map[string]string
 }
 
 // Result is what an upload did.
@@ -90,7 +96,10 @@ func (s *Service) Upload(ctx context.Context, f File, actor Actor, progress Prog
 		return Result{}, err
 	}
 
-	opts := s.Options
+	opts, err := s.Options.WithFilingFields(scopeFields(f.Fields, actor.Token))
+	if err != nil {
+		return Result{}, err
+	}
 	opts.Kind = f.Kind
 
 	var res Result
@@ -432,4 +441,24 @@ func rowList(rows []int) string {
 		parts = append(parts, fmt.Sprint(r))
 	}
 	return strings.Join(parts, "、")
+}
+
+// scopeFields adds what an uploader's token scope says to the fields given:
+// its region, and its department when it has exactly one. A field given
+// explicitly is kept (a workbook or a row outside the scope is refused later
+// as any upload outside it is).
+func scopeFields(fields map[string]string, tok *models.Token) map[string]string {
+	if tok == nil || tok.Role != models.RoleUploader || tok.RegionCode == "" {
+		return fields
+	}
+	out := map[string]string{"region_code": tok.RegionCode}
+	if len(tok.Depts) == 1 {
+		out["dept_code"] = tok.Depts[0]
+	}
+	for k, v := range fields {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	return out
 }

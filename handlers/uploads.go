@@ -60,7 +60,7 @@ func postUpload(svc *filings.Service, lim UploadLimits) gin.HandlerFunc {
 			return
 		}
 		t := httpx.TokenOf(c)
-		res, err := svc.Upload(c.Request.Context(), filings.File{Path: form.Path, Name: form.Name, Kind: form.Kind},
+		res, err := svc.Upload(c.Request.Context(), filings.File{Path: form.Path, Name: form.Name, Kind: form.Kind, Fields: form.Fields},
 			filings.Actor{Name: t.Name, Token: t}, nil)
 		if err != nil {
 			httpx.RespondError(c, err)

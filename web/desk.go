@@ -486,7 +486,7 @@ func (s *Site) DeskUpload(c *gin.Context) {
 		s.showUploadError(c, p, err)
 		return
 	}
-	res, err := s.d.Filings.Upload(c.Request.Context(), filings.File{Path: form.Path, Name: form.Name, Kind: form.Kind},
+	res, err := s.d.Filings.Upload(c.Request.Context(), filings.File{Path: form.Path, Name: form.Name, Kind: form.Kind, Fields: form.Fields},
 		filings.Actor{Name: t.Name, Token: t}, nil)
 	if err != nil {
 		s.showUploadError(c, p, err)

@@ -29,6 +29,7 @@ func cmdCheck(ctx context.Context, e env) error {
 	db := dbFlag(fs, e)
 	kind := fs.String("kind", "", "three_public or line_items for every file (default: detected from the headers)")
 	asJSON := fs.Bool("json", false, "print the REPORT as JSON instead of a table")
+	fields := filingFlags(fs)
 	severity := fs.String("severity", e.getenv(severityEnv), "rule severity overrides, e.g. unit.suspect=error,change.reason_missing@final=error (env SUNSHINE_SEVERITY)")
 	files, err := parseInterspersed(fs, e.args)
 	if err != nil {
@@ -50,6 +51,9 @@ func cmdCheck(ctx context.Context, e env) error {
 	partial := false
 	opts := ingest.DefaultOptions()
 	opts.Kind, opts.TempDir = *kind, e.getenv("SUNSHINE_TMPDIR")
+	if opts, err = opts.WithFilingFields(fields()); err != nil {
+		return usageError{err}
+	}
 	for _, path := range files {
 		found, p, err := drafts.Read(path, opts)
 		if err != nil {

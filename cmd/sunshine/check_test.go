@@ -254,3 +254,24 @@ func TestCheck_RefusesADatabaseThatDoesNotExist(t *testing.T) {
 		t.Fatal("check created the database file")
 	}
 }
+
+// TestCheckAndImport_OfficialWorkbookWithFilingFlags: a bureau's workbook
+// whose titles do not give the region code is refused naming the field, and
+// checked and imported clean with --region-code (the upload form's field).
+func TestCheckAndImport_OfficialWorkbookWithFilingFlags(t *testing.T) {
+	wb := filepath.Join("..", "..", "testdata", "workbooks", "final-yuan.libreoffice.xlsx")
+	noDB := map[string]string{"SUNSHINE_DB": ""}
+	code, out, errOut := runCmd(t, noDB, "check", wb)
+	if code != 1 || !strings.Contains(out+errOut, "region_code") {
+		t.Fatalf("without --region-code: exit %d %q %q", code, out, errOut)
+	}
+	code, out, errOut = runCmd(t, noDB, "check", "--region-code", "990102", "--dept-code", "101", wb)
+	if code != 0 {
+		t.Fatalf("check with the flags: exit %d %q %q", code, out, errOut)
+	}
+	db := "sqlite:" + filepath.Join(t.TempDir(), "s.db")
+	code, out, errOut = runCmd(t, nil, "import", "--db", db, "--json", "--region-code", "990102", "--dept-code", "101", wb)
+	if code != 0 || !strings.Contains(out, `"region_code": "990102"`) {
+		t.Fatalf("import with the flags: exit %d %q %q", code, out, errOut)
+	}
+}

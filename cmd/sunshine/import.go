@@ -25,6 +25,7 @@ func cmdImport(ctx context.Context, e env) error {
 	kind := fs.String("kind", "", "three_public or line_items (default: detected from the headers)")
 	asJSON := fs.Bool("json", false, "print each result as JSON instead of a table")
 	actor := fs.String("as", "cli", "the name recorded in the audit log")
+	fields := filingFlags(fs)
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
@@ -39,7 +40,7 @@ func cmdImport(ctx context.Context, e env) error {
 	svc := newFilingService(s, e)
 	failed := 0
 	for _, path := range fs.Args() {
-		res, err := importOne(ctx, svc, e, path, *kind, *actor)
+		res, err := importOne(ctx, svc, e, filings.File{Path: path, Name: filepath.Base(path), Kind: *kind, Fields: fields()}, *actor)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "%s：%s\n", path, models.ErrorMessage(err))
 			if models.ErrorCode(err) == models.EINTERNAL {
@@ -67,17 +68,17 @@ func cmdImport(ctx context.Context, e env) error {
 	return nil
 }
 
-func importOne(ctx context.Context, svc *filings.Service, e env, path, kind, actor string) (filings.Result, error) {
+func importOne(ctx context.Context, svc *filings.Service, e env, f filings.File, actor string) (filings.Result, error) {
 	var progress filings.ProgressFunc
-	if f, ok := e.stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+	if tty, ok := e.stderr.(*os.File); ok && isatty.IsTerminal(tty.Fd()) {
 		bar := progressbar.NewOptions(-1, progressbar.OptionSetWriter(e.stderr),
-			progressbar.OptionSetDescription(filepath.Base(path)), progressbar.OptionShowCount(),
+			progressbar.OptionSetDescription(f.Name), progressbar.OptionShowCount(),
 			progressbar.OptionSetItsString("行"), progressbar.OptionShowIts(), progressbar.OptionClearOnFinish(),
 			progressbar.OptionThrottle(100_000_000))
 		defer bar.Finish()
 		progress = func(rows int) { _ = bar.Set(rows) }
 	}
-	return svc.Upload(ctx, filings.File{Path: path, Name: filepath.Base(path), Kind: kind}, filings.Actor{Name: actor}, progress)
+	return svc.Upload(ctx, f, filings.Actor{Name: actor}, progress)
 }
 
 func printImport(w io.Writer, path string, res filings.Result) {

@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"sunshine/models"
@@ -118,6 +119,33 @@ func (e exitError) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 
 // newFlags returns a flag set for a subcommand that reports errors to stderr
 // and returns them instead of exiting.
+// filingFlags adds the flags that name the filing of a workbook in the
+// official layout where its titles do not (--region-code, --dept-code,
+// --fiscal-year, --phase, …: the upload form's fields); the returned function
+// gives them by field name, after parsing.
+func filingFlags(fs *flag.FlagSet) func() map[string]string {
+	vals := map[string]*string{}
+	for _, f := range []struct{ name, usage string }{
+		{"region_code", "区划代码, for a workbook whose titles do not give it"},
+		{"region_name", "区划名称"},
+		{"dept_code", "部门编码, for a workbook whose titles do not give it"},
+		{"dept_name", "部门名称"},
+		{"fiscal_year", "年度, for a workbook whose titles do not give it"},
+		{"phase", "阶段 (budget, adjusted, final), for a workbook whose titles do not give it"},
+	} {
+		vals[f.name] = fs.String(strings.ReplaceAll(f.name, "_", "-"), "", f.usage)
+	}
+	return func() map[string]string {
+		out := map[string]string{}
+		for k, v := range vals {
+			if *v != "" {
+				out[k] = *v
+			}
+		}
+		return out
+	}
+}
+
 func newFlags(name string, e env) *flag.FlagSet {
 	fs := flag.NewFlagSet("sunshine "+name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
