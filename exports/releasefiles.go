@@ -21,8 +21,9 @@ type ReleaseFile struct {
 	MediaType string // without parameters
 	// Text files are served with a charset: UTF-8, or GB18030 for a CSV asked for it.
 	Text bool
-	// Attachment is the download name after the dataset's ("-filings.csv");
-	// "" serves the file inline.
+	// Attachment, when set, serves the file as a download (Content-Disposition:
+	// attachment) and is the end of its name; "" serves it inline. Either way
+	// the file is named by DownloadName.
 	Attachment string
 	// How the catalogues describe it.
 	Title string

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
@@ -128,12 +127,15 @@ func getReleaseFile(src ReleaseReader, base, license string, cache *FileCache) g
 				return
 			}
 		}
-		name := rel.Dataset.ID + "-r" + strconv.Itoa(n)
 		c.Header("Content-Type", rf.ContentType(q.CSV))
+		// Every file is named for what it holds (region, year, phase, kind,
+		// release, variant); spreadsheets are downloads, JSON opens in the browser.
+		zh, ascii := exports.DownloadName(rel.Dataset, n, file, c.Request.URL.Query())
+		disposition := "inline"
 		if rf.Attachment != "" {
-			filename := name + rf.Attachment
-			c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q; filename*=UTF-8''%s", filename, url.PathEscape(filename)))
+			disposition = "attachment"
 		}
+		c.Header("Content-Disposition", httpx.ContentDisposition(disposition, zh, ascii))
 		if file != "datapackage.json" {
 			// The file's Table Schema and model (RFC 8288 describedby).
 			c.Header("Link", "<"+exports.ReleaseURL(b, rel.Dataset.ID, n)+`datapackage.json>; rel="describedby"; type="application/json"`)

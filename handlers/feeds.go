@@ -2,9 +2,7 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -246,7 +244,7 @@ func csvHeaders(c *gin.Context, name string, o exports.CSVOptions) {
 		charset = "gb18030"
 	}
 	c.Header("Content-Type", "text/csv; charset="+charset)
-	c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q; filename*=UTF-8''%s", name, url.PathEscape(name)))
+	c.Header("Content-Disposition", httpx.ContentDisposition("attachment", name, name))
 	c.Status(http.StatusOK)
 }
 

@@ -4,13 +4,17 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"html"
+	"mime"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"sunshine/exports"
 	"sunshine/handlers"
 	"sunshine/models"
 	"sunshine/store/storetest"
@@ -256,6 +260,52 @@ func TestFeeds_FieldsAndGroupedSums(t *testing.T) {
 	} {
 		if w := a.get(t, p); w.Code != code {
 			t.Errorf("%s: %d %s", p, w.Code, w.Body)
+		}
+	}
+}
+
+var downloadLink = regexp.MustCompile(`<a href="([^"]+)" download="([^"]+)">`)
+
+// The region-year and dataset pages offer every variant, each saved under a
+// distinct Chinese name that the download's Content-Disposition (RFC 6266) gives too.
+func TestDownloads_EveryVariantListedWithItsOwnName(t *testing.T) {
+	a := newAPI(t, storetest.SQLite(t))
+	publishedFixture(t, a)
+	for _, page := range []string{"/regions/431081/2024", "/datasets?region=431081"} {
+		w := a.get(t, page)
+		links := downloadLink.FindAllStringSubmatch(w.Body.String(), -1)
+		names := map[string]string{}
+		for _, l := range links {
+			href, name := html.UnescapeString(l[1]), html.UnescapeString(l[2])
+			if prev, dup := names[name]; dup {
+				t.Errorf("%s: %s and %s are both saved as %s", page, prev, href, name)
+			}
+			names[name] = href
+			d := a.get(t, href)
+			cd := d.Header().Get("Content-Disposition")
+			_, params, err := mime.ParseMediaType(cd)
+			if d.Code != 200 || err != nil || params["filename"] != name || !strings.Contains(cd, `filename="`) {
+				t.Errorf("%s: %d, Content-Disposition %q (%v), want the name %s", href, d.Code, cd, err, name)
+			}
+			if ascii := regexp.MustCompile(`filename="([^"]*)"`).FindStringSubmatch(cd); ascii == nil || strings.ContainsFunc(ascii[1], func(r rune) bool { return r > 0x7e }) {
+				t.Errorf("%s: no ASCII fallback in %q", href, cd)
+			}
+		}
+		want := len(exports.DownloadVariants)
+		if page == "/regions/431081/2024" {
+			want++ // the bulk ZIP
+		}
+		if len(names) < want {
+			t.Errorf("%s lists %d downloads, want at least %d", page, len(names), want)
+		}
+		for _, must := range []string{"万元", "中文列名", "英文列名", "GB18030", "UTF-8-BOM", ".xlsx", ".json", "数据包描述", "第3版", "决算", "三公经费", "2024年"} {
+			found := false
+			for n := range names {
+				found = found || strings.Contains(n, must)
+			}
+			if !found {
+				t.Errorf("%s: no download named with %s", page, must)
+			}
 		}
 	}
 }

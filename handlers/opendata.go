@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 
@@ -54,9 +53,9 @@ func getBulk(src ReleaseReader, base string, o exports.Publisher) gin.HandlerFun
 			c.Status(http.StatusNotModified)
 			return
 		}
-		name := c.Param("file")
+		zh, ascii := exports.BulkDownloadName(rels[0].Dataset.RegionName, region, year)
 		c.Header("Content-Type", "application/zip")
-		c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
+		c.Header("Content-Disposition", httpx.ContentDisposition("attachment", zh, ascii))
 		c.Status(http.StatusOK)
 		if err := exports.WriteBulk(ctx, c.Writer, src, rels, b, o); err != nil {
 			if !c.Writer.Written() {

@@ -181,3 +181,25 @@ func AllowParams(allowed ...string) gin.HandlerFunc {
 		c.AbortWithStatusJSON(http.StatusBadRequest, ErrorBody{ErrorDetail{Code: "unknown_parameter", Message: msg}})
 	}
 }
+
+// ContentDisposition is an RFC 6266 Content-Disposition: disposition
+// ("attachment" or "inline") with an ASCII filename for old clients and the
+// real name as filename*=UTF-8''… (RFC 8187), which browsers prefer.
+func ContentDisposition(disposition, name, ascii string) string {
+	var b strings.Builder
+	for _, c := range []byte(name) {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', strings.IndexByte("!#$&+-.^_`|~", c) >= 0:
+			b.WriteByte(c)
+		default:
+			b.WriteString("%" + strings.ToUpper(hex.EncodeToString([]byte{c})))
+		}
+	}
+	safe := strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
+			return '_'
+		}
+		return r
+	}, ascii)
+	return disposition + `; filename="` + safe + `"; filename*=UTF-8''` + b.String()
+}

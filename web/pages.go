@@ -55,14 +55,34 @@ type downloadLinks struct {
 	Kind                                   string
 	CSV, CSVExcel, XLSX, JSON, DataPackage string
 	Dataset                                string
+	// Variants are every variant of the latest release (exports.DownloadVariants),
+	// each with the file name it is saved under.
+	Variants []downloadVariant
 }
+
+// downloadVariant is one download of a release: what it is, where, and its file name.
+type downloadVariant struct{ Label, Href, FileName string }
 
 func datasetDownloads(d store.Dataset) downloadLinks {
 	l := exports.ReleaseLinks("", d.ID, d.LatestRelease)
-	return downloadLinks{Title: exports.DatasetTitle(d), Release: d.LatestRelease, Kind: string(d.Kind),
+	dl := downloadLinks{Title: exports.DatasetTitle(d), Release: d.LatestRelease, Kind: string(d.Kind),
 		UpdatedAt: d.UpdatedAt.In(chinaTime).Format("2006-01-02 15:04"),
 		CSV:       l["csv"], CSVExcel: l["csv"] + "?bom=1", XLSX: l["xlsx"], JSON: l["json"], DataPackage: l["datapackage"],
 		Dataset: "/api/v1/datasets/" + url.PathEscape(d.ID)}
+	folder := exports.ReleaseURL("", d.ID, d.LatestRelease)
+	for _, v := range exports.DownloadVariants {
+		name, _ := exports.DownloadName(d, d.LatestRelease, v.File, v.Query)
+		dl.Variants = append(dl.Variants, downloadVariant{Label: v.Label, Href: v.Href(folder), FileName: name})
+	}
+	return dl
+}
+
+// bulkDownload is a region-year's ZIP of every dataset's latest release.
+type bulkDownload struct{ Href, FileName string }
+
+func regionBulk(r models.Region, year int) bulkDownload {
+	name, ascii := exports.BulkDownloadName(r.Name, r.Code, year)
+	return bulkDownload{Href: "/api/v1/bulk/" + ascii, FileName: name}
 }
 
 // ---- home ----
@@ -171,6 +191,7 @@ type regionYearPage struct {
 	WarnSort  sortHeader
 	Charts    []chartFigure
 	Downloads []downloadLinks
+	Bulk      bulkDownload
 	HasBudget bool
 	HasFinal  bool
 	Warnings  int
@@ -354,6 +375,7 @@ func (s *Site) RegionYear(c *gin.Context) {
 	for _, d := range ds {
 		p.Downloads = append(p.Downloads, datasetDownloads(d))
 	}
+	p.Bulk = regionBulk(p.Region, p.Year)
 	p.Charts = regionCharts(&p, recs, bvf)
 	status := 200
 	if len(p.Rows) == 0 {
