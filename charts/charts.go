@@ -5,6 +5,10 @@
 // release each came from, and hand them in; nothing here knows SQL or HTTP.
 // Amounts stay exact (models.Money, fen) in the data; "not disclosed" stays
 // null, never 0. Only pixel geometry uses float64.
+//
+// It is also the one place a derived figure is computed: the public pages
+// print the sums, shares and 执行率 these functions return, so a page, a
+// chart and its embed never disagree. docs/figures.md defines each.
 package charts
 
 import (
