@@ -149,7 +149,10 @@ func getReleaseFile(src ReleaseReader, base, license string, cache *FileCache) g
 		err = exports.WriteReleaseFile(ctx, w, src, rel, file, b, license, q)
 		finish(err == nil)
 		if err != nil {
-			httpx.Logger(c).Error("download", "err", err) // the status line is gone: the client sees a cut-off body
+			// The status line is gone: the connection is closed unfinished, so
+			// the client sees a broken download rather than a short one.
+			httpx.Logger(c).Error("download", "err", err)
+			httpx.Abort(c.Request)
 		}
 	}
 }

@@ -66,7 +66,9 @@ func New(d Deps) http.Handler {
 	}
 	// HEAD is answered as the GET it stands for and OPTIONS preflights of the
 	// open data with 204 and the CORS headers, for every route at once.
-	return httpx.HeadAndPreflight(publicPath, retryAfter(compress(newRouter(d.Store, d))))
+	// A release file whose generation fails half-way closes its connection
+	// unfinished (AbortCutOff), so nobody keeps a short file that looks whole.
+	return httpx.AbortCutOff(httpx.HeadAndPreflight(publicPath, retryAfter(compress(newRouter(d.Store, d)))))
 }
 
 // chartParams are what web.Chart reads (web/charts.go: parseChart); a

@@ -22,9 +22,18 @@ type FileCache struct {
 }
 
 // NewFileCache uses dir (created when missing) for cached release files.
+// Temporary files a killed process left behind (never renamed into place,
+// so never served) are removed.
 func NewFileCache(dir string) (*FileCache, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
+	}
+	stale, err := filepath.Glob(filepath.Join(dir, "*.tmp"))
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range stale {
+		_ = os.Remove(name) // another replica's file in progress only loses its caching
 	}
 	return &FileCache{dir: dir}, nil
 }
@@ -119,7 +128,12 @@ func (fc *FileCache) Tee(key string, w io.Writer) (io.Writer, func(ok bool)) {
 		return w, func(bool) {}
 	}
 	return io.MultiWriter(w, tmp), func(ok bool) {
-		err := tmp.Close()
+		// On disk before it is renamed into place: after a power cut a cached
+		// file is whole or absent, never short.
+		err := tmp.Sync()
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
 		if ok && err == nil && os.Rename(tmp.Name(), filepath.Join(fc.dir, key)) == nil {
 			return
 		}
