@@ -95,6 +95,9 @@ type answer struct {
 // src attributes, and quoted absolute or root-relative URLs.
 var linkRe = regexp.MustCompile(`(?:href|src)="([^"]+)"|"(https?://example\.com/[^"\s]*)"|"(/[a-z][^"\s]*)"|<(?:id|link)>(https?://example\.com/[^<\s]*)<`)
 
+// jsonEscapes are the characters Go's JSON encoder escapes in URLs.
+var jsonEscapes = strings.NewReplacer(`\u0026`, "&", `\u003c`, "<", `\u003e`, ">")
+
 func links(body []byte) []string {
 	var out []string
 	for _, m := range linkRe.FindAllSubmatch(body, -1) {
@@ -102,9 +105,11 @@ func links(body []byte) []string {
 			if len(g) == 0 {
 				continue
 			}
-			u := html.UnescapeString(string(g))
+			u := html.UnescapeString(jsonEscapes.Replace(string(g)))
 			u = strings.TrimPrefix(strings.TrimPrefix(u, "http://example.com"), "https://example.com")
-			if strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//") {
+			// Not the OpenAPI document's path templates, nor the parts an XLSX names inside itself.
+			if strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//") && !strings.Contains(u, "{") &&
+				!strings.HasPrefix(u, "/xl/") && !strings.HasPrefix(u, "/docProps/") {
 				if i := strings.IndexByte(u, '#'); i >= 0 {
 					u = u[:i]
 				}

@@ -292,7 +292,11 @@ func TestAuthz_DraftFiguresReachNoPublicAnswer(t *testing.T) {
 			seeds = append(seeds, "/api/v1/datasets/"+d.ID+"/releases/"+strconv.Itoa(n)+"/data.csv?encoding=gb18030&unit=万元")
 		}
 	}
-	for id := int64(1); id <= fx.leakDraft+10; id++ {
+	every, err := fx.s.Filings(context.Background(), store.FilingFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id := int64(1); id <= every[len(every)-1].ID+1; id++ { // every filing, and one that does not exist
 		seeds = append(seeds, "/api/v1/filings/"+itoa(id), "/api/v1/filings/"+itoa(id)+"/report")
 	}
 	for k, cases := range authzMatrix {
@@ -321,7 +325,9 @@ func TestAuthz_DraftFiguresReachNoPublicAnswer(t *testing.T) {
 		}
 		answers := crawl(t, fx.h, seeds, 5000, hdr, keep)
 		fetched += len(answers)
+		byStatus := map[int]int{}
 		for _, a := range answers {
+			byStatus[a.status]++
 			if a.status >= 500 {
 				t.Errorf("%s as %s: %d", a.url, who, a.status)
 			}
@@ -338,6 +344,10 @@ func TestAuthz_DraftFiguresReachNoPublicAnswer(t *testing.T) {
 					published[routeKind(a.url, name)] = true
 				}
 			}
+		}
+		t.Logf("as %s: %d answers by status %v", who, len(answers), byStatus)
+		if byStatus[200] < len(answers)*2/3 {
+			t.Errorf("as %s only %d of %d answers are 200: the seeds no longer reach the data", who, byStatus[200], len(answers))
 		}
 	}
 	// The search reached every kind of public answer that carries a department's name.
