@@ -758,7 +758,7 @@ func TestBrowser_DeskSignInUploadFixAndPublish(t *testing.T) {
 			Status string `json:"status"`
 		} `json:"filing"`
 		ThreePublic struct {
-			Total json.Number `json:"total"`
+			Total json.Number `json:"total_yuan"`
 		} `json:"three_public"`
 	}
 	d.getJSON(t, "/api/v1/filings/"+id, &filing)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"sunshine/exports"
 	"sunshine/filings"
 	"sunshine/httpx"
 	"sunshine/models"
@@ -27,9 +28,9 @@ type FilingReader interface {
 
 // FilingAnswer is a filing with its content and report.
 type FilingAnswer struct {
-	Filing      models.Filing       `json:"filing"`
-	ThreePublic *models.ThreePublic `json:"three_public"`
-	LineItems   []models.LineItem   `json:"line_items"`
+	Filing      models.Filing      `json:"filing"`
+	ThreePublic *FilingThreePublic `json:"three_public"`
+	LineItems   []FilingLineItem   `json:"line_items"`
 	// Notes are the notes printed under its tables (本部门无…，此表为空表).
 	Notes  []models.TableNote `json:"notes"`
 	Report models.Report      `json:"report"`
@@ -89,7 +90,14 @@ func getFiling(db FilingReader) gin.HandlerFunc {
 			httpx.RespondError(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, FilingAnswer{Filing: f, ThreePublic: tp, LineItems: items, Notes: notes, Report: models.NewReport(fs)})
+		ans := FilingAnswer{Filing: f, LineItems: make([]FilingLineItem, len(items)), Notes: notes, Report: models.NewReport(fs)}
+		if tp != nil {
+			ans.ThreePublic = &FilingThreePublic{tp}
+		}
+		for i := range items {
+			ans.LineItems[i] = FilingLineItem{items[i]}
+		}
+		c.JSON(http.StatusOK, ans)
 	}
 }
 
@@ -179,4 +187,74 @@ func postWithdraw(svc *filings.Service) gin.HandlerFunc {
 		}
 		c.JSON(http.StatusOK, gin.H{"filing": f})
 	}
+}
+
+// FilingThreePublic is a filing's 三公 record as the API writes it (CONTRACT.md
+// §3.1): every amount under a key that names its unit (total_yuan, in 元), and
+// the unit the source printed as source_unit, never a bare unit beside them.
+type FilingThreePublic struct{ *models.ThreePublic }
+
+// FilingLineItem is a filing's line item as the API writes it: amount_yuan and source_unit.
+type FilingLineItem struct{ models.LineItem }
+
+// amountKeys are the record keys written with their unit: the field's JSON name → the API's.
+var threePublicKeys, lineItemKeys = func() (map[string]string, map[string]string) {
+	tp := map[string]string{"unit": exports.SourceUnitKey}
+	for _, a := range models.ThreePublicAmounts {
+		tp[a.Key] = a.Key + "_" + exports.UnitSuffix(models.Yuan)
+	}
+	return tp, map[string]string{"unit": exports.SourceUnitKey, "amount": "amount_" + exports.UnitSuffix(models.Yuan)}
+}()
+
+func renameKeys(b []byte, names map[string]string, back bool) ([]byte, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil || m == nil {
+		return b, err
+	}
+	for from, to := range names {
+		if back {
+			from, to = to, from
+		}
+		if v, ok := m[from]; ok {
+			delete(m, from)
+			m[to] = v
+		}
+	}
+	return json.Marshal(m)
+}
+
+func (t FilingThreePublic) MarshalJSON() ([]byte, error) {
+	if t.ThreePublic == nil {
+		return []byte("null"), nil
+	}
+	b, err := json.Marshal(t.ThreePublic)
+	if err != nil {
+		return nil, err
+	}
+	return renameKeys(b, threePublicKeys, false)
+}
+
+func (t *FilingThreePublic) UnmarshalJSON(b []byte) error {
+	b, err := renameKeys(b, threePublicKeys, true)
+	if err != nil {
+		return err
+	}
+	t.ThreePublic = new(models.ThreePublic)
+	return json.Unmarshal(b, t.ThreePublic)
+}
+
+func (li FilingLineItem) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(li.LineItem)
+	if err != nil {
+		return nil, err
+	}
+	return renameKeys(b, lineItemKeys, false)
+}
+
+func (li *FilingLineItem) UnmarshalJSON(b []byte) error {
+	b, err := renameKeys(b, lineItemKeys, true)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, &li.LineItem)
 }

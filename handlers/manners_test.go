@@ -309,3 +309,23 @@ func TestDownloads_EveryVariantListedWithItsOwnName(t *testing.T) {
 		}
 	}
 }
+
+// The filing JSON names the unit of its amounts as the exports do, and the source's unit as source_unit.
+func TestFilingJSON_AmountsNameTheirUnit(t *testing.T) {
+	a := newAPI(t, storetest.SQLite(t))
+	publishedFixture(t, a)
+	var f struct {
+		ThreePublic map[string]json.RawMessage `json:"three_public"`
+	}
+	if err := json.Unmarshal(a.get(t, "/api/v1/filings/1").Body.Bytes(), &f); err != nil || f.ThreePublic == nil {
+		t.Fatalf("filing: %v", err)
+	}
+	for _, k := range []string{"total", "reception", "unit", "amount"} {
+		if _, bare := f.ThreePublic[k]; bare {
+			t.Errorf("three_public has a bare %q", k)
+		}
+	}
+	if string(f.ThreePublic["total_yuan"]) != "123500.00" || string(f.ThreePublic["source_unit"]) != `"万元"` {
+		t.Errorf("three_public: total_yuan %s, source_unit %s", f.ThreePublic["total_yuan"], f.ThreePublic["source_unit"])
+	}
+}
