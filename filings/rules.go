@@ -140,3 +140,24 @@ func loadPublished(ctx context.Context, src PublishedSource, f models.Filing) (*
 	}
 	return &checks.Filing{Filing: f, ThreePublic: tp, Items: items}, nil
 }
+
+// SeverityOverrides are the overrides uploads are checked with: those of the
+// Rules that the service's checker is, or wraps (Unwrap); nil for none or a
+// nil service. The rules API and the rules page show the effective severities
+// from them (checks.EffectiveSeverity).
+func (s *Service) SeverityOverrides() map[string]models.Severity {
+	if s == nil {
+		return nil
+	}
+	c := s.Checker
+	for {
+		switch r := c.(type) {
+		case *Rules:
+			return r.Severity
+		case interface{ Unwrap() Checker }:
+			c = r.Unwrap()
+		default:
+			return nil
+		}
+	}
+}

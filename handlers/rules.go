@@ -31,7 +31,7 @@ type RuleEntry struct {
 // getRules answers the rules catalogue. It changes only when the service
 // restarts with other overrides, so caches may keep it for a while.
 func getRules(svc *filings.Service) gin.HandlerFunc {
-	overrides := severityOverrides(svc)
+	overrides := svc.SeverityOverrides()
 	entries := make([]RuleEntry, len(checks.Catalogue))
 	for i, r := range checks.Catalogue {
 		e := RuleEntry{Key: r.Key, Number: r.Number, Severity: r.Severity, DefaultSeverity: r.Severity,
@@ -46,24 +46,5 @@ func getRules(svc *filings.Service) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		c.Header("Cache-Control", "public, max-age=300")
 		c.JSON(http.StatusOK, gin.H{"data": entries})
-	}
-}
-
-// severityOverrides finds the overrides uploads are checked with: those of the
-// filings.Rules that the service's checker is, or wraps (Unwrap).
-func severityOverrides(svc *filings.Service) map[string]models.Severity {
-	if svc == nil {
-		return nil
-	}
-	c := svc.Checker
-	for {
-		switch r := c.(type) {
-		case *filings.Rules:
-			return r.Severity
-		case interface{ Unwrap() filings.Checker }:
-			c = r.Unwrap()
-		default:
-			return nil
-		}
 	}
 }

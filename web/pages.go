@@ -856,12 +856,24 @@ type rulesPage struct {
 type ruleRow struct {
 	checks.RuleInfo
 	Name string
+	// Applied is the severity this deployment gives the rule (its overrides,
+	// as GET /api/v1/rules shows), PhaseApplied where a phase differs.
+	Applied      models.Severity
+	PhaseApplied []string
 }
 
+// Rules is the rule catalogue with this deployment's severities beside the defaults.
 func (s *Site) Rules(c *gin.Context) {
 	p := rulesPage{page: s.page("一致性检查规则", "rules")}
+	overrides := s.d.Filings.SeverityOverrides()
 	for _, r := range checks.Catalogue {
-		p.Rules = append(p.Rules, ruleRow{RuleInfo: r, Name: ruleName(r.Key)})
+		row := ruleRow{RuleInfo: r, Name: ruleName(r.Key), Applied: checks.EffectiveSeverity(overrides, r.Key, "")}
+		for _, ph := range models.Phases {
+			if sev := checks.EffectiveSeverity(overrides, r.Key, ph); sev != row.Applied {
+				row.PhaseApplied = append(row.PhaseApplied, ph.Chinese()+"："+severityName(sev))
+			}
+		}
+		p.Rules = append(p.Rules, row)
 	}
 	s.render(c, 200, "rules", p)
 }
