@@ -128,7 +128,9 @@ var (
 // memory stays flat either way.
 //
 // A legacy .xls workbook (BIFF8, the compound-file signature) is read whole
-// into memory, up to Options.MaxUnzippedBytes.
+// into memory, up to Options.MaxUnzippedBytes. A PDF (the %PDF- signature)
+// is a disclosure's tables, read by ingest/pdfgrid and mapped as an
+// official-layout workbook (openPDF); one without a text layer is EINVALID.
 //
 // Returns EINVALID when the file cannot be read at all (an encrypted or broken
 // workbook, UTF-16 text, headers of no known kind, a bad Options.Kind) and
@@ -153,6 +155,8 @@ func Open(r io.Reader, name string, opts Options) (Reader, error) {
 		return spoolXLSX(br, opts)
 	case bytes.Equal(head, oleMagic):
 		return openXLS(br, opts)
+	case bytes.HasPrefix(head, pdfMagic):
+		return openPDF(br, opts)
 	}
 	return openCSV(br, opts)
 }

@@ -1,0 +1,415 @@
+package ingest
+
+import (
+	"context"
+	"io"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"sunshine/ingest/layout"
+	"sunshine/ingest/pdfgrid"
+	"sunshine/models"
+)
+
+var pdfMagic = []byte("%PDF-")
+
+// openPDF reads a disclosure PDF: pdfgrid rebuilds its tables, each table
+// becomes a sheet of the official layout, and the layout reader maps them as
+// it maps a workbook's, so a PDF yields the records the workbook it was
+// printed from yields. A finding names the page, the table, the row and the
+// column (第5页 表3 第12行“财政拨款”栏) instead of a cell of a sheet. The
+// cover's department, year and phase stand in for what the table titles
+// leave out; the region and department codes come from opts, as for a
+// workbook. A PDF without a text layer is refused with pdfgrid's sentence.
+func openPDF(r io.Reader, opts Options) (Reader, error) {
+	doc, err := pdfgrid.Read(context.Background(), r, pdfgrid.Limits{})
+	if err != nil {
+		return nil, err
+	}
+	return newPDFReader(doc, opts), nil
+}
+
+// pdfPlace is where a cell of a table sheet was printed.
+type pdfPlace struct {
+	sheet string // 第5页 表3
+	cell  string // 第12行“财政拨款”栏
+}
+
+// pdfSheet is one table of the PDF laid out as a sheet, and where each of its
+// cells was printed.
+type pdfSheet struct {
+	sheet  layout.Sheet
+	places map[string]pdfPlace // by cell name (D12)
+}
+
+// newPDFReader maps the tables of a document.
+func newPDFReader(doc *pdfgrid.Document, opts Options) Reader {
+	sheets := make([]pdfSheet, len(doc.Tables))
+	var tables []layout.Table
+	for i := range doc.Tables {
+		sheets[i] = gridSheet(&doc.Tables[i], i+1)
+		tables = append(tables, layout.Read(&sheets[i].sheet)...)
+	}
+	if len(tables) == 0 {
+		l := &layoutReader{base: base{kind: opts.Kind, opts: opts}}
+		l.out.add(models.Finding{Rule: RuleFileEmpty,
+			Message: "这份 PDF 里没有找到公开表格（如“收入支出决算总表”“财政拨款“三公”经费支出表”）"})
+		return l
+	}
+	cover := coverOf(doc.Title)
+	reason := changeReasonOf(doc.Prose)
+	for i := range tables {
+		t := &tables[i]
+		if t.Year == 0 {
+			t.Year = cover.year
+		}
+		if t.Phase == "" {
+			t.Phase = cover.phase
+		}
+		if t.Dept == "" && cover.dept != "" {
+			t.Dept, t.DeptRef = cover.dept, ""
+		}
+		if t.Spec.Key == models.TableThreePublic && t.ChangeReason == nil && reason != nil {
+			t.ChangeReason = reason
+		}
+	}
+	l := newLayoutReader(tables, opts)
+	byName := map[string]*pdfSheet{}
+	for i := range sheets {
+		byName[sheets[i].sheet.Name] = &sheets[i]
+	}
+	for i := range l.queue {
+		rec := &l.queue[i]
+		if s := byName[rec.Sheet]; s != nil {
+			p := s.place(rec.Cell)
+			rec.Sheet, rec.Cell = p.sheet, p.cell
+		}
+	}
+	for i := range l.out.list {
+		f := &l.out.list[i]
+		s := byName[f.Sheet]
+		if s == nil {
+			continue
+		}
+		ref := layout.SheetRef(f.Sheet)
+		if f.Cell != "" {
+			ref += "!" + f.Cell
+		}
+		p := s.place(f.Cell)
+		f.Sheet, f.Cell = p.sheet, p.cell
+		pos := strings.TrimSpace(p.sheet + " " + p.cell)
+		if rest, ok := strings.CutPrefix(f.Message, ref+"："); ok {
+			f.Message = prefixed(pos, rest)
+		} else if rest, ok := strings.CutPrefix(f.Message, ref); ok {
+			f.Message = pos + rest
+		}
+	}
+	return l
+}
+
+// place is where a cell of the sheet was printed; the table as a whole for "".
+func (s *pdfSheet) place(cell string) pdfPlace {
+	if p, ok := s.places[cell]; ok {
+		return p
+	}
+	return s.places[""]
+}
+
+// gridSheet lays a table out as a sheet: its title, the lines above the
+// header, the header rows (a spanning header cell as a merged range), the
+// body rows and the notes, one printed line to a row. Amounts lose their
+// thousands separators; their decimals are as printed.
+func gridSheet(g *pdfgrid.Grid, n int) pdfSheet {
+	name := "表" + strconv.Itoa(n)
+	ps := pdfSheet{sheet: layout.Sheet{Name: name}, places: map[string]pdfPlace{}}
+	table := func(page int) string { return "第" + strconv.Itoa(page) + "页 " + name }
+	ps.places[""] = pdfPlace{sheet: table(g.Page)}
+	line := func(b pdfgrid.Block, what string) {
+		r := len(ps.sheet.Rows)
+		ps.sheet.Rows = append(ps.sheet.Rows, []layout.Cell{{Text: b.Text}})
+		page := b.Page
+		if page == 0 {
+			page = g.Page
+		}
+		ps.places[layout.CellName(r, 0)] = pdfPlace{sheet: table(page), cell: what}
+	}
+	line(pdfgrid.Block{Text: g.Title.Text, Page: g.Title.Page}, "标题")
+	for _, a := range g.Above {
+		line(pdfgrid.Block{Text: a.Text, Page: a.Page}, "表头上方")
+	}
+	header := headerPaths(g)
+	depth := 0
+	for _, path := range header {
+		depth = max(depth, len(path))
+	}
+	for r := 0; r < depth; r++ {
+		sr := len(ps.sheet.Rows)
+		cells := make([]layout.Cell, len(header))
+		for c, path := range header {
+			if r < len(path) {
+				cells[c].Text = path[r].Text
+				ps.places[layout.CellName(sr, c)] = pdfPlace{sheet: table(g.Page), cell: "表头“" + path[r].Text + "”"}
+			}
+		}
+		ps.sheet.Rows = append(ps.sheet.Rows, cells)
+	}
+	for r, row := range g.Body() {
+		sr := len(ps.sheet.Rows)
+		cells := make([]layout.Cell, len(row))
+		page := g.Page
+		for _, c := range row {
+			if c.Page != 0 {
+				page = c.Page
+				break
+			}
+		}
+		what := "第" + strconv.Itoa(r+1) + "行"
+		for c, cell := range row {
+			text := cell.Text
+			if plain := strings.ReplaceAll(text, ",", ""); text != "" && isPrintedAmount(plain) {
+				text = plain
+				cells[c].Decimals = models.DecimalsOf(plain)
+			}
+			cells[c].Text = text
+			p := page
+			if cell.Page != 0 {
+				p = cell.Page
+			}
+			col := ""
+			if c < len(header) && len(header[c]) > 0 {
+				col = "“" + header[c][len(header[c])-1].Text + "”栏"
+			}
+			ps.places[layout.CellName(sr, c)] = pdfPlace{sheet: table(p), cell: what + col}
+		}
+		ps.sheet.Rows = append(ps.sheet.Rows, cells)
+	}
+	for _, b := range g.Notes {
+		line(b, "表下注")
+	}
+	return ps
+}
+
+// isPrintedAmount reports an amount as a PDF prints it, separators dropped:
+// 2940.05, -12, .5.
+func isPrintedAmount(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	if s == "" || strings.Count(s, ".") > 1 {
+		return false
+	}
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c != '.':
+			return false
+		}
+	}
+	return digits > 0
+}
+
+// cover is what a disclosure's cover says: 上海市普陀区财政局 / 2024年度部门决算.
+type cover struct {
+	dept  string
+	year  int
+	phase models.Phase
+}
+
+var coverYear = regexp.MustCompile(`((?:19|20)\d\d)\s*年`)
+
+// coverOf reads the department, year and phase from the cover's lines: the
+// first line with a year gives the year and the phase (调整预算, 决算, 预算),
+// and the department is the text before the year on it or, else, the first
+// line without a digit that is not a phase or a heading word.
+func coverOf(lines []pdfgrid.Block) cover {
+	var c cover
+	for _, b := range lines {
+		t := strings.Join(strings.Fields(b.Text), "")
+		if m := coverYear.FindStringSubmatchIndex(t); m != nil && c.year == 0 {
+			c.year, _ = strconv.Atoi(t[m[2]:m[3]])
+			switch {
+			case strings.Contains(t, "调整预算"):
+				c.phase = models.PhaseAdjusted
+			case strings.Contains(t, "决算"):
+				c.phase = models.PhaseFinal
+			case strings.Contains(t, "预算"):
+				c.phase = models.PhaseBudget
+			}
+			if before := strings.Trim(t[:m[0]], " :：-—"); before != "" && c.dept == "" && !strings.ContainsAny(before, "0123456789") {
+				c.dept = before
+			}
+			continue
+		}
+		if c.dept == "" && !strings.ContainsAny(t, "0123456789") && coverDept(t) {
+			c.dept = t
+		}
+	}
+	return c
+}
+
+// coverDept reports a cover line that can be the department's name.
+func coverDept(t string) bool {
+	n := []rune(t)
+	if len(n) < 3 || len(n) > 40 {
+		return false
+	}
+	for _, w := range []string{"预算", "决算", "目录", "公开", "说明", "单位：", "日期"} {
+		if strings.Contains(t, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// changeReasonOf finds the 三公 explanation's 增减变化原因 sentence in the prose:
+// the text after the label, up to the end of its sentence.
+func changeReasonOf(prose []pdfgrid.Block) *layout.Note {
+	for _, b := range prose {
+		t := strings.Join(strings.Fields(b.Text), "")
+		i := strings.Index(t, "增减变化原因")
+		if i < 0 {
+			continue
+		}
+		rest := t[i+len("增减变化原因"):]
+		rest = strings.TrimLeft(rest, "：:")
+		for _, lead := range []string{"主要是", "主要为", "是"} {
+			rest = strings.TrimPrefix(rest, lead)
+		}
+		if j := strings.Index(rest, "。"); j >= 0 {
+			rest = rest[:j+len("。")]
+		}
+		if rest == "" {
+			continue
+		}
+		return &layout.Note{Text: rest, Ref: ""}
+	}
+	return nil
+}
+
+// headerLabel is one label of a table's header: its text, the columns it
+// stands over and where it was printed.
+type headerLabel struct {
+	Text       string
+	Col0, Col1 int // inclusive
+	Row        int // header row of its first line
+	X0, Y0     float64
+	X1, Y1     float64
+}
+
+// headerPaths reads each column's header top-down, at most four labels (the
+// depth the layout reader reads), for a sheet whose header has one row per
+// level. The grid's header has one row per printed line, so it first puts
+// back together what the printing split:
+//
+//   - a label wrapped in its cell (附属单 / 位上缴收入) is two lines centred on
+//     one x, close under each other: they are joined, over the columns of
+//     the narrower part;
+//   - a code label glued to the 类 / 款 / 项 beside it (科目编码款, 类款) is cut
+//     into the label and the split words, each over its own column;
+//   - the code label (…编码) stands over every 类 / 款 / 项 column next to it,
+//     and nothing else does.
+func headerPaths(g *pdfgrid.Grid) [][]headerLabel {
+	var labels []headerLabel
+	for r := 0; r < g.HeaderRows; r++ {
+		for c, cell := range g.Rows[r] {
+			if cell.Text == "" || cell.Span == 0 {
+				continue
+			}
+			labels = append(labels, headerLabel{Text: cell.Text, Col0: c, Col1: c + max(cell.Span, 1) - 1, Row: r,
+				X0: cell.X0, Y0: cell.Y0, X1: cell.X1, Y1: cell.Y1})
+		}
+	}
+	// Wrapped labels.
+	for i := 0; i < len(labels); i++ {
+		a := &labels[i]
+		for j := i + 1; j < len(labels); j++ {
+			b := labels[j]
+			ca, cb := (a.X0+a.X1)/2, (b.X0+b.X1)/2
+			if b.Row <= a.Row || ca-cb > 3 || cb-ca > 3 || b.Y0 <= a.Y0 || b.Y0-a.Y1 > 16 ||
+				splitLabel(a.Text) || splitLabel(b.Text) {
+				continue
+			}
+			if b.Col1-b.Col0 < a.Col1-a.Col0 {
+				a.Col0, a.Col1 = b.Col0, b.Col1
+			}
+			a.Text += b.Text
+			a.X0, a.X1, a.Y1 = min(a.X0, b.X0), max(a.X1, b.X1), b.Y1
+			labels = append(labels[:j], labels[j+1:]...)
+			j = i
+		}
+	}
+	// Glued code labels.
+	var out []headerLabel
+	for _, l := range labels {
+		rs := []rune(l.Text)
+		switch {
+		case len(rs) == 2 && splitLabel(string(rs[0])) && splitLabel(string(rs[1])) && l.Col0+1 <= g.Width()-1:
+			a, b := l, l
+			a.Text, a.Col1 = string(rs[0]), l.Col0
+			b.Text, b.Col0, b.Col1 = string(rs[1]), l.Col0+1, l.Col0+1
+			out = append(out, a, b)
+			continue
+		case len(rs) > 3 && splitLabel(string(rs[len(rs)-1])) && strings.HasSuffix(string(rs[:len(rs)-1]), "编码"):
+			a, b := l, l
+			a.Text = string(rs[:len(rs)-1])
+			b.Text, b.Row = string(rs[len(rs)-1]), g.HeaderRows
+			out = append(out, a, b)
+			continue
+		}
+		out = append(out, l)
+	}
+	labels = out
+	// A split word is the last label of its column: 类 / 款 / 项 over one column each.
+	split := map[int]bool{}
+	for i := range labels {
+		if splitLabel(labels[i].Text) {
+			labels[i].Col1 = labels[i].Col0
+			split[labels[i].Col0] = true
+		}
+	}
+	for i := range labels {
+		l := &labels[i]
+		if !strings.HasSuffix(l.Text, "编码") || !(split[l.Col0] || split[l.Col1]) {
+			continue
+		}
+		for l.Col0 > 0 && split[l.Col0-1] {
+			l.Col0--
+		}
+		for split[l.Col1+1] {
+			l.Col1++
+		}
+	}
+	sort.SliceStable(labels, func(i, j int) bool { return labels[i].Row < labels[j].Row })
+	paths := make([][]headerLabel, g.Width())
+	for c := range paths {
+		for _, l := range labels {
+			if c < l.Col0 || c > l.Col1 {
+				continue
+			}
+			if n := len(paths[c]); n > 0 && paths[c][n-1].Text == l.Text {
+				continue
+			}
+			paths[c] = append(paths[c], l)
+		}
+		if n := len(paths[c]); n > 0 && splitLabel(paths[c][n-1].Text) {
+			// Over a 类 / 款 / 项 column only the code label counts: 项目 printed
+			// over the code and name columns is centred off them.
+			var kept []headerLabel
+			for _, l := range paths[c] {
+				if strings.Contains(l.Text, "编码") || strings.Contains(l.Text, "科目") || splitLabel(l.Text) {
+					kept = append(kept, l)
+				}
+			}
+			paths[c] = kept
+		}
+		if n := len(paths[c]); n > 4 { // keep the top three and the column's own label
+			paths[c] = append(paths[c][:3:3], paths[c][n-1])
+		}
+	}
+	return paths
+}
+
+// splitLabel reports the 类, 款 and 项 of a split code column.
+func splitLabel(s string) bool { return s == "类" || s == "款" || s == "项" }
