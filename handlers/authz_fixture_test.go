@@ -67,7 +67,7 @@ const (
 		"431081,098,资兴市矩阵乙局,2024,决算,万元,2.00,0,0,1.00,1.00\n"
 )
 
-// authzFixture is the whole service over a real SQLite database holding
+// authzFixture is the whole service over a real database holding
 // published filings of 431081 (三公 2024 final, corrected; line items 2025
 // budget), the drafts above, tokens made through the store as `sunshine
 // token create` makes them, three desk sessions, and the release-file cache on.
@@ -80,9 +80,8 @@ type authzFixture struct {
 	leakDraft, draftOnlyDpt int64
 }
 
-func newAuthzFixture(t *testing.T) *authzFixture {
+func newAuthzFixture(t *testing.T, s *store.Store) *authzFixture {
 	t.Helper()
-	s := storetest.SQLite(t)
 	clock := storetest.NewClock()
 	s.Now = clock.Now
 	fx := &authzFixture{api: newAPI(t, s), clock: clock, ids: map[string]string{}}

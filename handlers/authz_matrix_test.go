@@ -15,6 +15,7 @@ import (
 	"sunshine/handlers"
 	"sunshine/models"
 	"sunshine/store"
+	"sunshine/store/storetest"
 )
 
 // statuses are the answers expected by each caller, in caller order:
@@ -139,7 +140,11 @@ var authzMatrix = map[string][]matrixCase{
 // The authorisation matrix: every route the router serves × every kind of
 // caller, against the one table above.
 func TestAuthzMatrix_EveryRouteEveryCaller(t *testing.T) {
-	fx := newAuthzFixture(t)
+	storetest.Each(t, authzMatrixOn)
+}
+
+func authzMatrixOn(t *testing.T, s *store.Store) {
+	fx := newAuthzFixture(t, s)
 	routes := handlers.Routes(fx.deps)
 	served := map[string]bool{}
 	var keys []string
@@ -240,7 +245,7 @@ func TestAuthzMatrix_EveryRouteEveryCaller(t *testing.T) {
 // bulk ZIPs and XLSX files unpacked, and every link of the service's those
 // answers lead to — fetched anonymously, and the API's with an out-of-scope uploader's token.
 func TestAuthz_DraftFiguresReachNoPublicAnswer(t *testing.T) {
-	fx := newAuthzFixture(t)
+	fx := newAuthzFixture(t, storetest.SQLite(t))
 	var needles []needle
 	for _, y := range []string{"987654.32", "587654.32", "246813.57", "146813.57"} {
 		needles = append(needles, amountForms(y)...)

@@ -18,8 +18,8 @@ import (
 )
 
 // A panic in a handler reaches no client as a dropped connection or a stack
-// trace: it is a JSON 500 with a request id, one log line carrying that id
-// and the stack, and a count in /metrics.
+// trace: it is a JSON 500 with a request id (header and message), one log
+// line carrying that id and the stack, and a count in /metrics.
 func TestPanic_Is500WithRequestIDLoggedAndCounted(t *testing.T) {
 	s := storetest.SQLite(t)
 	var logs bytes.Buffer
@@ -34,11 +34,12 @@ func TestPanic_Is500WithRequestIDLoggedAndCounted(t *testing.T) {
 		w := serveReq(h, httptest.NewRequest("GET", "/test/panic", nil))
 		id := w.Header().Get("X-Request-ID")
 		var body handlers.ErrorBody
-		if w.Code != 500 || json.Unmarshal(w.Body.Bytes(), &body) != nil || body.Error.Code != "internal" || body.Error.Message != "服务器内部错误" {
+		if w.Code != 500 || json.Unmarshal(w.Body.Bytes(), &body) != nil || body.Error.Code != "internal" ||
+			!strings.HasPrefix(body.Error.Message, "服务器内部错误") {
 			t.Fatalf("panic answered %d %s", w.Code, w.Body)
 		}
-		if !regexp.MustCompile(`^[0-9a-f]{16}$`).MatchString(id) {
-			t.Fatalf("no request id on the 500: %q", id)
+		if !regexp.MustCompile(`^[0-9a-f]{16}$`).MatchString(id) || !strings.HasSuffix(body.Error.Message, "请求编号 "+id) {
+			t.Fatalf("the 500 does not carry its request id %q in the header and the message: %s", id, body.Error.Message)
 		}
 		var line map[string]any
 		for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {

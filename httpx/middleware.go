@@ -133,13 +133,14 @@ func (m *Metrics) observe(c *gin.Context, start time.Time, status int) {
 }
 
 // Recovery turns a panic into the JSON 500 every other error gets, logged
-// with the request id (which the answer's X-Request-ID header carries) and the stack.
+// with the request id (which the answer carries in X-Request-ID and its message) and the stack.
 func Recovery() gin.HandlerFunc {
 	return gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, p any) {
 		Logger(c).Error("panic", slog.Any("panic", p), slog.String("method", c.Request.Method),
 			slog.String("path", c.Request.URL.Path), slog.String("stack", string(debug.Stack())))
-		c.AbortWithStatusJSON(http.StatusInternalServerError,
-			ErrorBody{ErrorDetail{Code: "internal", Message: "服务器内部错误"}})
+		// The id in the message too: a clerk's screenshot of the answer finds the log line.
+		c.AbortWithStatusJSON(http.StatusInternalServerError, ErrorBody{ErrorDetail{Code: "internal",
+			Message: "服务器内部错误，请稍后再试；报告此问题时请附上请求编号 " + c.Writer.Header().Get(RequestIDHeader)}})
 	})
 }
 
