@@ -136,14 +136,14 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		api.GET("/line-items", httpx.PublicRead, httpx.AllowParams(FeedParams[models.KindLineItems]...), query, cond, getFeedJSON(d.Store, exports.LineItemsTable, exports.EachLineItem, d.Store, models.KindLineItems, d.BaseURL))
 		api.GET("/line-items.csv", httpx.PublicRead, httpx.AllowParams(FeedParams[models.KindLineItems]...), query, cond, getFeedCSV(d.Store, exports.LineItemsTable, exports.EachLineItem, d.Store, models.KindLineItems, d.BaseURL, "line_items.csv"))
 		api.GET("/datasets/:id/releases/:n/:file", httpx.PublicRead, httpx.AllowParams("unit", "bom", "headers", "encoding"), getReleaseFile(d.Store, d.BaseURL, d.LicenseURL, d.Cache))
-		api.GET("/datasets/:id/latest/:file", httpx.PublicRead, getLatest(d.Store, d.BaseURL))
+		api.GET("/datasets/:id/latest/:file", httpx.PublicRead, httpx.AllowParams("unit", "bom", "headers", "encoding"), getLatest(d.Store, d.BaseURL))
 
 		api.GET("/charts/three-public/:chart", httpx.PublicRead, httpx.AllowParams(chartParams...), query, cond, web.Chart(d.Store))
 		r.GET("/embed/three-public/:chart", cond, web.Embed(d.Store, d.BaseURL, d.FrameAncestors))
 		r.GET("/embed/embed.css", web.EmbedCSS)
 		// Not rate-limited: harvesters and bulk downloads are what an open-data service is for (opendata.go).
 		pub := publisher(d)
-		api.GET("/bulk/:file", httpx.PublicRead, getBulk(d.Store, d.BaseURL, pub))
+		api.GET("/bulk/:file", httpx.PublicRead, httpx.AllowParams(), getBulk(d.Store, d.BaseURL, pub))
 		r.GET("/catalog.jsonld", httpx.PublicRead, httpx.AllowParams(), cond, getCatalog(d.Store, d.BaseURL, pub, true))
 		r.GET("/data.json", httpx.PublicRead, httpx.AllowParams(), cond, getCatalog(d.Store, d.BaseURL, pub, false))
 		r.GET("/openapi.json", httpx.PublicRead, getOpenAPIJSON(openAPIJSON()))
