@@ -1,0 +1,88 @@
+package handlers_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"sunshine/models"
+	"sunshine/store/storetest"
+)
+
+// needPoppler skips where poppler-utils is not installed, except in CI, which must have it.
+func needPoppler(t *testing.T) {
+	t.Helper()
+	for _, bin := range []string{"pdftotext", "prlimit"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is not installed; CI needs poppler-utils", bin)
+			}
+			t.Skipf("%s is not installed (apt-get install poppler-utils)", bin)
+		}
+	}
+}
+
+// postPDF uploads a PDF of testdata/pdf under the given file name.
+func (a *api) postPDF(t *testing.T, token, name, as string, fields map[string]string) *httptest.ResponseRecorder {
+	t.Helper()
+	content, err := os.ReadFile("../testdata/pdf/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreateFormFile("file", as)
+	fw.Write(content)
+	mw.Close()
+	req := httptest.NewRequest("POST", "/api/v1/uploads", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	w := httptest.NewRecorder()
+	a.h.ServeHTTP(w, req)
+	return w
+}
+
+// TestUpload_PDF: a text PDF of a disclosure table is read like the workbook
+// it was printed from (whatever its file name says), its filing fields from
+// the form; a PDF the reader cannot map is refused with findings naming the
+// page; a scanned PDF is refused with one sentence.
+func TestUpload_PDF(t *testing.T) {
+	needPoppler(t)
+	s := storetest.SQLite(t)
+	a := newAPI(t, s)
+	fields := map[string]string{"region_code": "990102", "dept_code": "101", "dept_name": "示例县财政局",
+		"fiscal_year": "2024", "phase": "final"}
+
+	w := a.postPDF(t, a.admin, "printed-income-2024-final.pdf", "收入决算表.dat", fields)
+	if w.Code != http.StatusCreated {
+		t.Fatalf("printed PDF: %d %s", w.Code, w.Body)
+	}
+	res := decode[struct {
+		Filings []models.Filing `json:"filings"`
+		Report  models.Report   `json:"report"`
+	}](t, w)
+	if len(res.Filings) != 1 || res.Filings[0].RegionCode != "990102" || res.Filings[0].FiscalYear != 2024 ||
+		res.Filings[0].Phase != models.PhaseFinal || res.Filings[0].Status != models.StatusDraft {
+		t.Fatalf("filings %+v", res.Filings)
+	}
+
+	w = a.postPDF(t, a.admin, "scanned-three-public.pdf", "三公.pdf", fields)
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "没有文字层") {
+		t.Fatalf("scanned PDF: %d %s", w.Code, w.Body)
+	}
+
+	// The real 2024 final: the tables the reader cannot map yet are findings placed on their page.
+	w = a.postPDF(t, a.admin, "2024-final-shanghai-putuo-finance-bureau.pdf", "final.pdf",
+		map[string]string{"region_code": "310107", "dept_code": "CZJ"})
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "页 表") {
+		t.Fatalf("real PDF: %d %.500s", w.Code, w.Body)
+	}
+}
