@@ -18,8 +18,8 @@ import (
 )
 
 // A panic in a handler reaches no client as a dropped connection or a stack
-// trace: it is a JSON 500 with a request id (header and message), one log
-// line carrying that id and the stack, and a count in /metrics.
+// trace: it is a JSON 500 with a request id (header and message), a log
+// line carrying that id and the stack, its access-log line, and a count in /metrics.
 func TestPanic_Is500WithRequestIDLoggedAndCounted(t *testing.T) {
 	s := storetest.SQLite(t)
 	var logs bytes.Buffer
@@ -41,12 +41,20 @@ func TestPanic_Is500WithRequestIDLoggedAndCounted(t *testing.T) {
 		if !regexp.MustCompile(`^[0-9a-f]{16}$`).MatchString(id) || !strings.HasSuffix(body.Error.Message, "请求编号 "+id) {
 			t.Fatalf("the 500 does not carry its request id %q in the header and the message: %s", id, body.Error.Message)
 		}
-		var line map[string]any
+		var line, access map[string]any
 		for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
 			var m map[string]any
-			if json.Unmarshal([]byte(l), &m) == nil && m["msg"] == "panic" && m["request_id"] == id {
-				line = m
+			if json.Unmarshal([]byte(l), &m) == nil && m["request_id"] == id {
+				switch m["msg"] {
+				case "panic":
+					line = m
+				case "request":
+					access = m
+				}
 			}
+		}
+		if access == nil || access["status"] != float64(500) || access["route"] != "/test/panic" {
+			t.Fatalf("no access-log line with status 500 for request %s: %s", id, logs.String())
 		}
 		if line == nil || line["level"] != "ERROR" || !strings.Contains(line["panic"].(string), "nil map") ||
 			!strings.Contains(line["stack"].(string), "panic_test.go") || line["path"] != "/test/panic" {

@@ -52,24 +52,36 @@ func Logger(c *gin.Context) *slog.Logger {
 	return slog.Default()
 }
 
-// AccessLog writes one structured line per request.
+// AccessLog writes one structured line per request; a request that panics
+// gets its line too (status 500, as Recovery above it answers), and the
+// panic goes on to Recovery.
 func AccessLog() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
+		defer func() {
+			if p := recover(); p != nil {
+				accessLine(c, start, http.StatusInternalServerError)
+				panic(p)
+			}
+		}()
 		c.Next()
-		level := slog.LevelInfo
-		if c.Writer.Status() >= 500 {
-			level = slog.LevelError
-		}
-		Logger(c).LogAttrs(c.Request.Context(), level, "request",
-			slog.String("method", c.Request.Method),
-			slog.String("path", c.Request.URL.Path),
-			slog.String("route", routeOf(c)),
-			slog.Int("status", c.Writer.Status()),
-			slog.Int("bytes", c.Writer.Size()),
-			slog.Duration("duration", time.Since(start)),
-		)
+		accessLine(c, start, c.Writer.Status())
 	}
+}
+
+func accessLine(c *gin.Context, start time.Time, status int) {
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	Logger(c).LogAttrs(c.Request.Context(), level, "request",
+		slog.String("method", c.Request.Method),
+		slog.String("path", c.Request.URL.Path),
+		slog.String("route", routeOf(c)),
+		slog.Int("status", status),
+		slog.Int("bytes", c.Writer.Size()),
+		slog.Duration("duration", time.Since(start)),
+	)
 }
 
 // routeOf is the route pattern, so that metrics and logs group /filings/1 and /filings/2.
