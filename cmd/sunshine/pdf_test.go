@@ -1,0 +1,55 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func needPoppler(t *testing.T) {
+	t.Helper()
+	for _, bin := range []string{"pdftotext", "prlimit"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is not installed; CI needs poppler-utils", bin)
+			}
+			t.Skipf("%s is not installed (apt-get install poppler-utils)", bin)
+		}
+	}
+}
+
+// TestCheckAndImport_PDF: check and import take a disclosure PDF with the
+// same flags as a workbook; a scan is refused with one sentence; a PDF whose
+// tables the reader cannot all map is refused with findings placed on pages.
+func TestCheckAndImport_PDF(t *testing.T) {
+	needPoppler(t)
+	dir := filepath.Join("..", "..", "testdata", "pdf")
+	printed := filepath.Join(dir, "printed-income-2024-final.pdf")
+	flags := []string{"--region-code", "990102", "--dept-code", "101", "--dept-name", "示例县财政局", "--fiscal-year", "2024", "--phase", "final"}
+	noDB := map[string]string{"SUNSHINE_DB": ""}
+
+	code, out, errOut := runCmd(t, noDB, append(append([]string{"check", "--json"}, flags...), printed)...)
+	if code != 0 {
+		t.Fatalf("check: exit %d %q %q", code, out, errOut)
+	}
+	if rep := decodeCheck(t, out); len(rep.Filings) != 1 || rep.Filings[0].FiscalYear != 2024 || rep.Stats.Errors != 0 {
+		t.Fatalf("check report %+v", rep)
+	}
+	db := "sqlite:" + filepath.Join(t.TempDir(), "s.db")
+	code, out, errOut = runCmd(t, nil, append(append([]string{"import", "--db", db, "--json"}, flags...), printed)...)
+	if code != 0 || !strings.Contains(out, `"region_code": "990102"`) {
+		t.Fatalf("import: exit %d %q %q", code, out, errOut)
+	}
+
+	code, out, errOut = runCmd(t, noDB, "check", filepath.Join(dir, "scanned-three-public.pdf"))
+	if code != 1 || !strings.Contains(out+errOut, "没有文字层") {
+		t.Fatalf("scanned: exit %d %q %q", code, out, errOut)
+	}
+	code, out, errOut = runCmd(t, noDB, "check", "--region-code", "310107", "--dept-code", "CZJ",
+		filepath.Join(dir, "2024-final-shanghai-putuo-finance-bureau.pdf"))
+	if code != 1 || !strings.Contains(out+errOut, "页 表") {
+		t.Fatalf("real final: exit %d %q %q", code, out, errOut)
+	}
+}
