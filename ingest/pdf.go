@@ -347,8 +347,9 @@ func headerPaths(g *pdfgrid.Grid) [][]headerLabel {
 		switch {
 		case len(rs) == 2 && splitLabel(string(rs[0])) && splitLabel(string(rs[1])) && l.Col0+1 <= g.Width()-1:
 			a, b := l, l
-			a.Text, a.Col1 = string(rs[0]), l.Col0
-			b.Text, b.Col0, b.Col1 = string(rs[1]), l.Col0+1, l.Col0+1
+			mid := (l.X0 + l.X1) / 2
+			a.Text, a.Col1, a.X1 = string(rs[0]), l.Col0, mid
+			b.Text, b.Col0, b.Col1, b.X0 = string(rs[1]), l.Col0+1, l.Col0+1, mid
 			out = append(out, a, b)
 			continue
 		case len(rs) > 3 && splitLabel(string(rs[len(rs)-1])) && strings.HasSuffix(string(rs[:len(rs)-1]), "编码"):
@@ -361,13 +362,25 @@ func headerPaths(g *pdfgrid.Grid) [][]headerLabel {
 		out = append(out, l)
 	}
 	labels = out
-	// A split word is the last label of its column: 类 / 款 / 项 over one column each.
+	// A split word is the last label of its column: 类 / 款 / 项 over one
+	// column each, the code column of the body nearest to it (the header's
+	// centring puts a one-character label off its column).
+	codeCols := codeColumns(g)
 	split := map[int]bool{}
 	for i := range labels {
-		if splitLabel(labels[i].Text) {
-			labels[i].Col1 = labels[i].Col0
-			split[labels[i].Col0] = true
+		l := &labels[i]
+		if !splitLabel(l.Text) {
+			continue
 		}
+		best, dist := l.Col0, -1.0
+		centre := (l.X0 + l.X1) / 2
+		for c, x := range codeCols {
+			if d := max(centre-x, x-centre); dist < 0 || d < dist {
+				best, dist = c, d
+			}
+		}
+		l.Col0, l.Col1 = best, best
+		split[best] = true
 	}
 	for i := range labels {
 		l := &labels[i]
@@ -413,3 +426,30 @@ func headerPaths(g *pdfgrid.Grid) [][]headerLabel {
 
 // splitLabel reports the 类, 款 and 项 of a split code column.
 func splitLabel(s string) bool { return s == "类" || s == "款" || s == "项" }
+
+// codeColumns are the columns of the body that hold classification codes
+// (digits only, 2 or 3 of them: 类 201, 款 06, 项 01), by the centre of their
+// printed codes.
+func codeColumns(g *pdfgrid.Grid) map[int]float64 {
+	sum, n, other := map[int]float64{}, map[int]int{}, map[int]bool{}
+	for _, row := range g.Body() {
+		for c, cell := range row {
+			if cell.Text == "" {
+				continue
+			}
+			if strings.Trim(cell.Text, "0123456789") != "" || len(cell.Text) < 2 || len(cell.Text) > 3 {
+				other[c] = true
+				continue
+			}
+			sum[c] += (cell.X0 + cell.X1) / 2
+			n[c]++
+		}
+	}
+	out := map[int]float64{}
+	for c, k := range n {
+		if !other[c] {
+			out[c] = sum[c] / float64(k)
+		}
+	}
+	return out
+}
