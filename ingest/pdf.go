@@ -304,12 +304,12 @@ type headerLabel struct {
 // back together what the printing split:
 //
 //   - a label wrapped in its cell (附属单 / 位上缴收入) is two lines centred on
-//     one x, close under each other: they are joined, over the columns of
-//     the narrower part;
+//     one x (or the second within the first), close under each other: they
+//     are joined, over the columns of the narrower part;
 //   - a code label glued to the 类 / 款 / 项 beside it (科目编码款, 类款) is cut
 //     into the label and the split words, each over its own column;
-//   - the code label (…编码) stands over every 类 / 款 / 项 column next to it,
-//     and nothing else does.
+//   - the code label (…编码) stands over the 类 / 款 / 项 columns next to it,
+//     and over nothing else; nothing else stands over them.
 func headerPaths(g *pdfgrid.Grid) [][]headerLabel {
 	var labels []headerLabel
 	for r := 0; r < g.HeaderRows; r++ {
@@ -327,7 +327,9 @@ func headerPaths(g *pdfgrid.Grid) [][]headerLabel {
 		for j := i + 1; j < len(labels); j++ {
 			b := labels[j]
 			ca, cb := (a.X0+a.X1)/2, (b.X0+b.X1)/2
-			if b.Row <= a.Row || ca-cb > 3 || cb-ca > 3 || b.Y0 <= a.Y0 || b.Y0-a.Y1 > 16 ||
+			centred := ca-cb <= 3 && cb-ca <= 3
+			inside := b.X0 >= a.X0-8 && b.X1 <= a.X1+8 // a box measured with the wrong widths
+			if b.Row <= a.Row || !(centred || inside) || b.Y0 <= a.Y0 || b.Y0-a.Y1 > 16 ||
 				splitLabel(a.Text) || splitLabel(b.Text) {
 				continue
 			}
@@ -384,9 +386,19 @@ func headerPaths(g *pdfgrid.Grid) [][]headerLabel {
 	}
 	for i := range labels {
 		l := &labels[i]
-		if !strings.HasSuffix(l.Text, "编码") || !(split[l.Col0] || split[l.Col1]) {
+		if !strings.HasSuffix(l.Text, "编码") {
 			continue
 		}
+		first := -1
+		for c := l.Col0 - 1; c <= l.Col1+1 && first < 0; c++ {
+			if split[c] {
+				first = c
+			}
+		}
+		if first < 0 {
+			continue
+		}
+		l.Col0, l.Col1 = first, first
 		for l.Col0 > 0 && split[l.Col0-1] {
 			l.Col0--
 		}
@@ -435,6 +447,9 @@ func codeColumns(g *pdfgrid.Grid) map[int]float64 {
 	for _, row := range g.Body() {
 		for c, cell := range row {
 			if cell.Text == "" {
+				continue
+			}
+			if cell.X0 <= 0 { // a box pdfgrid could not measure
 				continue
 			}
 			if strings.Trim(cell.Text, "0123456789") != "" || len(cell.Text) < 2 || len(cell.Text) > 3 {
