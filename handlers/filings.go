@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -115,8 +114,6 @@ func getFilingReport(db FilingReader) gin.HandlerFunc {
 		c.JSON(http.StatusOK, models.NewReport(fs))
 	}
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // NoteBody is the optional body of publish and withdraw.
 type NoteBody struct {
