@@ -140,6 +140,9 @@ func gridSheet(g *pdfgrid.Grid, n int) pdfSheet {
 		line(pdfgrid.Block{Text: a.Text, Page: a.Page}, "表头上方")
 	}
 	header := headerPaths(g)
+	if strings.Contains(g.Title.Text, "三公") {
+		budgetOverItems(header)
+	}
 	depth := 0
 	for _, path := range header {
 		depth = max(depth, len(path))
@@ -467,4 +470,17 @@ func codeColumns(g *pdfgrid.Grid) map[int]float64 {
 		}
 	}
 	return out
+}
+
+// budgetOverItems turns a 三公 table printed with the items on top and
+// 预算数 / 决算数 under each into the printing the layout reader knows, the
+// 预算数 / 决算数 groups on top and the items under them.
+func budgetOverItems(paths [][]headerLabel) {
+	for c, path := range paths {
+		n := len(path)
+		if n < 2 || (path[n-1].Text != "预算数" && path[n-1].Text != "决算数") {
+			continue
+		}
+		paths[c] = append([]headerLabel{path[n-1]}, path[:n-1]...)
+	}
 }

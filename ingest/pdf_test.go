@@ -114,10 +114,16 @@ func TestReadPDF_RealDocumentsReadAsTranscribed(t *testing.T) {
 					t.Errorf("%s: pdf %s, transcription %s", k, fen(g, true), fen(w, ok))
 				}
 			}
+			byTable := map[string]int{}
 			for k := range want {
 				if _, ok := got[k]; !ok {
 					missing++
+					table, _, _ := strings.Cut(k, "/")
+					byTable[table]++
 				}
+			}
+			if missing > 0 {
+				t.Logf("not read, by table: %v", byTable)
 			}
 			t.Logf("%s: %d of %d transcribed figures read the same, %d not read; %d findings", doc.name, matched, len(want), missing, len(fs))
 			for _, f := range fs {
