@@ -68,7 +68,9 @@ func newPDFReader(doc *pdfgrid.Document, opts Options) Reader {
 		if t.Phase == "" {
 			t.Phase = cover.phase
 		}
-		if t.Dept == "" && cover.dept != "" {
+		// The cover's 预算单位：… line names the department better than a
+		// title's words before the table's name (2025年预算单位财务收支预算总表).
+		if cover.dept != "" && (t.Dept == "" || (cover.labelled && t.DeptRef == t.TitleRef)) {
 			t.Dept, t.DeptRef = cover.dept, ""
 		}
 		if t.Spec.Key == models.TableThreePublic && t.ChangeReason == nil && reason != nil {
@@ -215,9 +217,10 @@ func isPrintedAmount(s string) bool {
 
 // cover is what a disclosure's cover says: 上海市普陀区财政局 / 2024年度部门决算.
 type cover struct {
-	dept  string
-	year  int
-	phase models.Phase
+	dept     string
+	labelled bool // the dept is from a 预算单位：… line
+	year     int
+	phase    models.Phase
 }
 
 var coverYear = regexp.MustCompile(`((?:19|20)\d\d)\s*年`)
@@ -230,6 +233,10 @@ func coverOf(lines []pdfgrid.Block) cover {
 	var c cover
 	for _, b := range lines {
 		t := strings.Join(strings.Fields(b.Text), "")
+		if label, name, ok := strings.Cut(t, "："); ok && (strings.Contains(label, "部门") || strings.Contains(label, "单位")) && name != "" {
+			c.dept, c.labelled = name, true // 预算主管部门：上海市普陀区财政局; the text before the year is the region
+			continue
+		}
 		if m := coverYear.FindStringSubmatchIndex(t); m != nil && c.year == 0 {
 			c.year, _ = strconv.Atoi(t[m[2]:m[3]])
 			switch {
@@ -240,7 +247,8 @@ func coverOf(lines []pdfgrid.Block) cover {
 			case strings.Contains(t, "预算"):
 				c.phase = models.PhaseBudget
 			}
-			if before := strings.Trim(t[:m[0]], " :：-—"); before != "" && c.dept == "" && !strings.ContainsAny(before, "0123456789") {
+			if before := strings.Trim(t[:m[0]], " :：-—"); before != "" && c.dept == "" && !strings.ContainsAny(before, "0123456789") &&
+				!labelledDept(lines) {
 				c.dept = before
 			}
 			continue
@@ -250,6 +258,17 @@ func coverOf(lines []pdfgrid.Block) cover {
 		}
 	}
 	return c
+}
+
+// labelledDept reports a cover that names its department on a line of its
+// own (预算主管部门：…, 预算单位：…): the text before the year is then the region.
+func labelledDept(lines []pdfgrid.Block) bool {
+	for _, b := range lines {
+		if label, name, ok := strings.Cut(b.Text, "："); ok && name != "" && (strings.Contains(label, "部门") || strings.Contains(label, "单位")) {
+			return true
+		}
+	}
+	return false
 }
 
 // coverDept reports a cover line that can be the department's name.
@@ -266,29 +285,52 @@ func coverDept(t string) bool {
 	return true
 }
 
-// changeReasonOf finds the 三公 explanation's 增减变化原因 sentence in the prose:
-// the text after the label, up to the end of its sentence.
+// changeReasonOf finds the 三公 table's change reason in the prose of its
+// explanation (…“三公”经费…情况说明): a 增减变化原因 line; else the text the
+// heading runs on into (a budget's 2025年“三公”经费预算数为…, one
+// paragraph); else the explanation's first sentence that gives a 原因 (a
+// final's …决算数小于预算数的主要原因：…。). Nil when the prose has none.
 func changeReasonOf(prose []pdfgrid.Block) *layout.Note {
+	in := false
 	for _, b := range prose {
 		t := strings.Join(strings.Fields(b.Text), "")
-		i := strings.Index(t, "增减变化原因")
-		if i < 0 {
+		if strings.Contains(t, "……") || strings.Contains(t, "...") {
+			continue // a contents line
+		}
+		if i := strings.Index(t, "增减变化原因"); i >= 0 {
+			if r := strings.TrimLeft(t[i+len("增减变化原因"):], "：:"); r != "" {
+				return &layout.Note{Text: r}
+			}
+		}
+		if strings.Contains(t, "三公") && strings.Contains(t, "情况说明") {
+			_, rest, _ := strings.Cut(t, "情况说明")
+			rest = strings.TrimLeft(rest, "。：:")
+			if rest != "" && strings.Contains(rest, "三公") {
+				return &layout.Note{Text: rest}
+			}
+			in = true
 			continue
 		}
-		rest := t[i+len("增减变化原因"):]
-		rest = strings.TrimLeft(rest, "：:")
-		for _, lead := range []string{"主要是", "主要为", "是"} {
-			rest = strings.TrimPrefix(rest, lead)
-		}
-		if j := strings.Index(rest, "。"); j >= 0 {
-			rest = rest[:j+len("。")]
-		}
-		if rest == "" {
+		if !in {
 			continue
 		}
-		return &layout.Note{Text: rest, Ref: ""}
+		if chapterHeading(t) {
+			in = false
+			continue
+		}
+		for _, sentence := range strings.SplitAfter(t, "。") {
+			if strings.Contains(sentence, "原因") {
+				return &layout.Note{Text: sentence}
+			}
+		}
 	}
 	return nil
+}
+
+// chapterHeading reports a heading of the next chapter: 八、…
+func chapterHeading(t string) bool {
+	i := strings.Index(t, "、")
+	return i > 0 && i <= 6 && strings.Trim(t[:i], "一二三四五六七八九十") == ""
 }
 
 // headerLabel is one label of a table's header: its text, the columns it

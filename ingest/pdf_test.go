@@ -100,7 +100,27 @@ func TestReadPDF_RealDocumentsReadAsTranscribed(t *testing.T) {
 	for _, doc := range realPDFs {
 		t.Run(doc.name, func(t *testing.T) {
 			recs, fs := readRealPDF(t, doc.name, doc.region, doc.dept)
-			want := figures(readTranscription(t, doc.name))
+			transcribed := readTranscription(t, doc.name)
+			want := figures(transcribed)
+			for _, tr := range transcribed {
+				if tr.DeptName != recs[0].DeptName {
+					t.Errorf("department %q, transcribed %q", recs[0].DeptName, tr.DeptName)
+				}
+				if tr.ThreePublic == nil {
+					continue
+				}
+				var got *models.ThreePublic
+				for _, r := range recs {
+					if r.ThreePublic != nil {
+						got = r.ThreePublic
+					}
+				}
+				if got == nil {
+					t.Logf("no 三公 record read: its change reason is not compared")
+				} else if reason := got.ChangeReason; reason != tr.ThreePublic.ChangeReason {
+					t.Errorf("change reason\n%q\ntranscribed\n%q", reason, tr.ThreePublic.ChangeReason)
+				}
+			}
 			got := figures(recs)
 			matched, missing := 0, 0
 			for k, g := range got {
