@@ -1,0 +1,4 @@
+package ingest
+
+// NeedPdftotext is needPdftotext for the tests of package ingest_test.
+var NeedPdftotext = needPdftotext
