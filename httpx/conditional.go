@@ -184,7 +184,7 @@ func AllowParams(allowed ...string) gin.HandlerFunc {
 
 // ContentDisposition is an RFC 6266 Content-Disposition: disposition
 // ("attachment" or "inline") with an ASCII filename for old clients and the
-// real name as filename*=UTF-8”… (RFC 8187), which browsers prefer.
+// real name as filename* (RFC 8187: UTF-8, percent-encoded), which browsers prefer.
 func ContentDisposition(disposition, name, ascii string) string {
 	var b strings.Builder
 	for _, c := range []byte(name) {
