@@ -46,10 +46,21 @@ type pdfSheet struct {
 
 // newPDFReader maps the tables of a document.
 func newPDFReader(doc *pdfgrid.Document, opts Options) Reader {
-	sheets := make([]pdfSheet, len(doc.Tables))
+	var sheets []pdfSheet
 	var tables []layout.Table
 	for i := range doc.Tables {
-		sheets[i] = gridSheet(&doc.Tables[i], i+1)
+		g := &doc.Tables[i]
+		header := headerPaths(g)
+		if strings.Contains(g.Title.Text, "三公") {
+			budgetOverItems(header)
+		}
+		if at := secondSide(g, header); at > 0 {
+			sheets = append(sheets, gridSheet(g, header, i+1, 0, at, ""), gridSheet(g, header, i+1, at, g.Width(), "-2"))
+		} else {
+			sheets = append(sheets, gridSheet(g, header, i+1, 0, g.Width(), ""))
+		}
+	}
+	for i := range sheets {
 		tables = append(tables, layout.Read(&sheets[i].sheet)...)
 	}
 	if len(tables) == 0 {
@@ -122,10 +133,12 @@ func (s *pdfSheet) place(cell string) pdfPlace {
 // gridSheet lays a table out as a sheet: its title, the lines above the
 // header, the header rows (a spanning header cell as a merged range), the
 // body rows and the notes, one printed line to a row. Amounts lose their
-// thousands separators; their decimals are as printed.
-func gridSheet(g *pdfgrid.Grid, n int) pdfSheet {
+// thousands separators; their decimals are as printed. The sheet holds the
+// columns lo to hi - 1 (a table printed with two sides is two sheets, the
+// second named with part).
+func gridSheet(g *pdfgrid.Grid, header [][]headerLabel, n, lo, hi int, part string) pdfSheet {
 	name := "表" + strconv.Itoa(n)
-	ps := pdfSheet{sheet: layout.Sheet{Name: name}, places: map[string]pdfPlace{}}
+	ps := pdfSheet{sheet: layout.Sheet{Name: name + part}, places: map[string]pdfPlace{}}
 	table := func(page int) string { return "第" + strconv.Itoa(page) + "页 " + name }
 	ps.places[""] = pdfPlace{sheet: table(g.Page)}
 	line := func(b pdfgrid.Block, what string) {
@@ -141,10 +154,7 @@ func gridSheet(g *pdfgrid.Grid, n int) pdfSheet {
 	for _, a := range g.Above {
 		line(pdfgrid.Block{Text: a.Text, Page: a.Page}, "表头上方")
 	}
-	header := headerPaths(g)
-	if strings.Contains(g.Title.Text, "三公") {
-		budgetOverItems(header)
-	}
+	header = header[lo:hi]
 	depth := 0
 	for _, path := range header {
 		depth = max(depth, len(path))
@@ -162,6 +172,7 @@ func gridSheet(g *pdfgrid.Grid, n int) pdfSheet {
 	}
 	for r, row := range g.Body() {
 		sr := len(ps.sheet.Rows)
+		row = row[lo:hi]
 		cells := make([]layout.Cell, len(row))
 		page := g.Page
 		for _, c := range row {
@@ -190,10 +201,46 @@ func gridSheet(g *pdfgrid.Grid, n int) pdfSheet {
 		}
 		ps.sheet.Rows = append(ps.sheet.Rows, cells)
 	}
-	for _, b := range g.Notes {
-		line(b, "表下注")
+	if lo == 0 {
+		for _, b := range g.Notes {
+			line(b, "表下注")
+		}
 	}
 	return ps
+}
+
+// secondSide finds a classification table printed with two sides (a final's
+// 基本支出表: 人员经费 codes and names on the left, 公用经费 on the right):
+// the column where the second side's codes start, 0 when there is one side.
+// Each side is read as a table of its own. The 总表, two sides of names
+// without codes, are left whole: the reader takes them side by side.
+func secondSide(g *pdfgrid.Grid, header [][]headerLabel) int {
+	names := 0
+	firstName := -1
+	for c, path := range header {
+		if n := len(path); n > 0 && strings.HasSuffix(path[n-1].Text, "名称") {
+			names++
+			if firstName < 0 {
+				firstName = c
+			}
+		}
+	}
+	if names != 2 {
+		return 0
+	}
+	codes := codeColumns(g)
+	hasLeft, at := false, 0
+	for c := range codes {
+		if c < firstName {
+			hasLeft = true
+		} else if at == 0 || c < at {
+			at = c
+		}
+	}
+	if !hasLeft {
+		return 0
+	}
+	return at
 }
 
 // isPrintedAmount reports an amount as a PDF prints it, separators dropped:
