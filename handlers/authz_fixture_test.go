@@ -165,10 +165,10 @@ func (fx *authzFixture) path(p string) string {
 
 // matrixBody is what a matrix request sends.
 type matrixBody struct {
-	form  url.Values        // a desk form (urlencoded), csrf added by the callers who send it
-	json  string            // an API body
-	file  map[caller]string // a multipart upload of a file from testdata, by caller ("" key: everyone else)
-	files string            // the default file
+	form     url.Values        // a desk form (urlencoded), csrf added by the callers who send it
+	json     string            // an API body
+	upload   string            // else a multipart upload of this file from testdata,
+	uploadBy map[caller]string // or of another for these callers
 }
 
 // request builds the request a caller sends for path and b.
@@ -198,8 +198,8 @@ func (fx *authzFixture) request(t *testing.T, c caller, method, path string, b *
 		req = httptest.NewRequest(method, path, strings.NewReader(b.json))
 		req.Header.Set("Content-Type", "application/json")
 	default:
-		name := b.files
-		if f, ok := b.file[c]; ok {
+		name := b.upload
+		if f, ok := b.uploadBy[c]; ok {
 			name = f
 		}
 		content, err := os.ReadFile(filepath.Join("testdata", name))

@@ -56,7 +56,7 @@ var authzMatrix = map[string][]matrixCase{
 		want: statuses{401, 401, 401, 403, 403, 403, 200, 401, 401, 401}}},
 
 	"POST /api/v1/uploads": {{what: "an upload (admin: 003's workbook; others: 001's 2025 budget 三公)", path: "/api/v1/uploads",
-		body: &matrixBody{files: "three_public_bom.csv", file: map[caller]string{admin: "three_public_excelize.xlsx"}},
+		body: &matrixBody{upload: "three_public_bom.csv", uploadBy: map[caller]string{admin: "three_public_excelize.xlsx"}},
 		want: statuses{401, 401, 401, 403, 403, 201, 201, 401, 401, 401}}},
 	"GET /api/v1/templates/:file": {{what: "a template", path: "/api/v1/templates/three_public.csv", want: all(200)}},
 	"GET /api/v1/rules":           {{what: "the rules", path: "/api/v1/rules", want: all(200)}},
@@ -121,7 +121,7 @@ var authzMatrix = map[string][]matrixCase{
 		body: &matrixBody{form: url.Values{"token": {"{admin}"}}}, want: all(403)}},
 	// The uploaders of 002 and of all 431081 may upload 002's file; the second and third sending are its duplicates.
 	"POST /desk/upload": {{what: "an upload (002's 2025 budget line items)", path: "/desk/upload",
-		body: &matrixBody{files: "line_items_gbk_tab.csv"},
+		body: &matrixBody{upload: "line_items_gbk_tab.csv"},
 		want: statuses{401, 401, 401, 403, 200, 200, 401, 403, 401, 200}}},
 	// "Open filing number" only redirects to the filing's page, which decides.
 	"GET /desk/open": {{what: "open a draft by number", path: "/desk/open?id={draft}", want: all(303)}},
