@@ -52,8 +52,8 @@ func (a *api) postPDF(t *testing.T, token, name, as string, fields map[string]st
 
 // TestUpload_PDF: a text PDF of a disclosure table is read like the workbook
 // it was printed from (whatever its file name says), its filing fields from
-// the form; a PDF the reader cannot map is refused with findings naming the
-// page; a scanned PDF is refused with one sentence.
+// the form; a real published final reads whole; a PDF the reader cannot map
+// is refused with findings naming the page; a scan is refused with one sentence.
 func TestUpload_PDF(t *testing.T) {
 	needPoppler(t)
 	s := storetest.SQLite(t)
@@ -79,10 +79,25 @@ func TestUpload_PDF(t *testing.T) {
 		t.Fatalf("scanned PDF: %d %s", w.Code, w.Body)
 	}
 
-	// The real 2024 final: the tables the reader cannot map yet are findings placed on their page.
+	// The real 2024 final reads whole: its year and phase from the titles and the cover.
 	w = a.postPDF(t, a.admin, "2024-final-shanghai-putuo-finance-bureau.pdf", "final.pdf",
 		map[string]string{"region_code": "310107", "dept_code": "CZJ"})
+	if w.Code != http.StatusCreated {
+		t.Fatalf("real final: %d %.800s", w.Code, w.Body)
+	}
+	res = decode[struct {
+		Filings []models.Filing `json:"filings"`
+		Report  models.Report   `json:"report"`
+	}](t, w)
+	if len(res.Filings) != 1 || res.Filings[0].FiscalYear != 2024 || res.Filings[0].Phase != models.PhaseFinal ||
+		res.Filings[0].DeptCode != "CZJ" || res.Report.Stats.Errors != 0 {
+		t.Fatalf("real final: filings %+v, %d errors", res.Filings, res.Report.Stats.Errors)
+	}
+
+	// A budget whose tables the reader cannot all map yet: refused, each finding placed on its page.
+	w = a.postPDF(t, a.admin, "2025-budget-shanghai-putuo-finance-bureau.pdf", "budget.pdf",
+		map[string]string{"region_code": "310107", "dept_code": "CZJ"})
 	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "页 表") {
-		t.Fatalf("real PDF: %d %.500s", w.Code, w.Body)
+		t.Fatalf("real budget: %d %.500s", w.Code, w.Body)
 	}
 }

@@ -498,6 +498,20 @@ func headerPaths(g *pdfgrid.Grid) [][]headerLabel {
 			l.Col1++
 		}
 	}
+	// A 小计 with no group over it belongs to the group that starts right of
+	// it (本年支出 › 小计 | 基本支出 | 项目支出), which the centring put one column off.
+	for i := range labels {
+		l := labels[i]
+		if l.Text != "小计" || covered(labels, l) {
+			continue
+		}
+		for j := range labels {
+			if g := &labels[j]; g.Row < l.Row && g.Col0 == l.Col1+1 && g.Col1 > g.Col0 {
+				g.Col0 = l.Col0
+				break
+			}
+		}
+	}
 	sort.SliceStable(labels, func(i, j int) bool { return labels[i].Row < labels[j].Row })
 	paths := make([][]headerLabel, g.Width())
 	for c := range paths {
@@ -526,6 +540,16 @@ func headerPaths(g *pdfgrid.Grid) [][]headerLabel {
 		}
 	}
 	return paths
+}
+
+// covered reports a label with another over its columns.
+func covered(labels []headerLabel, l headerLabel) bool {
+	for _, o := range labels {
+		if o.Row < l.Row && o.Col0 <= l.Col0 && o.Col1 >= l.Col1 {
+			return true
+		}
+	}
+	return false
 }
 
 // splitLabel reports the 类, 款 and 项 of a split code column.

@@ -62,7 +62,8 @@ func severities(fs []models.Finding) (errs, warns int) {
 // TestPDF_ChecksAsTheTranscription runs every rule over what each real PDF
 // reads to and over its transcription. While tables are left unread (the
 // parse findings say which) the counts differ: the test shows them and
-// holds that a PDF read whole trips no error rule its transcription does not.
+// holds that a PDF read whole (no parse finding) checks to the error and
+// warning counts of its transcription.
 func TestPDF_ChecksAsTheTranscription(t *testing.T) {
 	for _, doc := range []struct{ name, region, dept string }{
 		{"2024-final-shanghai-putuo-finance-bureau", "310107", "CZJ"},
@@ -79,6 +80,9 @@ func TestPDF_ChecksAsTheTranscription(t *testing.T) {
 			pe, pw := severities(pfs)
 			te, tw := severities(tfs)
 			t.Logf("pdf: %d parse findings, %d errors, %d warnings; transcription: %d errors, %d warnings", parse, pe, pw, te, tw)
+			if parse == 0 && (pe != te || pw != tw) {
+				t.Errorf("the PDF read whole checks to %d errors and %d warnings, its transcription to %d and %d", pe, pw, te, tw)
+			}
 			trips := map[string]bool{}
 			for _, f := range tfs {
 				trips[f.Rule] = true

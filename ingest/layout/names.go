@@ -100,7 +100,7 @@ var columnWords = map[models.Table]map[string][]string{
 		"other": {"其他收入"}, "carryover": {"上年结转", "上年结转结余", "上年结转和结余", "年初结转和结余", "上年结转资金"},
 	},
 	models.TableExpenditure: {
-		"total": {"合计", "总计", "本年支出合计", "支出合计"}, "basic": {"基本支出"}, "project": {"项目支出"},
+		"total": {"合计", "总计", "本年支出合计", "本年支出小计", "支出合计"}, "basic": {"基本支出"}, "project": {"项目支出"},
 		"remit_superior": {"上缴上级支出"}, "operations": {"经营支出"}, "subsidy_subordinate": {"对附属单位补助支出"},
 	},
 	models.TableFiscalSummary: {
