@@ -107,13 +107,6 @@ func cellDecimals(f *excelize.File, sheet string, r, c int, cache map[int]models
 	return d
 }
 
-func at(rows [][]string, r int) []string {
-	if r < len(rows) {
-		return rows[r]
-	}
-	return nil
-}
-
 // findTables runs the layout reader over every sheet.
 func findTables(sheets []layout.Sheet) []layout.Table {
 	var out []layout.Table
