@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"sunshine/ingest/layout"
 	"sunshine/ingest/pdfgrid"
@@ -54,10 +55,16 @@ func newPDFReader(doc *pdfgrid.Document, opts Options) Reader {
 		if strings.Contains(g.Title.Text, "三公") {
 			budgetOverItems(header)
 		}
+		title := g.Title.Text
 		if at := secondSide(g, header); at > 0 {
-			sheets = append(sheets, gridSheet(g, header, i+1, 0, at, ""), gridSheet(g, header, i+1, at, g.Width(), "-2"))
+			sheets = append(sheets, gridSheet(g, header, i+1, 0, at, "", title), gridSheet(g, header, i+1, at, g.Width(), "-2", title))
+		} else if at := operatingColumn(title, header); at > 0 {
+			// “三公”经费和机关运行经费预算表: the 三公 table and the 机关运行经费 column side by side.
+			sheets = append(sheets,
+				gridSheet(g, header, i+1, 0, at, "", strings.Replace(title, "和机关运行经费", "", 1)),
+				gridSheet(g, header, i+1, at, g.Width(), "-2", strings.Replace(strings.Replace(title, "“三公”经费和", "", 1), "\"三公\"经费和", "", 1)))
 		} else {
-			sheets = append(sheets, gridSheet(g, header, i+1, 0, g.Width(), ""))
+			sheets = append(sheets, gridSheet(g, header, i+1, 0, g.Width(), "", title))
 		}
 	}
 	for i := range sheets {
@@ -135,8 +142,8 @@ func (s *pdfSheet) place(cell string) pdfPlace {
 // body rows and the notes, one printed line to a row. Amounts lose their
 // thousands separators; their decimals are as printed. The sheet holds the
 // columns lo to hi - 1 (a table printed with two sides is two sheets, the
-// second named with part).
-func gridSheet(g *pdfgrid.Grid, header [][]headerLabel, n, lo, hi int, part string) pdfSheet {
+// second named with part), under the title given.
+func gridSheet(g *pdfgrid.Grid, header [][]headerLabel, n, lo, hi int, part, title string) pdfSheet {
 	name := "表" + strconv.Itoa(n)
 	ps := pdfSheet{sheet: layout.Sheet{Name: name + part}, places: map[string]pdfPlace{}}
 	table := func(page int) string { return "第" + strconv.Itoa(page) + "页 " + name }
@@ -150,7 +157,7 @@ func gridSheet(g *pdfgrid.Grid, header [][]headerLabel, n, lo, hi int, part stri
 		}
 		ps.places[layout.CellName(r, 0)] = pdfPlace{sheet: table(page), cell: what}
 	}
-	line(pdfgrid.Block{Text: g.Title.Text, Page: g.Title.Page}, "标题")
+	line(pdfgrid.Block{Text: title, Page: g.Title.Page}, "标题")
 	for _, a := range g.Above {
 		line(pdfgrid.Block{Text: a.Text, Page: a.Page}, "表头上方")
 	}
@@ -207,6 +214,24 @@ func gridSheet(g *pdfgrid.Grid, header [][]headerLabel, n, lo, hi int, part stri
 		}
 	}
 	return ps
+}
+
+// operatingColumn finds, in a budget's “三公”经费和机关运行经费预算表, the first
+// of the columns under 机关运行经费 at the table's right, which are read as a
+// table of their own; 0 for any other table.
+func operatingColumn(title string, header [][]headerLabel) int {
+	if !strings.Contains(title, "三公") || !strings.Contains(title, "机关运行经费") {
+		return 0
+	}
+	at := 0
+	for c := len(header) - 1; c > 0; c-- {
+		n := len(header[c])
+		if n == 0 || !strings.Contains(header[c][0].Text, "机关运行经费") {
+			break
+		}
+		at = c
+	}
+	return at
 }
 
 // secondSide finds a classification table printed with two sides (a final's
@@ -352,10 +377,13 @@ func changeReasonOf(prose []pdfgrid.Block) *layout.Note {
 		if strings.Contains(t, "三公") && strings.Contains(t, "情况说明") {
 			_, rest, _ := strings.Cut(t, "情况说明")
 			rest = strings.TrimLeft(rest, "。：:")
-			if rest != "" && strings.Contains(rest, "三公") {
+			if coverYear.MatchString(rest) && strings.HasPrefix(rest[strings.Index(rest, "年")+len("年"):], "“三公”") {
+				if i := nextHeading(rest); i > 0 {
+					rest = rest[:i] // the next section, run on into the same block
+				}
 				return &layout.Note{Text: rest}
 			}
-			in = true
+			in = len([]rune(t)) <= 40 // a heading alone, not a contents line
 			continue
 		}
 		if !in {
@@ -372,6 +400,37 @@ func changeReasonOf(prose []pdfgrid.Block) *layout.Note {
 		}
 	}
 	return nil
+}
+
+// nextHeading finds a heading (二、…) run on into a paragraph, after its
+// first sentence: where it starts, or -1.
+func nextHeading(t string) int {
+	start := strings.Index(t, "。")
+	if start < 0 {
+		return -1
+	}
+	for i := start; i < len(t); {
+		j := strings.Index(t[i:], "、")
+		if j < 0 {
+			return -1
+		}
+		k := i + j
+		h := k
+		for h > i {
+			r, size := utf8.DecodeLastRuneInString(t[:h])
+			if !strings.ContainsRune("一二三四五六七八九十", r) {
+				break
+			}
+			h -= size
+		}
+		if h < k {
+			if prev, _ := utf8.DecodeLastRuneInString(t[:h]); prev == '。' {
+				return h
+			}
+		}
+		i = k + len("、")
+	}
+	return -1
 }
 
 // chapterHeading reports a heading of the next chapter: 八、…
@@ -420,7 +479,11 @@ func headerPaths(g *pdfgrid.Grid) [][]headerLabel {
 			b := labels[j]
 			ca, cb := (a.X0+a.X1)/2, (b.X0+b.X1)/2
 			centred := ca-cb <= 3 && cb-ca <= 3
-			inside := b.X0 >= a.X0-8 && b.X1 <= a.X1+8 // a box measured with the wrong widths
+			// A box measured with the wrong widths: the second line inside the
+			// first, and alone under it (a group label has several).
+			// Two item names (…费) are two labels, not one wrapped.
+			inside := b.X0 >= a.X0-8 && b.X1 <= a.X1+8 && !centred && alone(labels, *a, j) &&
+				!(strings.HasSuffix(a.Text, "费") && strings.HasSuffix(b.Text, "费"))
 			if b.Row <= a.Row || !(centred || inside) || b.Y0 <= a.Y0 || b.Y0-a.Y1 > 16 ||
 				splitLabel(a.Text) || splitLabel(b.Text) {
 				continue
@@ -540,6 +603,17 @@ func headerPaths(g *pdfgrid.Grid) [][]headerLabel {
 		}
 	}
 	return paths
+}
+
+// alone reports that labels[j] is the only label printed under a's
+// x-range on a later header line.
+func alone(labels []headerLabel, a headerLabel, j int) bool {
+	for k, o := range labels {
+		if k != j && o.Row > a.Row && o.X0 >= a.X0-8 && o.X1 <= a.X1+8 {
+			return false
+		}
+	}
+	return true
 }
 
 // covered reports a label with another over its columns.
