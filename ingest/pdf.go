@@ -59,6 +59,11 @@ func newPDFReader(doc *pdfgrid.Document, opts Options) Reader {
 		if at := secondSide(g, header); at > 0 {
 			sheets = append(sheets, gridSheet(g, header, i+1, 0, at, "", title), gridSheet(g, header, i+1, at, g.Width(), "-2", title))
 		} else if at := operatingColumn(title, header); at > 0 {
+			for c := at; c < len(header); c++ { // 机关运行经费预算数 under the title 机关运行经费预算表: 预算数
+				if n := len(header[c]); n > 0 {
+					header[c][n-1].Text = strings.TrimPrefix(header[c][n-1].Text, "机关运行经费")
+				}
+			}
 			// “三公”经费和机关运行经费预算表: the 三公 table and the 机关运行经费 column side by side.
 			sheets = append(sheets,
 				gridSheet(g, header, i+1, 0, at, "", strings.Replace(title, "和机关运行经费", "", 1)),

@@ -83,12 +83,9 @@ func readTranscription(t *testing.T, name string) []Record {
 	return recs
 }
 
-// pdfWrong are the figures the PDF reading gets wrong, and why.
-var pdfWrong = map[string]string{
-	// The budget's combined table “三公”经费和机关运行经费预算表 is taken for
-	// the 机关运行经费 table and its 三公 合计 column for the operating cost.
-	"operating_cost/total/amount": "三公 total read as the operating cost",
-}
+// pdfWrong are the figures the PDF reading gets wrong, with why: none now
+// (a figure that differs from its transcription fails the test).
+var pdfWrong = map[string]string{}
 
 // TestReadPDF_RealDocumentsReadAsTranscribed reads the published PDFs and
 // compares every figure with the transcription of the same document: a
