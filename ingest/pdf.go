@@ -487,9 +487,9 @@ func headerPaths(g *pdfgrid.Grid) [][]headerLabel {
 			// A box measured with the wrong widths: the second line inside the
 			// first, and alone under it (a group label has several).
 			// Two item names (…费) are two labels, not one wrapped.
-			inside := b.X0 >= a.X0-8 && b.X1 <= a.X1+8 && !centred && alone(labels, *a, j) &&
-				!(strings.HasSuffix(a.Text, "费") && strings.HasSuffix(b.Text, "费"))
-			if b.Row <= a.Row || !(centred || inside) || b.Y0 <= a.Y0 || b.Y0-a.Y1 > 16 ||
+			inside := b.X0 >= a.X0-8 && b.X1 <= a.X1+8 && !centred && alone(labels, *a, j)
+			items := strings.HasSuffix(a.Text, "费") && strings.HasSuffix(b.Text, "费")
+			if b.Row <= a.Row || !(centred || inside) || items || b.Y0 <= a.Y0 || b.Y0-a.Y1 > 16 ||
 				splitLabel(a.Text) || splitLabel(b.Text) {
 				continue
 			}
