@@ -87,6 +87,15 @@ func TestPDF_ChecksAsTheTranscription(t *testing.T) {
 			for _, f := range tfs {
 				trips[f.Rule] = true
 			}
+			ptrips := map[string]bool{}
+			for _, f := range pfs {
+				ptrips[f.Rule] = true
+			}
+			for _, f := range tfs {
+				if f.Severity != models.SeverityInfo && !ptrips[f.Rule] {
+					t.Logf("  transcription only: %s %s %s", f.Severity, f.Rule, f.Message)
+				}
+			}
 			for _, f := range pfs {
 				if f.Severity == models.SeverityInfo || trips[f.Rule] {
 					continue
