@@ -1,8 +1,6 @@
 package handlers_test
 
 import (
-	"bytes"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -30,24 +28,7 @@ func needPoppler(t *testing.T) {
 // postPDF uploads a PDF of testdata/pdf under the given file name.
 func (a *api) postPDF(t *testing.T, token, name, as string, fields map[string]string) *httptest.ResponseRecorder {
 	t.Helper()
-	content, err := os.ReadFile("../testdata/pdf/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	for k, v := range fields {
-		mw.WriteField(k, v)
-	}
-	fw, _ := mw.CreateFormFile("file", as)
-	fw.Write(content)
-	mw.Close()
-	req := httptest.NewRequest("POST", "/api/v1/uploads", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+token)
-	w := httptest.NewRecorder()
-	a.h.ServeHTTP(w, req)
-	return w
+	return a.postForm(t, token, "pdf/"+name, as, fields)
 }
 
 // TestUpload_PDF: a text PDF of a disclosure table is read like the workbook

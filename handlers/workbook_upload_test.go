@@ -13,10 +13,10 @@ import (
 	"sunshine/store/storetest"
 )
 
-// postWorkbook uploads a workbook of testdata/workbooks with the given form fields.
-func (a *api) postWorkbook(t *testing.T, token, name string, fields map[string]string) *httptest.ResponseRecorder {
+// postForm uploads ../testdata/<path> as the file named as, with the given form fields.
+func (a *api) postForm(t *testing.T, token, path, as string, fields map[string]string) *httptest.ResponseRecorder {
 	t.Helper()
-	content, err := os.ReadFile("../testdata/workbooks/" + name)
+	content, err := os.ReadFile("../testdata/" + path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +25,7 @@ func (a *api) postWorkbook(t *testing.T, token, name string, fields map[string]s
 	for k, v := range fields {
 		mw.WriteField(k, v)
 	}
-	fw, _ := mw.CreateFormFile("file", name)
+	fw, _ := mw.CreateFormFile("file", as)
 	fw.Write(content)
 	mw.Close()
 	req := httptest.NewRequest("POST", "/api/v1/uploads", &body)
@@ -34,6 +34,12 @@ func (a *api) postWorkbook(t *testing.T, token, name string, fields map[string]s
 	w := httptest.NewRecorder()
 	a.h.ServeHTTP(w, req)
 	return w
+}
+
+// postWorkbook uploads a workbook of testdata/workbooks with the given form fields.
+func (a *api) postWorkbook(t *testing.T, token, name string, fields map[string]string) *httptest.ResponseRecorder {
+	t.Helper()
+	return a.postForm(t, token, "workbooks/"+name, name, fields)
 }
 
 // TestUpload_OfficialWorkbookTakesTheFilingFromFormOrScope: a bureau's own
