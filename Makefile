@@ -49,11 +49,13 @@ lint:
 	$(GO) tool staticcheck $(LINT_TAGS) ./...
 	$(GO) mod tidy -diff
 
-## race: the tests of the packages that run goroutines (uploads, the store's pools and retries, the HTTP layer),
-## under the race detector; CI runs it beside `make test`
-RACE_PKGS ?= ./store/... ./filings/... ./ingest/... ./handlers/... ./httpx/... ./web/...
+## race: under the race detector, the tests of the packages that run goroutines (uploads, the store's pools and
+## retries, the HTTP helpers) and the HTTP layer's concurrent tests (uploaders and publishers at once, limits, the
+## cache, desk sessions; the whole handlers suite takes over 10 minutes under -race); CI runs it beside `make test`
+RACE_PKGS ?= ./store/... ./filings/... ./ingest/... ./httpx/... ./web/...
 race:
 	$(GO) test $(TAGS) -race -count=1 -short $(RACE_PKGS)
+	$(GO) test $(TAGS) -race -count=1 -run '^(TestConcurrency|TestPanic|TestRateLimit|TestSignIn|TestFileCache|TestDeskSession)' ./handlers/
 
 ## bench: side by side with sqlite3, MariaDB's LOAD DATA and nginx; writes bench/results.json (docs/benchmarks.md).
 ## Never part of `make test`. BENCH_FLAGS='--only export' runs a part; the Go micro-benchmarks are `make bench-go`.
