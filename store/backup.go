@@ -35,7 +35,7 @@ func (s *Store) BackupSQLite(ctx context.Context, dest string) error {
 	// VACUUM INTO takes its target as an SQL string: quote it as a literal.
 	if _, err := db.ExecContext(ctx, "VACUUM INTO '"+strings.ReplaceAll(dest, "'", "''")+"'"); err != nil {
 		os.Remove(dest)
-		return models.Errorf(models.EUNAVAILABLE, "无法复制数据库 %s：%v", s.cfg.Path, err)
+		return models.Wrap(err, models.EUNAVAILABLE, "无法复制数据库 %s", s.cfg.Path)
 	}
 	return nil
 }

@@ -198,7 +198,7 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 			d = d/2 + time.Duration(rand.Int64N(int64(d/2)+1)) + time.Duration(rand.Int64N(int64(took)+1))
 			select {
 			case <-ctx.Done():
-				return models.Errorf(models.EUNAVAILABLE, "数据库繁忙，写入未完成：%v", ctx.Err())
+				return models.Wrap(ctx.Err(), models.EUNAVAILABLE, "数据库繁忙，写入未完成，未保存任何内容；请稍后重试")
 			case <-time.After(d):
 			}
 		}
@@ -238,7 +238,7 @@ func (s *Store) writeOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 		if retryable(err) || outageOf(err) != noOutage {
 			return err
 		}
-		return models.Errorf(models.EUNAVAILABLE, "数据库无法写入：%v", err)
+		return models.Wrap(err, models.EUNAVAILABLE, "数据库无法写入，未保存任何内容；请稍后重试")
 	}
 	defer func() {
 		if p := recover(); p != nil {
