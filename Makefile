@@ -67,7 +67,7 @@ bench-go:
 
 ## fuzz: every `go test -fuzz` target (ingest, codes, models, `codes load`, and fuzz/ over HTTP) for FUZZTIME each,
 ## one after another (go test fuzzes one target per run). A crasher is saved in its package's testdata/fuzz and
-## from then on runs in `make test`; docs/reliability.md, "Fuzzing". CI: make fuzz FUZZTIME=5s
+## from then on runs in `make test`; docs/reliability.md, "Fuzzing". CI: make fuzz FUZZTIME=20x (a count, not a time: a time can run out while Go is still gathering a slow target's baseline coverage, which it reports as a failure)
 FUZZTIME     ?= 30s
 FUZZ_PARALLEL ?= 1
 FUZZ_MINIMIZE ?= 1s
