@@ -3,27 +3,13 @@ package handlers_test
 import (
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"strings"
+	"sunshine/ingest/pdfgrid/pdfgridtest"
 	"testing"
 
 	"sunshine/models"
 	"sunshine/store/storetest"
 )
-
-// needPoppler skips where poppler-utils is not installed, except in CI, which must have it.
-func needPoppler(t *testing.T) {
-	t.Helper()
-	for _, bin := range []string{"pdftotext", "prlimit"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is not installed; CI needs poppler-utils", bin)
-			}
-			t.Skipf("%s is not installed (apt-get install poppler-utils)", bin)
-		}
-	}
-}
 
 // postPDF uploads a PDF of testdata/pdf under the given file name.
 func (a *api) postPDF(t *testing.T, token, name, as string, fields map[string]string) *httptest.ResponseRecorder {
@@ -36,7 +22,7 @@ func (a *api) postPDF(t *testing.T, token, name, as string, fields map[string]st
 // the form; a real published final reads whole; a PDF the reader cannot map
 // is refused with findings naming the page; a scan is refused with one sentence.
 func TestUpload_PDF(t *testing.T) {
-	needPoppler(t)
+	pdfgridtest.NeedPoppler(t)
 	s := storetest.SQLite(t)
 	a := newAPI(t, s)
 	fields := map[string]string{"region_code": "990102", "dept_code": "101", "dept_name": "示例县财政局",

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"path/filepath"
+	"sunshine/ingest/pdfgrid/pdfgridtest"
 	"testing"
 
 	"sunshine/checks"
@@ -71,7 +72,7 @@ func TestPDF_ChecksAsTheTranscription(t *testing.T) {
 		{"2025-budget-shanghai-municipal-finance-bureau", "310000", "SCZJ"},
 	} {
 		t.Run(doc.name, func(t *testing.T) {
-			ingest.NeedPdftotext(t)
+			pdfgridtest.NeedPoppler(t)
 			opts, _ := ingest.Options{}.WithFilingFields(map[string]string{"region_code": doc.region, "dept_code": doc.dept})
 			pf, parse := filingOf(t, opts, filepath.Join("..", "testdata", "pdf", doc.name+".pdf"))
 			csvs, _ := filepath.Glob(filepath.Join("..", "testdata", "real", doc.name, "*.csv"))

@@ -3,26 +3,13 @@ package ingest
 import (
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
+	"sunshine/ingest/pdfgrid/pdfgridtest"
 	"testing"
 
 	"sunshine/models"
 )
-
-// needPdftotext skips where poppler-utils is not installed, except in CI, which must have it.
-func needPdftotext(t testing.TB) {
-	t.Helper()
-	for _, bin := range []string{"pdftotext", "prlimit"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is not installed; CI needs poppler-utils", bin)
-			}
-			t.Skipf("%s is not installed (apt-get install poppler-utils)", bin)
-		}
-	}
-}
 
 // realPDFs are the published PDFs of testdata/pdf with their transcriptions
 // in testdata/real and the codes their filings carry.
@@ -93,7 +80,7 @@ var pdfWrong = map[string]string{}
 // in pdfWrong); the figures of tables the reader cannot map yet (their
 // findings say which) are counted, not compared.
 func TestReadPDF_RealDocumentsReadAsTranscribed(t *testing.T) {
-	needPdftotext(t)
+	pdfgridtest.NeedPoppler(t)
 	for _, doc := range realPDFs {
 		t.Run(doc.name, func(t *testing.T) {
 			recs, fs := readRealPDF(t, doc.name, doc.region, doc.dept)
@@ -173,7 +160,7 @@ func fen(v int64, ok bool) string {
 }
 
 func TestReadPDF_ScannedIsRefusedWithOneSentence(t *testing.T) {
-	needPdftotext(t)
+	pdfgridtest.NeedPoppler(t)
 	_, err := OpenFile(filepath.Join("..", "testdata", "pdf", "scanned-three-public.pdf"), Options{})
 	if models.ErrorCode(err) != models.EINVALID || !strings.Contains(models.ErrorMessage(err), "没有文字层") {
 		t.Fatalf("err = %v", err)
@@ -182,7 +169,7 @@ func TestReadPDF_ScannedIsRefusedWithOneSentence(t *testing.T) {
 
 // A PDF is known by its signature, whatever its name says.
 func TestOpen_PDFIsSniffedWhateverTheName(t *testing.T) {
-	needPdftotext(t)
+	pdfgridtest.NeedPoppler(t)
 	f, err := os.Open(filepath.Join("..", "testdata", "pdf", "printed-income-2024-final.pdf"))
 	if err != nil {
 		t.Fatal(err)

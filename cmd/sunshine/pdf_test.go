@@ -1,31 +1,18 @@
 package main
 
 import (
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
+	"sunshine/ingest/pdfgrid/pdfgridtest"
 	"testing"
 )
-
-func needPoppler(t *testing.T) {
-	t.Helper()
-	for _, bin := range []string{"pdftotext", "prlimit"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is not installed; CI needs poppler-utils", bin)
-			}
-			t.Skipf("%s is not installed (apt-get install poppler-utils)", bin)
-		}
-	}
-}
 
 // TestCheckAndImport_PDF: check and import take a disclosure PDF with the
 // same flags as a workbook; a scan is refused with one sentence; the real
 // 2024 final checks clean; a PDF whose tables the reader cannot all map is
 // refused with findings placed on pages.
 func TestCheckAndImport_PDF(t *testing.T) {
-	needPoppler(t)
+	pdfgridtest.NeedPoppler(t)
 	dir := filepath.Join("..", "..", "testdata", "pdf")
 	printed := filepath.Join(dir, "printed-income-2024-final.pdf")
 	flags := []string{"--region-code", "990102", "--dept-code", "101", "--dept-name", "示例县财政局", "--fiscal-year", "2024", "--phase", "final"}

@@ -3,6 +3,7 @@ package pdfgrid
 import (
 	"context"
 	"path/filepath"
+	"sunshine/ingest/pdfgrid/pdfgridtest"
 	"testing"
 )
 
@@ -10,7 +11,7 @@ import (
 // (Excel 2007) and the 25-page district final (ONLYOFFICE, 3.7 MB of embedded fonts). docs/benchmarks.md keeps
 // the numbers.
 func BenchmarkRead(b *testing.B) {
-	needPoppler(b)
+	pdfgridtest.NeedPoppler(b)
 	for _, name := range []string{city2025, final2024} {
 		b.Run(name, func(b *testing.B) {
 			path := filepath.Join("..", "..", "testdata", "pdf", name+".pdf")

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sunshine/ingest/pdfgrid/pdfgridtest"
 	"sync"
 	"testing"
 	"time"
@@ -26,20 +27,6 @@ const (
 	city2025   = "2025-budget-shanghai-municipal-finance-bureau"
 )
 
-// needPoppler skips where poppler-utils is not installed, except in CI, which must have it (apt-get install
-// poppler-utils): the package cannot be tested without the engine it drives.
-func needPoppler(t testing.TB) {
-	t.Helper()
-	for _, bin := range []string{"pdftotext", "prlimit"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is not installed; CI needs poppler-utils", bin)
-			}
-			t.Skipf("%s is not installed (apt-get install poppler-utils)", bin)
-		}
-	}
-}
-
 var (
 	docsMu sync.Mutex
 	docs   = map[string]*Document{}
@@ -48,7 +35,7 @@ var (
 // readDoc reads a testdata PDF once per test binary.
 func readDoc(t testing.TB, name string) *Document {
 	t.Helper()
-	needPoppler(t)
+	pdfgridtest.NeedPoppler(t)
 	docsMu.Lock()
 	defer docsMu.Unlock()
 	if d, ok := docs[name]; ok {
@@ -537,7 +524,7 @@ func proseHas(d *Document, s string) bool {
 }
 
 func TestRead_RefusesWhatItCannotRead(t *testing.T) {
-	needPoppler(t)
+	pdfgridtest.NeedPoppler(t)
 	dir := t.TempDir()
 	real, err := os.ReadFile(filepath.Join("..", "..", "testdata", "pdf", budget2025+".pdf"))
 	if err != nil {
@@ -572,7 +559,7 @@ func TestRead_RefusesWhatItCannotRead(t *testing.T) {
 }
 
 func TestRead_StopsAtTheMemoryLimit(t *testing.T) {
-	needPoppler(t)
+	pdfgridtest.NeedPoppler(t)
 	// 16 MiB of address space is less than pdftotext needs to map its libraries: the limit stops it there, and
 	// the clerk reads a sentence, not a crash. (A real disclosure needs less than 64 MiB.)
 	_, err := ReadFile(context.Background(), filepath.Join("..", "..", "testdata", "pdf", budget2025+".pdf"),
@@ -583,7 +570,7 @@ func TestRead_StopsAtTheMemoryLimit(t *testing.T) {
 }
 
 func TestRead_StopsAtTheTimeLimit(t *testing.T) {
-	needPoppler(t)
+	pdfgridtest.NeedPoppler(t)
 	// One page drawing 200,000 words, one Tm and Tj each: pdftotext needs seconds for it; the limit is half a
 	// second.
 	var content bytes.Buffer

@@ -1,4 +1,0 @@
-package ingest
-
-// NeedPdftotext is needPdftotext for the tests of package ingest_test.
-var NeedPdftotext = needPdftotext
