@@ -258,32 +258,3 @@ func (s *Store) Releases(ctx context.Context, datasetID string) ([]Release, erro
 	}
 	return rs, nil
 }
-
-// ChangeFilter selects entries of the change log.
-type ChangeFilter struct {
-	Region   string
-	BeforeID int64 // keyset cursor: releases older than this one
-	Limit    int
-}
-
-// Changes lists releases of every dataset, newest first.
-func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]Release, error) {
-	var where []string
-	var args []any
-	if f.Region != "" {
-		where, args = append(where, "d.region_code = ?"), append(args, f.Region)
-	}
-	if f.BeforeID > 0 {
-		where, args = append(where, "r.id < ?"), append(args, f.BeforeID)
-	}
-	q := `SELECT ` + releaseColumns + releaseJoins
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += fmt.Sprintf(" ORDER BY r.id DESC LIMIT %d", clampLimit(f.Limit, 50, 1000))
-	rs := []Release{}
-	if err := s.read.SelectContext(ctx, &rs, q, args...); err != nil {
-		return nil, fmt.Errorf("store: unable to list changes: %w", err)
-	}
-	return rs, nil
-}
