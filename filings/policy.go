@@ -43,3 +43,9 @@ func CanPublish(t *models.Token, f models.Filing, uploadersPublish bool) bool {
 func CanWithdraw(t *models.Token, f models.Filing) bool {
 	return f.Status == models.StatusPublished && MayWithdraw(t)
 }
+
+// MayPublishSets reports whether t may publish drafts as a set (a batch, one
+// release per dataset), schedule such an act, cancel it or read it: an active admin only.
+func MayPublishSets(t *models.Token) bool {
+	return t != nil && t.Active() && t.Role == models.RoleAdmin
+}

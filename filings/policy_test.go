@@ -67,31 +67,3 @@ func TestPolicy_RolesScopesStates(t *testing.T) {
 		}
 	}
 }
-
-// The release-membership rule: a publication replaces the version it
-// supersedes, a withdrawal removes the filing, a filing without rows of the
-// dataset's kind leaves it (or never enters).
-func TestNextMembers(t *testing.T) {
-	v1 := models.Filing{ID: 11}
-	v2 := models.Filing{ID: 12}
-	cases := []struct {
-		name    string
-		members []int64
-		f, prev models.Filing
-		action  string
-		hasData bool
-		want    []int64
-	}{
-		{"first publication", []int64{3, 7}, v1, models.Filing{}, models.ActionPublish, true, []int64{3, 7, 11}},
-		{"correction replaces the old version", []int64{3, 11, 7}, v2, v1, models.ActionCorrection, true, []int64{3, 7, 12}},
-		{"correction without rows of this kind leaves", []int64{3, 11}, v2, v1, models.ActionCorrection, false, []int64{3}},
-		{"withdrawal removes the filing", []int64{3, 12}, v2, models.Filing{}, models.ActionWithdrawal, true, []int64{3}},
-		{"into an empty dataset", nil, v1, models.Filing{}, models.ActionPublish, true, []int64{11}},
-	}
-	for _, tc := range cases {
-		got := filings.NextMembers(tc.members, tc.f, tc.prev, tc.action, tc.hasData)
-		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
-			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
-		}
-	}
-}

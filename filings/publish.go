@@ -1,65 +1,56 @@
 package filings
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"strings"
 
 	"sunshine/models"
 	"sunshine/store"
 )
 
-// BlockedError refuses publication of a draft whose findings include errors; it carries the report.
+// BlockedError refuses publication of drafts whose findings include errors;
+// it names them (Drafts) and carries their findings (Report).
 type BlockedError struct {
 	Report models.Report
+	Drafts []models.Filing
 }
 
 func (e *BlockedError) Error() string {
-	return fmt.Sprintf("草稿有 %d 个错误，不能公开；请先更正", e.Report.Stats.Errors)
+	if len(e.Drafts) <= 1 {
+		return fmt.Sprintf("草稿有 %d 个错误，不能公开；请先更正", e.Report.Stats.Errors)
+	}
+	names := make([]string, 0, len(e.Drafts))
+	for _, f := range e.Drafts {
+		names = append(names, fmt.Sprintf("%s（部门 %s，申报 %d）", cmp.Or(f.DeptName, f.DeptCode), f.DeptCode, f.ID))
+	}
+	return fmt.Sprintf("%d 份草稿共有 %d 个错误，整批不能公开；请先更正：%s", len(e.Drafts), e.Report.Stats.Errors, strings.Join(names, "、"))
 }
 
-// Publish freezes a draft as the published version of its department-year-phase.
-// The draft's findings are checked first: any error refuses it with a
-// *BlockedError (ECONFLICT). A version that supersedes an earlier one needs a
-// correction note (EINVALID without). Only an admin, or an uploader of the
-// department when AllowUploaderPublish is set, may publish (EFORBIDDEN).
+// Publish freezes a draft as the published version of its department-year-phase:
+// a publication act of one draft (PublishSet). The draft's findings are
+// checked first: any error refuses it with a *BlockedError (ECONFLICT). A
+// version that supersedes an earlier one needs a correction note (EINVALID
+// without). Only an admin, or an uploader of the department when
+// AllowUploaderPublish is set, may publish (EFORBIDDEN).
 func (s *Service) Publish(ctx context.Context, id int64, actor Actor, note string) (models.Filing, error) {
 	var out models.Filing
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
-		// Locked first: an upload to this draft running now finishes before
-		// its findings are judged here.
-		f, err := tx.LockFiling(ctx, id)
+		p, err := tx.CreatePublication(ctx, models.Publication{State: models.PublicationPublished, Note: note, CreatedBy: actor.Name,
+			DoneBy: actor.Name, Filings: []int64{id}})
 		if err != nil {
 			return err
 		}
-		if !s.mayPublish(actor, f) {
-			return models.Errorf(models.EFORBIDDEN, "令牌“%s”无权公开部门 %s 的申报", actor.Name, f.DeptCode)
+		if err := tx.FinishPublication(ctx, p.ID, models.PublicationPublished, actor.Name, ""); err != nil {
+			return err
 		}
-		findings, err := tx.Findings(ctx, id)
+		fs, _, err := s.publishSet(ctx, tx, p.ID, []int64{id}, actor, note)
 		if err != nil {
 			return err
 		}
-		if r := models.NewReport(findings); !r.Valid {
-			return &BlockedError{Report: r}
-		}
-		prev, err := tx.LatestPublished(ctx, f.FilingKey)
-		if err != nil && models.ErrorCode(err) != models.ENOTFOUND {
-			return err
-		}
-		if out, err = tx.Publish(ctx, id, actor.Name, note); err != nil {
-			return err
-		}
-		action := store.ActionPublish
-		if out.Version > 1 {
-			action = store.ActionCorrection
-		}
-		if _, err := tx.RecordRelease(ctx, out, prev, action, note, actor.Name, membership(out, prev, action)); err != nil {
-			return err
-		}
-		if err := s.recheckDependents(ctx, tx, out); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, actor.Name, "publish", fmt.Sprintf("filing:%d", id), map[string]any{
-			"region": f.RegionCode, "dept": f.DeptCode, "year": f.FiscalYear, "phase": f.Phase, "version": f.Version, "note": note})
+		out = fs[0]
+		return nil
 	})
 	return out, err
 }
@@ -75,7 +66,7 @@ func (s *Service) Withdraw(ctx context.Context, id int64, actor Actor, note stri
 		if out, err = tx.Withdraw(ctx, id, actor.Name, note); err != nil {
 			return err
 		}
-		if _, err := tx.RecordRelease(ctx, out, models.Filing{}, store.ActionWithdrawal, note, actor.Name, membership(out, models.Filing{}, store.ActionWithdrawal)); err != nil {
+		if _, err := tx.RecordReleases(ctx, []store.ReleaseChange{{Filing: out, Action: store.ActionWithdrawal}}, 0, note, actor.Name); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, actor.Name, "withdraw", fmt.Sprintf("filing:%d", id), map[string]any{"note": note})
@@ -101,26 +92,4 @@ func (s *Service) recheckDependents(ctx context.Context, tx *store.Tx, f models.
 	}
 	_, err = checkDrafts(ctx, tx, s.session(ctx, tx), deps, nil)
 	return err
-}
-
-// NextMembers is the release-membership rule: the next release of a dataset
-// holds the members of the release before it, less the filing and the
-// version it supersedes (prev), plus the filing itself when it was published
-// (not withdrawn) with rows of the dataset's kind (hasData).
-func NextMembers(members []int64, f, prev models.Filing, action string, hasData bool) []int64 {
-	next := make([]int64, 0, len(members)+1)
-	for _, m := range members {
-		if m != f.ID && m != prev.ID {
-			next = append(next, m)
-		}
-	}
-	if action != models.ActionWithdrawal && hasData {
-		next = append(next, f.ID)
-	}
-	return next
-}
-
-// membership is NextMembers for one publication or withdrawal, as the store takes it.
-func membership(f, prev models.Filing, action string) store.Membership {
-	return func(members []int64, hasData bool) []int64 { return NextMembers(members, f, prev, action, hasData) }
 }

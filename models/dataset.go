@@ -61,4 +61,10 @@ type Release struct {
 	FiscalYear int       `db:"fiscal_year" json:"fiscal_year"`
 	Phase      string    `db:"phase" json:"phase"`
 	Kind       Kind      `db:"kind" json:"kind"`
+
+	// A publication act of several departments makes one release per
+	// dataset: FilingID (and DeptCode, DeptName) name the first filing
+	// version it added, replaced or took out, Filings counts them.
+	Filings       int    `db:"filing_count" json:"filings"`
+	PublicationID *int64 `db:"publication_id" json:"publication_id,omitempty"` // the act that made it; none for a withdrawal
 }

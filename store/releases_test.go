@@ -3,7 +3,6 @@ package store_test
 import (
 	"testing"
 
-	"sunshine/filings"
 	"sunshine/models"
 	"sunshine/store"
 	"sunshine/store/storetest"
@@ -37,10 +36,6 @@ func publishVersion(t *testing.T, s *store.Store, dept string, total models.Mone
 		}); err != nil {
 			return err
 		}
-		prev, err := tx.LatestPublished(ctx, k)
-		if err != nil && models.ErrorCode(err) != models.ENOTFOUND {
-			return err
-		}
 		if out, err = tx.Publish(ctx, f.ID, "admin", note); err != nil {
 			return err
 		}
@@ -48,7 +43,7 @@ func publishVersion(t *testing.T, s *store.Store, dept string, total models.Mone
 		if out.Version > 1 {
 			action = store.ActionCorrection
 		}
-		_, err = tx.RecordRelease(ctx, out, prev, action, note, "admin", members(out, prev, action))
+		_, err = tx.RecordReleases(ctx, []store.ReleaseChange{{Filing: out, Action: action}}, 0, note, "admin")
 		return err
 	})
 	if err != nil {
@@ -106,7 +101,7 @@ func TestReleases_PublishCorrectWithdrawAndReadAsOfEach(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			_, err = tx.RecordRelease(ctx, w, models.Filing{}, store.ActionWithdrawal, "口径有误", "admin", members(w, models.Filing{}, store.ActionWithdrawal))
+			_, err = tx.RecordReleases(ctx, []store.ReleaseChange{{Filing: w, Action: store.ActionWithdrawal}}, 0, "口径有误", "admin")
 			return err
 		})
 		if err != nil {
@@ -171,9 +166,4 @@ func TestFeeds_LineItemsKeysetAndNotDisclosed(t *testing.T) {
 			t.Fatalf("table filter: %d", n)
 		}
 	})
-}
-
-// members is the workflow's release-membership rule, as filings hands it to RecordRelease.
-func members(f, prev models.Filing, action string) store.Membership {
-	return func(m []int64, hasData bool) []int64 { return filings.NextMembers(m, f, prev, action, hasData) }
 }

@@ -181,7 +181,7 @@ func publishNamed(t *testing.T, s *store.Store, k models.FilingKey, region, dept
 		if err := tx.NameDraft(ctx, f.ID, region, dept); err != nil {
 			return err
 		}
-		prev, err := tx.LatestPublished(ctx, k)
+		_, err = tx.LatestPublished(ctx, k)
 		if err != nil && models.ErrorCode(err) != models.ENOTFOUND {
 			return err
 		}
@@ -195,7 +195,7 @@ func publishNamed(t *testing.T, s *store.Store, k models.FilingKey, region, dept
 		if out, err = tx.Publish(ctx, f.ID, "admin", note); err != nil {
 			return err
 		}
-		_, err = tx.RecordRelease(ctx, out, prev, store.ActionPublish, note, "admin", members(out, prev, store.ActionPublish))
+		_, err = tx.RecordReleases(ctx, []store.ReleaseChange{{Filing: out, Action: store.ActionPublish}}, 0, note, "admin")
 		return err
 	})
 	if err != nil {
