@@ -145,10 +145,11 @@ type parser struct {
 
 	h0, h1   int // header rows, 0-based inclusive
 	cols     []column
-	codeCol  int    // -1 when none
-	splitCol [3]int // 类, 款, 项 columns; -1 when none
-	sides    []side // the name columns, left to right
-	vertical bool   // a 三公 table printed down: items as rows
+	codeCol  int         // -1 when none
+	splitCol [3]int      // 类, 款, 项 columns; -1 when none
+	sides    []side      // the name columns, left to right
+	vertical bool        // a 三公 table printed down: items as rows
+	fund     *fundParent // the summary's 一、财政拨款收入 row, until its fund rows are read
 }
 
 // column is one header column of the table.
@@ -169,7 +170,8 @@ const (
 	roleCode
 	roleSplit
 	roleName
-	roleDropped // an official column the model does not keep
+	roleDropped   // an official column the model does not keep
+	roleBreakdown // a 总表 column splitting 合计, checked against it (sums.go)
 )
 
 // side is one name column and the amount columns to its right: the 总表 print
@@ -536,6 +538,9 @@ func (p *parser) classify() {
 		}
 		c.key = p.columnKey(c)
 		switch {
+		case c.key == "" && spec.Key == models.TableSummary && breakdownWords[c.leaf()] != "" &&
+			len(p.sides) == 2 && p.sides[c.side].spending:
+			c.role, c.key = roleBreakdown, breakdownWords[c.leaf()]
 		case c.key != "":
 		case droppedWords[c.leaf()] || (c.under("结转") && spec.Classification != ""):
 			c.role = roleDropped
@@ -727,6 +732,7 @@ func (p *parser) readBody(r int) int {
 	if len(across) > 0 {
 		p.t.ThreePublic = append(p.t.ThreePublic, across)
 	}
+	p.closeFund()
 	return r
 }
 
@@ -938,8 +944,22 @@ func (p *parser) sideRow(r, si int, carry *[2]bool) {
 			carry[si%2] = false
 		}
 	}
+	if spending && spec.Key == models.TableSummary {
+		p.checkBreakdown(r, name, lines)
+	}
+	if !spending && !p.isFundParent(spending, key) && (!ok || !isFund(code)) {
+		p.closeFund() // the fund rows under 一、财政拨款收入 end at the next other row
+	}
 	if len(lines) == 0 {
 		return
+	}
+	if p.isFundParent(spending, key) {
+		p.closeFund()
+		p.fund = &fundParent{lines: lines, name: name}
+		return
+	}
+	if !spending && ok {
+		p.addFundPart(code, lines)
 	}
 	if !ok {
 		p.t.Findings = append(p.t.Findings, Finding{Rule: RuleCellEnum, Row: r + 1, Column: "项目", Text: name, Ref: nameRef,
