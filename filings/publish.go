@@ -28,6 +28,9 @@ func (e *BlockedError) Error() string {
 	return fmt.Sprintf("%d 份草稿共有 %d 个错误，整批不能公开；请先更正：%s", len(e.Drafts), e.Report.Stats.Errors, strings.Join(names, "、"))
 }
 
+// Unwrap makes the refusal an ECONFLICT with its message, for code that reads error codes.
+func (e *BlockedError) Unwrap() error { return models.Errorf(models.ECONFLICT, "%s", e.Error()) }
+
 // Publish freezes a draft as the published version of its department-year-phase:
 // a publication act of one draft (PublishSet). The draft's findings are
 // checked first: any error refuses it with a *BlockedError (ECONFLICT). A
