@@ -335,4 +335,3 @@ func (s *Service) publishSet(ctx context.Context, tx *store.Tx, pubID int64, ids
 	}
 	return out, rels, nil
 }
-
