@@ -14,12 +14,25 @@ import (
 	"sunshine/models"
 )
 
-// The profiles a descriptor declares: Data Package v2, and the Fiscal Data
-// Package 0.3 "profiles" member it recommends.
+// The profiles a descriptor declares, so that readers of both versions of
+// the standard read it: "$schema" for Data Package v2, "profile" (package and
+// resources) for the v1 readers still in use (the Frictionless JavaScript
+// libraries, frictionless-py 4), and the Fiscal Data Package 0.3 "profiles"
+// member. Every descriptor is valid under the v1 tabular-data-package profile,
+// and under fiscal-data-package when it has a model (a fact table), and under v2.
 const (
-	DataPackageProfile = "https://datapackage.org/profiles/2.0/datapackage.json"
-	notDisclosedLabel  = "未公开 not disclosed"
+	DataPackageProfile     = "https://datapackage.org/profiles/2.0/datapackage.json"
+	TabularPackageProfile  = "tabular-data-package"
+	TabularResourceProfile = "tabular-data-resource"
+	notDisclosedLabel      = "未公开 not disclosed"
 )
+
+// SchemaMissingValues is every schema's missingValues: the empty cell, which
+// is how every file writes "未公开" (and any other absent value). It is a list
+// of strings, the only form a v1 reader accepts; each field that may be empty
+// repeats it with its label ({"value": "", "label": "未公开 not disclosed"}),
+// the labelled form of Table Schema v2, which v1 readers ignore on fields.
+var SchemaMissingValues = []string{""}
 
 // namePattern is what Data Package asks of package and resource names.
 var namePattern = regexp.MustCompile(`^[a-z0-9._-]+$`)
@@ -64,14 +77,11 @@ type Resource struct {
 	Description string
 	// Table is the table the file holds: ThreePublicTable, LineItemsTable or FilingsTable.
 	Table Describer
-	// Format is "csv" (the default), "json" or "ndjson".
-	Format string
 	// CSV are the options the CSV was written with; they give the dialect, the
 	// encoding and the unit of its amounts. Chinese headers cannot be described
-	// by field names and are refused.
+	// by field names and are refused. Every resource is a CSV: the JSON and
+	// NDJSON files wrap or split their rows in ways a v1 reader cannot read.
 	CSV CSVOptions
-	// Unit is the unit of amounts in a JSON or NDJSON file (元 by default).
-	Unit models.Unit
 	// Phase is the phase of every row, which gives the FDP phase of the
 	// measures; "" for a table that mixes phases (no phase is then stated).
 	Phase models.Phase
@@ -95,10 +105,12 @@ type Source struct {
 	Version string `json:"version,omitempty"`
 }
 
-// Package is a datapackage.json descriptor: a Frictionless Data Package v2
-// whose resources carry Table Schemas, with the Fiscal Data Package 0.3 model.
+// Package is a datapackage.json descriptor: a Frictionless Data Package (v2,
+// and v1's tabular-data-package) whose resources carry Table Schemas, with the
+// Fiscal Data Package 0.3 model.
 type Package struct {
 	Schema       string               `json:"$schema"`
+	Profile      string               `json:"profile"`
 	Profiles     map[string]string    `json:"profiles,omitempty"`
 	Name         string               `json:"name"`
 	ID           string               `json:"id,omitempty"`
@@ -127,6 +139,7 @@ type FiscalPeriod struct {
 // ResourceDescriptor is a Data Resource of type table.
 type ResourceDescriptor struct {
 	Name        string   `json:"name"`
+	Profile     string   `json:"profile"`
 	Type        string   `json:"type"`
 	Path        string   `json:"path"`
 	Title       string   `json:"title,omitempty"`
@@ -140,23 +153,21 @@ type ResourceDescriptor struct {
 	Schema      *Schema  `json:"schema"`
 }
 
-// Dialect is a Table Dialect: the CSV properties, or where JSON rows are.
+// Dialect is a Table Dialect: the CSV properties (delimiter and doubleQuote are required by v1).
 type Dialect struct {
 	Header         *bool  `json:"header,omitempty"`
 	Delimiter      string `json:"delimiter,omitempty"`
 	LineTerminator string `json:"lineTerminator,omitempty"`
 	QuoteChar      string `json:"quoteChar,omitempty"`
 	DoubleQuote    *bool  `json:"doubleQuote,omitempty"`
-	Property       string `json:"property,omitempty"`
-	ItemType       string `json:"itemType,omitempty"`
 }
 
 // Schema is a Table Schema.
 type Schema struct {
-	Fields        []SchemaField  `json:"fields"`
-	MissingValues []MissingValue `json:"missingValues,omitempty"`
-	PrimaryKey    []string       `json:"primaryKey,omitempty"`
-	ForeignKeys   []ForeignKey   `json:"foreignKeys,omitempty"`
+	Fields        []SchemaField `json:"fields"`
+	MissingValues []string      `json:"missingValues"`
+	PrimaryKey    []string      `json:"primaryKey,omitempty"`
+	ForeignKeys   []ForeignKey  `json:"foreignKeys,omitempty"`
 }
 
 // SchemaField is a Table Schema field.
@@ -170,7 +181,7 @@ type SchemaField struct {
 	MissingValues []MissingValue `json:"missingValues,omitempty"`
 }
 
-// MissingValue is a labelled missing value (Table Schema v2).
+// MissingValue is a labelled missing value (Table Schema v2), as fields state them.
 type MissingValue struct {
 	Value string `json:"value"`
 	Label string `json:"label,omitempty"`
@@ -254,6 +265,7 @@ func DataPackage(info PackageInfo) (*Package, error) {
 	}
 	p := &Package{
 		Schema:      DataPackageProfile,
+		Profile:     TabularPackageProfile,
 		Profiles:    map[string]string{"fiscal": "*", "tabular": "*"},
 		Name:        info.Name,
 		ID:          info.ID,
@@ -261,7 +273,7 @@ func DataPackage(info PackageInfo) (*Package, error) {
 		Description: info.Description,
 		Homepage:    info.Homepage,
 		Keywords:    info.Keywords,
-		CountryCode: "cn",
+		CountryCode: "CN", // ISO 3166-1 alpha-2, upper-case as FDP's profile requires
 		Granularity: "aggregated",
 		Licenses:    info.Licenses,
 		Sources:     info.Sources,
@@ -330,16 +342,10 @@ func checkResource(r Resource, names map[string]bool) error {
 	if r.Phase != "" && !r.Phase.Valid() {
 		return models.Errorf(models.EINVALID, "资源“%s”的阶段“%s”无效", r.Name, r.Phase)
 	}
-	switch r.Format {
-	case "", "csv":
-		if r.CSV.ChineseHeaders {
-			return models.Errorf(models.EINVALID, "资源“%s”使用中文表头，无法用字段名描述；数据包中的 CSV 请使用英文表头", r.Name)
-		}
-		return r.CSV.check()
-	case "json", "ndjson":
-		return checkUnit(r.Unit)
+	if r.CSV.ChineseHeaders {
+		return models.Errorf(models.EINVALID, "资源“%s”使用中文表头，无法用字段名描述；数据包中的 CSV 请使用英文表头", r.Name)
 	}
-	return models.Errorf(models.EINVALID, "资源“%s”的格式“%s”不受支持（csv、json、ndjson）", r.Name, r.Format)
+	return r.CSV.check()
 }
 
 // validPath accepts an http(s) URL or a relative POSIX path that stays inside the package.
@@ -358,17 +364,12 @@ func validPath(p string) bool {
 	return true
 }
 
-func resourceUnit(r Resource) models.Unit {
-	if r.Format == "" || r.Format == "csv" {
-		return amountUnit(r.CSV.Unit)
-	}
-	return amountUnit(r.Unit)
-}
+func resourceUnit(r Resource) models.Unit { return amountUnit(r.CSV.Unit) }
 
 func resourceDescriptor(r Resource, t tableInfo, byTable map[string]string) (ResourceDescriptor, error) {
 	d := ResourceDescriptor{
-		Name: r.Name, Type: "table", Path: r.Path, Title: r.Title, Description: r.Description,
-		Bytes: r.Bytes, Hash: r.Hash, Encoding: EncodingUTF8,
+		Name: r.Name, Profile: TabularResourceProfile, Type: "table", Path: r.Path, Title: r.Title, Description: r.Description,
+		Format: "csv", Mediatype: "text/csv", Bytes: r.Bytes, Hash: r.Hash, Encoding: EncodingUTF8,
 	}
 	if d.Title == "" {
 		d.Title = t.title
@@ -380,28 +381,22 @@ func resourceDescriptor(r Resource, t tableInfo, byTable map[string]string) (Res
 		d.Description += fmt.Sprintf("（本文件金额单位：%s）", u)
 	}
 	yes := true
-	switch r.Format {
-	case "", "csv":
-		d.Format, d.Mediatype = "csv", "text/csv"
-		if r.CSV.Encoding == EncodingGB18030 {
-			d.Encoding = EncodingGB18030
-		}
-		d.Dialect = &Dialect{Header: &yes, Delimiter: ",", LineTerminator: r.CSV.LineTerminator(), QuoteChar: `"`, DoubleQuote: &yes}
-	case "json":
-		d.Format, d.Mediatype = "json", "application/json"
-		d.Dialect = &Dialect{Property: "data", ItemType: "object"}
-	case "ndjson":
-		d.Format, d.Mediatype = "ndjson", "application/x-ndjson"
-		d.Dialect = &Dialect{ItemType: "object"}
+	if r.CSV.Encoding == EncodingGB18030 {
+		d.Encoding = EncodingGB18030
 	}
+	d.Dialect = &Dialect{Header: &yes, Delimiter: ",", LineTerminator: r.CSV.LineTerminator(), QuoteChar: `"`, DoubleQuote: &yes}
 	missing := t.missing
 	if missing == "" {
 		missing = notDisclosedLabel
 	}
-	s := &Schema{
-		Fields:        t.fields,
-		MissingValues: []MissingValue{{Value: "", Label: missing}},
-		PrimaryKey:    t.primaryKey,
+	s := &Schema{Fields: make([]SchemaField, len(t.fields)), MissingValues: SchemaMissingValues, PrimaryKey: t.primaryKey}
+	for i, f := range t.fields {
+		// A field that may be empty says what its empty cell means, in v2's
+		// labelled form; a required one is never empty.
+		if f.MissingValues == nil && (f.Constraints == nil || !f.Constraints.Required) {
+			f.MissingValues = []MissingValue{{Value: "", Label: missing}}
+		}
+		s.Fields[i] = f
 	}
 	for _, fk := range t.foreignKeys {
 		target, ok := byTable[fk.Reference.Resource]

@@ -88,15 +88,15 @@ func TestDataPackage_ValidAgainstTheSpecs(t *testing.T) {
 	files, resources := release(t)
 	infos := map[string]PackageInfo{"bulk": packageInfo(resources), "single": packageInfo(resources[:1]),
 		"without filings": packageInfo(resources[:2])}
-	budget := Resource{Name: "three_public-2024-budget", Path: "three_public-2024-budget.json", Format: "json",
-		Table: ThreePublicTable, Phase: models.PhaseBudget, Unit: models.WanYuan}
-	infos["json and budget"] = packageInfo([]Resource{budget, resources[2]})
+	budget := Resource{Name: "three_public-2024-budget", Path: "three_public-2024-budget.csv",
+		Table: ThreePublicTable, Phase: models.PhaseBudget, CSV: CSVOptions{Unit: models.WanYuan}}
+	infos["budget in 万元"] = packageInfo([]Resource{budget, resources[2]})
 	for name, info := range infos {
 		t.Run(name, func(t *testing.T) {
 			d := writePackage(t, info)
 			var fsys fs.FS = files
-			if name == "json and budget" {
-				fsys = nil // no JSON file written: the descriptor alone is checked
+			if name == "budget in 万元" {
+				fsys = nil // no budget file written: the descriptor alone is checked
 			}
 			if err := exportstest.ValidatePackage(d, fsys); err != nil {
 				t.Errorf("%v\n%s", err, d)
@@ -166,7 +166,6 @@ func TestDataPackage_RefusesWhatTheSpecsForbid(t *testing.T) {
 		"absolute path":    {Name: "x", Title: "x", Resources: []Resource{{Name: "a", Path: "/srv/a.csv", Table: ThreePublicTable}}},
 		"dot-dot":          {Name: "x", Title: "x", Resources: []Resource{{Name: "a", Path: "../a.csv", Table: ThreePublicTable}}},
 		"Chinese headers":  {Name: "x", Title: "x", Resources: []Resource{{Name: "a", Path: "a.csv", Table: ThreePublicTable, CSV: CSVOptions{ChineseHeaders: true}}}},
-		"xlsx":             {Name: "x", Title: "x", Resources: []Resource{{Name: "a", Path: "a.xlsx", Format: "xlsx", Table: ThreePublicTable}}},
 		"no table":         {Name: "x", Title: "x", Resources: []Resource{{Name: "a", Path: "a.csv"}}},
 		"bad budget phase": {Name: "x", Title: "x", FinalBudgetPhase: "executed", Resources: []Resource{ok}},
 	} {
@@ -212,6 +211,18 @@ func TestValidatePackage_FindsWhatIsWrong(t *testing.T) {
 		{"hash", func(p map[string]any) { res(p, 2)["hash"] = "sha256:00" }, "hashes to sha256:"},
 		{"created", func(p map[string]any) { p["created"] = "2025-08-20" }, "RFC 3339"},
 		{"license", func(p map[string]any) { p["licenses"] = []any{map[string]any{"title": "x"}} }, "name or a path"},
+		// What the v1 profiles add, which v1 readers refuse without.
+		{"package profile", func(p map[string]any) { delete(p, "profile") }, `need "tabular-data-package"`},
+		{"resource profile", func(p map[string]any) { res(p, 1)["profile"] = "data-resource" }, `need "tabular-data-resource"`},
+		{"labelled schema missing values", func(p map[string]any) {
+			schema(p, 0)["missingValues"] = []any{map[string]any{"value": "", "label": "未公开"}}
+		}, "plain strings here"},
+		{"country code", func(p map[string]any) { p["countryCode"] = "cn" }, "upper-case ISO 3166-1"},
+		{"dialect", func(p map[string]any) { delete(res(p, 0)["dialect"].(map[string]any), "doubleQuote") }, "dialect.doubleQuote: v1 requires"},
+		{"foreign key without resource", func(p map[string]any) { delete(fkRef(p, 0), "resource") }, "reference.resource: v1 requires"},
+		{"license name", func(p map[string]any) { p["licenses"] = []any{map[string]any{"name": "CC BY 4.0"}} }, "Open Definition"},
+		{"source title", func(p map[string]any) { p["sources"] = []any{map[string]any{"path": "https://x.example/"}} }, "source's title"},
+		{"keywords", func(p map[string]any) { p["keywords"] = []any{} }, "non-empty array"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -22,6 +22,14 @@ import (
 // FDP measure and dimension attribute reads a real field with allowed phases,
 // directions and types.
 //
+// It also holds the descriptor to what the v1 profiles (tabular-data-package,
+// fiscal-data-package) demand beyond v2, since v1 readers are still the common
+// ones: "profile" on the package and on every resource, missingValues of a
+// schema as plain strings (v1 cannot read {value, label}; fields may carry the
+// labelled form, which v1 ignores), a dialect with delimiter and doubleQuote, a
+// foreign key naming its resource, sources with a title, keywords non-empty,
+// and an upper-case countryCode.
+//
 // With files (the package directory or bulk ZIP as an fs.FS; nil to skip), it
 // also checks each local resource's bytes and hash and reads every CSV back
 // with its schema: the header against the field names, each value against its
@@ -91,6 +99,8 @@ var (
 	namePattern     = regexp.MustCompile(`^[a-z0-9._-]+$`)
 	hashPattern     = regexp.MustCompile(`^(?:(md5|sha1|sha256|sha512):)?[0-9a-f]+$`)
 	currencyPattern = regexp.MustCompile(`^[A-Z]{3}$`)
+	countryPattern  = regexp.MustCompile(`^[A-Z]{2}$`)
+	licensePattern  = regexp.MustCompile(`^[-a-zA-Z0-9._]+$`)
 )
 
 func set(keys ...string) map[string]bool {
@@ -104,6 +114,19 @@ func set(keys ...string) map[string]bool {
 func (v *validator) pkg(p map[string]any) {
 	if name, ok := p["name"].(string); !ok || !namePattern.MatchString(name) {
 		v.fail("name", "must be a string of lowercase letters, digits, '.', '_' and '-', got %v", p["name"])
+	}
+	if p["profile"] != "tabular-data-package" {
+		v.fail("profile", `v1 readers need "tabular-data-package" (which fiscal-data-package extends), got %v`, p["profile"])
+	}
+	if x, ok := p["countryCode"]; ok {
+		if s, ok := x.(string); !ok || !countryPattern.MatchString(s) {
+			v.fail("countryCode", "must be an upper-case ISO 3166-1 alpha-2 code, got %v", x)
+		}
+	}
+	if x, ok := p["keywords"]; ok {
+		if arr, ok := x.([]any); !ok || len(arr) == 0 {
+			v.fail("keywords", "must be a non-empty array of strings")
+		}
 	}
 	for _, k := range []string{"$schema", "id", "title", "description", "homepage", "version"} {
 		if x, ok := p[k]; ok {
@@ -120,8 +143,8 @@ func (v *validator) pkg(p map[string]any) {
 	v.licenses(p["licenses"])
 	if x, ok := p["sources"]; ok {
 		v.objects("sources", x, func(path string, o map[string]any) {
-			if len(o) == 0 {
-				v.fail(path, "a source needs at least one property")
+			if _, ok := o["title"].(string); !ok {
+				v.fail(path+".title", "v1 requires a source's title")
 			}
 		})
 	}
@@ -153,10 +176,13 @@ func (v *validator) licenses(x any) {
 		return
 	}
 	v.objects("licenses", x, func(path string, o map[string]any) {
-		_, name := o["name"].(string)
+		name, hasName := o["name"].(string)
 		_, p := o["path"].(string)
-		if !name && !p {
+		if !hasName && !p {
 			v.fail(path, "a license needs a name or a path")
+		}
+		if hasName && !licensePattern.MatchString(name) {
+			v.fail(path+".name", "must be an Open Definition license id (letters, digits, '-', '.', '_'), got %q", name)
 		}
 	})
 }
@@ -187,6 +213,9 @@ func (v *validator) resource(path string, r map[string]any, names map[string]boo
 		v.fail(path+".name", "%q is not unique in the package", res.name)
 	}
 	names[res.name] = true
+	if r["profile"] != "tabular-data-resource" {
+		v.fail(path+".profile", `v1 readers need "tabular-data-resource", got %v`, r["profile"])
+	}
 	_, hasPath := r["path"]
 	_, hasData := r["data"]
 	if hasPath == hasData {
@@ -263,6 +292,11 @@ func (v *validator) dialect(path string, x any) map[string]any {
 		v.fail(path, "must be an object")
 		return nil
 	}
+	for _, k := range []string{"delimiter", "doubleQuote"} {
+		if _, ok := d[k]; !ok {
+			v.fail(path+"."+k, "v1 requires it in a dialect")
+		}
+	}
 	for k, val := range d {
 		var good bool
 		switch k {
@@ -331,6 +365,13 @@ func (v *validator) schema(path string, s map[string]any, res *vResource) {
 	res.missing = []string{""}
 	if m, ok := s["missingValues"]; ok {
 		res.missing = v.missingValues(path+".missingValues", m)
+		if arr, ok := m.([]any); ok {
+			for i, e := range arr {
+				if _, ok := e.(string); !ok {
+					v.fail(fmt.Sprintf("%s.missingValues[%d]", path, i), "v1 readers need plain strings here; a label belongs on the field")
+				}
+			}
+		}
 	}
 	if pk, ok := s["primaryKey"]; ok {
 		res.primaryKey = v.fieldList(path+".primaryKey", pk, seen)
@@ -347,6 +388,8 @@ func (v *validator) schema(path string, s map[string]any, res *vResource) {
 				if fk.resource, ok = r.(string); !ok {
 					v.fail(fp+".reference.resource", "must be a string")
 				}
+			} else {
+				v.fail(fp+".reference.resource", `v1 requires it ("" for the resource itself)`)
 			}
 			fk.refFields = v.fieldList(fp+".reference.fields", ref["fields"], nil)
 			if len(fk.refFields) != len(fk.fields) {
