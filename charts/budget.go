@@ -30,6 +30,8 @@ type BudgetVsFinalData struct {
 	Counted    int              `json:"counted"`
 	OverBudget int              `json:"over_budget"` // departments whose 合计 决算 exceeds its budget
 	Source     Source           `json:"source"`
+	// Option is the same chart as an ECharts option (echarts.go), to hand to setOption as it is.
+	Option Option `json:"option"`
 }
 
 // BudgetRow is one department: its 合计 and each of the three items.
@@ -160,5 +162,6 @@ func BudgetVsFinal(records []Record, year int) BudgetVsFinalData {
 	}
 	d.Summary, d.Counted = d.Totals[0].Execution, d.Totals[0].Counted
 	d.Source = sourceOf(used)
+	d.Option = BudgetVsFinalOption(d)
 	return d
 }

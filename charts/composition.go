@@ -29,6 +29,8 @@ type CompositionData struct {
 	VehiclesSum        models.NullMoney `json:"vehicles_sum"`
 	VehiclesSumDisplay Display          `json:"vehicles_sum_display"`
 	Source             Source           `json:"source"`
+	// Option is the same chart as an ECharts option (echarts.go), to hand to setOption as it is.
+	Option Option `json:"option"`
 }
 
 // Part is one slice of a composition.
@@ -54,6 +56,7 @@ func Composition(records []Record, year int, phase models.Phase) CompositionData
 	d.ItemsSumDisplay = display(d.ItemsSum)
 	d.Vehicles, d.VehiclesSum = parts(recs, ItemVehiclePurchase, ItemVehicleOperation)
 	d.VehiclesSumDisplay = display(d.VehiclesSum)
+	d.Option = CompositionOption(d)
 	return d
 }
 

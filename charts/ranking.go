@@ -22,6 +22,8 @@ type RankingData struct {
 	// (1, 2, 2, 4) and are ordered by department code; not disclosed rows come last.
 	Rows   []RankingRow `json:"rows"`
 	Source Source       `json:"source"`
+	// Option is the same chart as an ECharts option (echarts.go), to hand to setOption as it is.
+	Option Option `json:"option"`
 }
 
 // RankingRow is one department's place.
@@ -77,5 +79,6 @@ func Ranking(records []Record, year int, phase models.Phase, item string) (Ranki
 			row.Rank = d.Rows[i-1].Rank
 		}
 	}
+	d.Option = RankingOption(d)
 	return d, nil
 }

@@ -23,6 +23,8 @@ type TrendData struct {
 	// phase with a filing has the figure not disclosed; one without has no filing yet.
 	Filings []FilingRef `json:"filings"`
 	Source  Source      `json:"source"`
+	// Option is the same chart as an ECharts option (echarts.go), to hand to setOption as it is.
+	Option Option `json:"option"`
 }
 
 // TrendSeries is one item in one phase.
@@ -94,6 +96,7 @@ func Trend(records []Record, dept string) TrendData {
 			d.Series = append(d.Series, s)
 		}
 	}
+	d.Option = TrendOption(d)
 	return d
 }
 

@@ -226,6 +226,7 @@ func buildChart(r chartRequest, recs []charts.Record, note string) (chartData, e
 	case "trend":
 		d := charts.Trend(recs, r.dept)
 		d.Source.Note = note
+		d.Option = charts.TrendOption(d)
 		out := []trendCSV{}
 		for _, s := range d.Series {
 			for i, y := range d.Categories {
@@ -238,6 +239,7 @@ func buildChart(r chartRequest, recs []charts.Record, note string) (chartData, e
 	case "composition":
 		d := charts.Composition(recs, r.year, r.phase)
 		d.Source.Note = note
+		d.Option = charts.CompositionOption(d)
 		out := []compositionCSV{}
 		for _, p := range append(append([]charts.Part{}, d.Items...), d.Vehicles...) {
 			out = append(out, compositionCSV{p.Name, yuan(p.Amount), string(p.Share), p.Counted, p.Excluded})
@@ -251,6 +253,7 @@ func buildChart(r chartRequest, recs []charts.Record, note string) (chartData, e
 			return chartData{}, err
 		}
 		d.Source.Note = note
+		d.Option = charts.RankingOption(d)
 		out := []rankingCSV{}
 		for _, x := range d.Rows {
 			rank := ""
@@ -265,6 +268,7 @@ func buildChart(r chartRequest, recs []charts.Record, note string) (chartData, e
 	default:
 		d := charts.BudgetVsFinal(recs, r.year)
 		d.Source.Note = note
+		d.Option = charts.BudgetVsFinalOption(d)
 		out := []budgetCSV{}
 		for _, x := range d.Rows {
 			over := ""
