@@ -146,15 +146,15 @@ type ReviewRequest struct {
 }
 
 // SubmitForReview records that a draft is submitted for review by whom, now,
-// as it stands (its updated_at); a request made earlier is replaced. Whether
+// as it stands (its updated_at and newest upload); a request made earlier is replaced. Whether
 // the draft may be submitted (a draft, no error) is the caller's business.
 func (tx *Tx) SubmitForReview(ctx context.Context, filingID int64, by string) (ReviewRequest, error) {
 	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM review_requests WHERE filing_id = ?`, filingID); err != nil {
 		return ReviewRequest{}, fmt.Errorf("store: unable to replace review request: %w", err)
 	}
 	// The draft's updated_at is copied by the database, so that it compares equal to itself in both dialects.
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO review_requests (filing_id, submitted_at, submitted_by, draft_updated_at)
-		SELECT id, ?, ?, updated_at FROM filings WHERE id = ? AND status = 'draft'`, tx.now, by, filingID)
+	res, err := tx.tx.ExecContext(ctx, `INSERT INTO review_requests (filing_id, submitted_at, submitted_by, draft_updated_at, last_upload_id)
+		SELECT id, ?, ?, updated_at, `+lastUpload+` FROM filings f WHERE id = ? AND status = 'draft'`, tx.now, by, filingID)
 	if err != nil {
 		return ReviewRequest{}, fmt.Errorf("store: unable to submit filing %d for review: %w", filingID, err)
 	}
@@ -164,8 +164,14 @@ func (tx *Tx) SubmitForReview(ctx context.Context, filingID int64, by string) (R
 	return ReviewRequest{FilingID: filingID, SubmittedAt: tx.now, SubmittedBy: by, Current: true}, nil
 }
 
-const reviewColumns = `r.filing_id, r.submitted_at, r.submitted_by,
-	CASE WHEN f.status = 'draft' AND f.updated_at = r.draft_updated_at THEN 1 ELSE 0 END AS current`
+// lastUpload is the newest upload that wrote into the draft f (0: none).
+const lastUpload = `(SELECT COALESCE(MAX(u.upload_id), 0) FROM upload_filings u WHERE u.filing_id = f.id)`
+
+// waiting holds while a submitted draft is as it was submitted: still a
+// draft, and neither touched (updated_at) nor uploaded into since.
+const waiting = `f.status = 'draft' AND f.updated_at = r.draft_updated_at AND r.last_upload_id = ` + lastUpload
+
+const reviewColumns = `r.filing_id, r.submitted_at, r.submitted_by, CASE WHEN ` + waiting + ` THEN 1 ELSE 0 END AS current`
 
 // ReviewRequests returns the review requests of the given drafts, by filing id
 // (drafts never submitted are absent).
@@ -199,7 +205,7 @@ func (s *Store) ReviewQueue(ctx context.Context, region string, limit int) ([]Qu
 		limit = 1000
 	}
 	q := `SELECT r.filing_id, r.submitted_at, r.submitted_by, f.id FROM review_requests r JOIN filings f ON f.id = r.filing_id
-		WHERE f.status = 'draft' AND f.updated_at = r.draft_updated_at`
+		WHERE ` + waiting
 	var args []any
 	if region != "" {
 		q += ` AND f.region_code = ?`

@@ -213,6 +213,17 @@ func TestReviewQueue_SubmitReuploadPublishDiscard(t *testing.T) {
 		if q := queue(); !same(q, b.ID, c.ID, a.ID) {
 			t.Fatalf("queue after submitting %d again: %v", a.ID, q)
 		}
+		// An upload into a within the same microsecond (its updated_at unchanged) takes it out too.
+		if err := s.Write(ctx, func(tx *store.Tx) error {
+			_, err := tx.RecordUpload(ctx, models.Upload{SHA256: "0ddba11", Filename: "再传.csv", Kind: "three_public", CreatedBy: "资兴上传员"}, []int64{a.ID})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if q := queue(); !same(q, b.ID, c.ID) {
+			t.Fatalf("queue after an upload into %d at the same instant: %v", a.ID, q)
+		}
+		submit(a)
 
 		// Published: out of the queue.
 		if err := s.Write(ctx, func(tx *store.Tx) error { _, err := tx.Publish(ctx, b.ID, "管理员", ""); return err }); err != nil {

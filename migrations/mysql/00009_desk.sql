@@ -17,10 +17,14 @@ CREATE TABLE review_requests (
     submitted_at     DATETIME(6)  NOT NULL,
     submitted_by     VARCHAR(100) NOT NULL,
     draft_updated_at DATETIME(6)  NOT NULL,
+    last_upload_id   BIGINT       NOT NULL DEFAULT 0,
     KEY review_requests_submitted (submitted_at),
     CONSTRAINT review_requests_filing FOREIGN KEY (filing_id) REFERENCES filings(id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE INDEX upload_filings_filing ON upload_filings (filing_id, upload_id);
+
 -- +goose Down
+DROP INDEX upload_filings_filing ON upload_filings;
 DROP TABLE review_requests;
 DROP TABLE desk_sessions;

@@ -18,19 +18,23 @@ CREATE TABLE desk_sessions (
 CREATE INDEX desk_sessions_expires ON desk_sessions (expires_at);
 CREATE INDEX desk_sessions_seen ON desk_sessions (seen_at);
 
--- A draft submitted for review: who and when, and the draft's updated_at at
--- that moment. An upload into the draft changes its updated_at, and the
--- request lapses (the draft leaves the admins' queue) until it is submitted
--- again. Publication ends it (only drafts are queued); discarding the draft
--- deletes it.
+-- A draft submitted for review: who and when, and the draft as it stood at
+-- that moment: its updated_at and the newest upload that wrote into it. An
+-- upload into the draft changes both, and the request lapses (the draft
+-- leaves the admins' queue) until it is submitted again. Publication ends it
+-- (only drafts are queued); discarding the draft deletes it.
 CREATE TABLE review_requests (
     filing_id        INTEGER  PRIMARY KEY NOT NULL REFERENCES filings(id) ON DELETE CASCADE,
     submitted_at     DATETIME NOT NULL,
     submitted_by     TEXT     NOT NULL,
-    draft_updated_at DATETIME NOT NULL
+    draft_updated_at DATETIME NOT NULL,
+    last_upload_id   INTEGER  NOT NULL DEFAULT 0
 );
 CREATE INDEX review_requests_submitted ON review_requests (submitted_at);
+-- The uploads of a draft, newest last (the queue asks for the newest; discarding, for all).
+CREATE INDEX upload_filings_filing ON upload_filings (filing_id, upload_id);
 
 -- +goose Down
+DROP INDEX upload_filings_filing;
 DROP TABLE review_requests;
 DROP TABLE desk_sessions;
