@@ -4,6 +4,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -11,7 +13,19 @@ import (
 	"sunshine/exports"
 	"sunshine/httpx"
 	"sunshine/store"
+	"sunshine/web"
 )
+
+// htmlFilters are the filters the change log page takes (not limit).
+func htmlFilters(q url.Values) url.Values {
+	out := url.Values{}
+	for _, k := range []string{"region", "dataset", "dept", "kind"} {
+		if v := q.Get(k); v != "" {
+			out.Set(k, v)
+		}
+	}
+	return out
+}
 
 // The Atom feed of the change log (RFC 4287), for feed readers and harvesters.
 type atomFeed struct {
@@ -48,19 +62,48 @@ var actionChinese = map[string]string{
 	store.ActionWithdrawal: "撤回",
 }
 
-// getChangesAtom lists the newest 100 releases as an Atom feed.
+// getChangesAtom is the change log as an Atom feed, filtered as the JSON
+// change log is (region, dataset, dept, kind) and paged as an RFC 5005 paged
+// feed: 100 entries a page, newest first, rel="first" back to the newest page
+// and rel="next" to older entries while there are any.
 func getChangesAtom(cat Catalogue, base string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		rs, err := cat.Changes(c.Request.Context(), store.ChangeFilter{Region: c.Query("region"), Limit: 100})
+		f, err := changeFilter(c, 100)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		rs, err := cat.Changes(c.Request.Context(), f)
 		if err != nil {
 			httpx.RespondError(c, err)
 			return
 		}
 		b := httpx.BaseURL(c, base)
-		feed := atomFeed{Title: "阳光财政：数据发布与更正记录", ID: b + "/feeds/changes.atom",
+		// The feed's id names the filters, not the page: every page is part of one feed.
+		filters := c.Request.URL.Query()
+		filters.Del("after")
+		page := func(q url.Values) string {
+			if len(q) == 0 {
+				return b + "/feeds/changes.atom"
+			}
+			return b + "/feeds/changes.atom?" + q.Encode()
+		}
+		self := page(c.Request.URL.Query())
+		html := b + "/changes"
+		if q := htmlFilters(filters); len(q) > 0 {
+			html += "?" + q.Encode()
+		}
+		feed := atomFeed{Title: "阳光财政：数据发布与更正记录", ID: page(filters),
 			Updated: time.Unix(0, 0).UTC().Format(time.RFC3339), Author: atomAuthor{Name: "阳光财政"},
-			Links: []atomLink{{Href: b + "/feeds/changes.atom", Rel: "self", Type: "application/atom+xml"},
-				{Href: b + "/api/v1/changes", Rel: "alternate", Type: "application/json"}}}
+			Links: []atomLink{{Href: self, Rel: "self", Type: "application/atom+xml"},
+				{Href: page(filters), Rel: "first", Type: "application/atom+xml"},
+				{Href: html, Rel: "alternate", Type: "text/html"},
+				{Href: b + "/api/v1/changes" + strings.TrimPrefix(page(filters), b+"/feeds/changes.atom"), Rel: "alternate", Type: "application/json"}}}
+		if len(rs) == f.Limit {
+			next := c.Request.URL.Query()
+			next.Set("after", httpx.EncodeCursor(httpx.ChangeCursor{ID: rs[len(rs)-1].ID}))
+			feed.Links = append(feed.Links, atomLink{Href: page(next), Rel: "next", Type: "application/atom+xml"})
+		}
 		if len(rs) > 0 {
 			feed.Updated = rs[0].CreatedAt.UTC().Format(time.RFC3339)
 		}
@@ -74,7 +117,9 @@ func getChangesAtom(cat Catalogue, base string) gin.HandlerFunc {
 				Title:   fmt.Sprintf("%s 第 %d 版（%s %s）", e.DatasetTitle, r.Number, actionChinese[r.Action], r.DeptName),
 				ID:      fmt.Sprintf("%s/api/v1/datasets/%s/releases/%d", b, r.DatasetID, r.Number),
 				Updated: r.CreatedAt.UTC().Format(time.RFC3339),
-				Links:   []atomLink{{Href: e.Links["dataset"], Rel: "alternate"}, {Href: e.Links["csv"], Rel: "enclosure", Type: "text/csv"}},
+				Links: []atomLink{{Href: b + web.ReleasePath(r.DatasetID, r.Number), Rel: "alternate", Type: "text/html"},
+					{Href: e.Links["dataset"], Rel: "related", Type: "application/json"},
+					{Href: e.Links["csv"], Rel: "enclosure", Type: "text/csv"}},
 				Summary: summary,
 			})
 		}

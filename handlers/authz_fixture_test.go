@@ -139,6 +139,7 @@ func newAuthzFixture(t *testing.T, s *store.Store) *authzFixture {
 	fx.ids["{draftDesk}"] = id(byDept(drafts.Filings, "098"))
 	fx.ids["{withdrawAPI}"] = id(published("002", 2024, models.PhaseFinal))
 	fx.ids["{withdrawDesk}"] = id(published("001", 2025, models.PhaseBudget))
+	fx.ids["{leakDraft}"] = id(fx.leakDraft)
 
 	// Desk sessions: one signed in and left idle past the limit, then the live ones.
 	for _, c := range []caller{deskExpired, deskNoCSRF, deskWithCSRF, otherRegion, otherDept, inScope} {

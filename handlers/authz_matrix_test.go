@@ -111,8 +111,28 @@ var authzMatrix = map[string][]matrixCase{
 		{what: "a draft-only department", path: "/regions/431081/departments/096", want: all(404)},
 	},
 	"GET /datasets": {{what: "the datasets page", path: "/datasets", want: all(200)}},
-	"GET /changes":  {{what: "the changes page", path: "/changes", want: all(200)}},
-	"GET /rules":    {{what: "the rules page", path: "/rules", want: all(200)}},
+	"GET /datasets/:id": {
+		{what: "a dataset's page", path: "/datasets/431081-2024-final-three_public", want: all(200)},
+		{what: "a dataset nobody published", path: "/datasets/431081-2024-budget-three_public", want: all(404)},
+	},
+	"GET /datasets/:id/releases/:n": {
+		{what: "release 3's page", path: "/datasets/431081-2024-final-three_public/releases/3", want: all(200)},
+		{what: "a release not made yet", path: "/datasets/431081-2024-final-three_public/releases/9", want: all(404)},
+	},
+	"GET /datasets/:id/diff": {{what: "releases 1→3 as a page", path: "/datasets/431081-2024-final-three_public/diff?from=1&to=3", want: all(200)}},
+	"GET /filings/:id": {
+		{what: "a published filing's page", path: "/filings/{published}", want: all(301)},
+		{what: "a draft-only department's draft", path: "/filings/{draft}", want: all(404)},
+		{what: "a published department's draft (001 v3)", path: "/filings/{leakDraft}", want: all(404)},
+	},
+	"GET /regions/:code/departments/:dept/:year/:phase/:version": {
+		{what: "a published version", path: "/regions/431081/departments/001/2024/final/v2", want: all(200)},
+		{what: "the version it superseded", path: "/regions/431081/departments/001/2024/final/v1", want: all(200)},
+		{what: "a published department's draft (001 v3)", path: "/regions/431081/departments/001/2024/final/v3", want: all(404)},
+		{what: "a draft-only department's draft", path: "/regions/431081/departments/096/2024/final/v1", want: all(404)},
+	},
+	"GET /changes": {{what: "the changes page", path: "/changes", want: all(200)}},
+	"GET /rules":   {{what: "the rules page", path: "/rules", want: all(200)}},
 
 	// The desk: the sign-in page or the desk itself, 200 either way.
 	"GET /desk": {{what: "the desk", path: "/desk", want: all(200)}},

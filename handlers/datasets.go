@@ -3,6 +3,8 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -101,23 +103,41 @@ func getDataset(cat Catalogue, base string) gin.HandlerFunc {
 	}
 }
 
-// getChanges is the change log: every release of every dataset, newest first, with correction notes.
+// changeParams are the query parameters of the change log, JSON and Atom alike.
+var changeParams = []string{"region", "dataset", "dept", "kind", "limit", "after"}
+
+// changeFilter reads the change log's filters and page: region, dataset,
+// dept (a department code), kind (publish, correction, withdrawal), limit
+// (def by default, at most 1,000) and the after cursor of the previous page.
+func changeFilter(c *gin.Context, def int) (store.ChangeFilter, error) {
+	f := store.ChangeFilter{Region: c.Query("region"), Dataset: c.Query("dataset"), Dept: c.Query("dept"), Action: c.Query("kind")}
+	if f.Action != "" && !slices.Contains(store.Actions, f.Action) {
+		return f, models.Errorf(models.EINVALID, "参数 kind 无效（“%s”）：可选 %s", f.Action, strings.Join(store.Actions, "、"))
+	}
+	limit, err := httpx.IntParam(c, "limit")
+	if err != nil {
+		return f, err
+	}
+	f.Limit = httpx.Clamp(limit, def, 1000)
+	if a := c.Query("after"); a != "" {
+		var cur httpx.ChangeCursor
+		if err := httpx.DecodeCursor(a, &cur); err != nil {
+			return f, err
+		}
+		f.BeforeID = cur.ID
+	}
+	return f, nil
+}
+
+// getChanges is the change log: every release of every dataset, newest first,
+// with correction notes; filterable by region, dataset, department and kind
+// of change, and keyset-paged (next).
 func getChanges(cat Catalogue, base string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		f := store.ChangeFilter{Region: c.Query("region")}
-		limit, err := httpx.IntParam(c, "limit")
+		f, err := changeFilter(c, 50)
 		if err != nil {
 			httpx.RespondError(c, err)
 			return
-		}
-		f.Limit = httpx.Clamp(limit, 50, 1000)
-		if a := c.Query("after"); a != "" {
-			var cur httpx.ChangeCursor
-			if err := httpx.DecodeCursor(a, &cur); err != nil {
-				httpx.RespondError(c, err)
-				return
-			}
-			f.BeforeID = cur.ID
 		}
 		rs, err := cat.Changes(c.Request.Context(), f)
 		if err != nil {

@@ -128,8 +128,8 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		api.GET("/datasets", httpx.PublicRead, httpx.AllowParams("region", "year", "phase", "kind", "limit", "after"), query, cond, getDatasets(d.Store, d.BaseURL))
 		api.GET("/datasets/:id", httpx.PublicRead, httpx.AllowParams(), query, cond, getDataset(d.Store, d.BaseURL))
 		api.GET("/datasets/:id/diff", httpx.PublicRead, httpx.AllowParams("from", "to"), query, cond, getDiff(d.Store, d.Store))
-		api.GET("/changes", httpx.PublicRead, httpx.AllowParams("region", "limit", "after"), query, cond, getChanges(d.Store, d.BaseURL))
-		r.GET("/feeds/changes.atom", httpx.PublicRead, httpx.AllowParams("region"), cond, getChangesAtom(d.Store, d.BaseURL))
+		api.GET("/changes", httpx.PublicRead, httpx.AllowParams(changeParams...), query, cond, getChanges(d.Store, d.BaseURL))
+		r.GET("/feeds/changes.atom", httpx.PublicRead, httpx.AllowParams(changeParams...), cond, getChangesAtom(d.Store, d.BaseURL))
 
 		api.GET("/three-public", httpx.PublicRead, httpx.AllowParams(FeedParams[models.KindThreePublic]...), query, cond, getFeedJSON(d.Store, exports.ThreePublicTable, exports.EachThreePublic, d.Store, models.KindThreePublic, d.BaseURL))
 		api.GET("/three-public.csv", httpx.PublicRead, httpx.AllowParams(FeedParams[models.KindThreePublic]...), query, cond, getFeedCSV(d.Store, exports.ThreePublicTable, exports.EachThreePublic, d.Store, models.KindThreePublic, d.BaseURL, "three_public.csv"))
@@ -150,7 +150,8 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 	}
 	if d.Store != nil {
 		// The HTML pages and the upload desk (package web).
-		s := web.NewSite(web.Config{Store: d.Store, Filings: d.Filings, Limits: d.Limits, BaseURL: d.BaseURL, SignIns: signIns})
+		s := web.NewSite(web.Config{Store: d.Store, Filings: d.Filings, Limits: d.Limits, BaseURL: d.BaseURL, SignIns: signIns,
+			Publisher: publisher(d).Name})
 		r.GET("/static/*file", s.Static)
 
 		pub := r.Group("", web.Headers(false))
@@ -158,6 +159,12 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		pub.GET("/regions/:code/:year", s.RegionYear)
 		pub.GET("/regions/:code/departments/:dept", s.Department)
 		pub.GET("/datasets", s.Datasets)
+		// Pages a person can cite (web/citable.go): the dataset id and filing id are the API's.
+		pub.GET("/datasets/:id", s.DatasetPage)
+		pub.GET("/datasets/:id/releases/:n", s.ReleasePage)
+		pub.GET("/datasets/:id/diff", s.DiffPage)
+		pub.GET("/filings/:id", s.FilingRedirect)
+		pub.GET("/regions/:code/departments/:dept/:year/:phase/:version", s.FilingPage)
 		pub.GET("/changes", s.Changes)
 		pub.GET("/rules", s.Rules)
 

@@ -13,7 +13,8 @@ type ChangeFilter struct {
 	Region  string
 	Dataset string // a dataset id: its releases only
 	// Dept is a department code: the releases that published, corrected or
-	// withdrew a version of it (with Region, of that region's department).
+	// withdrew a version of it (with Region, of that region's department),
+	// also when an act published it together with others.
 	Dept     string
 	Action   string // publish, correction or withdrawal (models.Action…)
 	BeforeID int64  // keyset cursor: releases older than this one
@@ -31,7 +32,12 @@ func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]Release, error) 
 		where, args = append(where, "r.dataset_id = ?"), append(args, f.Dataset)
 	}
 	if f.Dept != "" {
-		where, args = append(where, "f.dept_code = ?"), append(args, f.Dept)
+		// A publication act makes one release of many departments: the
+		// release is the department's when a version of it entered or left
+		// the dataset there (release_members' intervals, migration 00007).
+		where = append(where, `EXISTS (SELECT 1 FROM release_members m JOIN filings mf ON mf.id = m.filing_id
+			WHERE m.dataset_id = r.dataset_id AND (m.added_in = r.number OR m.removed_in = r.number) AND mf.dept_code = ?)`)
+		args = append(args, f.Dept)
 	}
 	if f.Action != "" {
 		where, args = append(where, "r.action = ?"), append(args, f.Action)

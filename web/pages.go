@@ -1,7 +1,9 @@
 package web
 
 import (
+	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -68,7 +70,7 @@ func datasetDownloads(d store.Dataset) downloadLinks {
 	dl := downloadLinks{Title: exports.DatasetTitle(d), Release: d.LatestRelease, Kind: string(d.Kind),
 		UpdatedAt: d.UpdatedAt.In(chinaTime).Format("2006-01-02 15:04"),
 		CSV:       l["csv"], CSVExcel: l["csv"] + "?bom=1", XLSX: l["xlsx"], JSON: l["json"], DataPackage: l["datapackage"],
-		Dataset: "/api/v1/datasets/" + url.PathEscape(d.ID)}
+		Dataset: DatasetPath(d.ID)} // the dataset's page (citable.go), which links the API's JSON
 	folder := exports.ReleaseURL("", d.ID, d.LatestRelease)
 	for _, v := range exports.DownloadVariants {
 		name, _ := exports.DownloadName(d, d.LatestRelease, v.File, v.Query)
@@ -590,7 +592,8 @@ type findingGroup struct {
 
 type versionRow struct {
 	Filing    models.Filing
-	Permalink string
+	Permalink string // the version's page (citable.go)
+	JSON      string // the API's permalink
 	Report    string
 }
 
@@ -624,6 +627,7 @@ func (s *Site) Department(c *gin.Context) {
 		return
 	}
 	p := departmentPage{page: s.page(dept.Name+" 三公经费", "home"), Region: region, Dept: dept, BaseURL: httpx.BaseURL(c, s.d.BaseURL)}
+	p.Feed = FeedPath(url.Values{"region": {region.Code}, "dept": {dept.Code}})
 
 	type key struct {
 		year  int
@@ -710,7 +714,7 @@ func (s *Site) Department(c *gin.Context) {
 	})
 	for _, f := range versions {
 		id := strconv.FormatInt(f.ID, 10)
-		p.Versions = append(p.Versions, versionRow{Filing: f, Permalink: "/api/v1/filings/" + id, Report: "/api/v1/filings/" + id + "/report"})
+		p.Versions = append(p.Versions, versionRow{Filing: f, Permalink: FilingPath(f), JSON: "/api/v1/filings/" + id, Report: "/api/v1/filings/" + id + "/report"})
 	}
 	ds, err := s.d.Store.Datasets(ctx, store.DatasetFilter{Region: region.Code, Limit: 1000})
 	if err != nil {
@@ -802,27 +806,53 @@ func (s *Site) Datasets(c *gin.Context) {
 type changeRow struct {
 	store.Release
 	Title    string
+	Dataset  string // the dataset's page
+	Page     string // the release's page
 	DeptPage string
-	Filing   string
+	Filing   string // the filing version's page (by the API's id)
 	CSV      string
-	Diff     string
+	Diff     string // the comparison with the release before, as a page
 }
 
 func newChangeRow(r store.Release) changeRow {
 	e := exports.NewReleaseEntry("", r)
-	return changeRow{Release: r, Title: e.DatasetTitle,
+	row := changeRow{Release: r, Title: e.DatasetTitle, Dataset: DatasetPath(r.DatasetID), Page: ReleasePath(r.DatasetID, r.Number),
 		DeptPage: "/regions/" + url.PathEscape(r.RegionCode) + "/departments/" + url.PathEscape(r.DeptCode),
-		Filing:   e.Links["filing"], CSV: e.Links["csv"], Diff: e.Links["diff"]}
+		Filing:   "/filings/" + strconv.FormatInt(r.FilingID, 10), CSV: e.Links["csv"]}
+	if r.Number > 1 {
+		row.Diff = DiffPath(r.DatasetID, r.Number-1, r.Number)
+	}
+	return row
 }
 
 type changesPage struct {
 	page
 	Changes []changeRow
 	Next    string
+	// The filters, as the form shows them.
+	Region, Dataset, Dept, Kind string
+	Kinds                       []kindOption
 }
 
+type kindOption struct{ Value, Label string }
+
+// changeKinds are the kinds of change the log's filter offers (store.Actions).
+func changeKinds() []kindOption {
+	var out []kindOption
+	for _, a := range store.Actions {
+		out = append(out, kindOption{Value: a, Label: actionName(a)})
+	}
+	return out
+}
+
+// Changes is the change log, filterable as /api/v1/changes is (region,
+// dataset, dept, kind) and paged; it advertises the Atom feed of the same filters.
 func (s *Site) Changes(c *gin.Context) {
-	f := store.ChangeFilter{Region: c.Query("region"), Limit: 100}
+	f := store.ChangeFilter{Region: c.Query("region"), Dataset: c.Query("dataset"), Dept: c.Query("dept"), Action: c.Query("kind"), Limit: 100}
+	if f.Action != "" && !slices.Contains(store.Actions, f.Action) {
+		s.showError(c, http.StatusBadRequest, "参数 kind 无效：可选 "+strings.Join(store.Actions, "、"))
+		return
+	}
 	if a := c.Query("after"); a != "" {
 		var cur httpx.ChangeCursor
 		if err := httpx.DecodeCursor(a, &cur); err != nil {
@@ -836,7 +866,14 @@ func (s *Site) Changes(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	p := changesPage{page: s.page("更新记录", "changes")}
+	p := changesPage{page: s.page("更新记录", "changes"), Region: f.Region, Dataset: f.Dataset, Dept: f.Dept, Kind: f.Action, Kinds: changeKinds()}
+	filters := url.Values{}
+	for k, v := range map[string]string{"region": f.Region, "dataset": f.Dataset, "dept": f.Dept, "kind": f.Action} {
+		if v != "" {
+			filters.Set(k, v)
+		}
+	}
+	p.Feed = FeedPath(filters)
 	for _, r := range rs {
 		p.Changes = append(p.Changes, newChangeRow(r))
 	}

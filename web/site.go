@@ -35,6 +35,7 @@ type Site struct {
 	pages map[string]*template.Template
 	css   string // the stylesheet's URL, with its content hash so a new build is never served a stale copy
 	desk  *deskSessions
+	sums  shaCache // SHA-256 of release files for the citations (citable.go)
 }
 
 // Config is what the pages, the desk and the embeds are built from.
@@ -47,6 +48,8 @@ type Config struct {
 	BaseURL string
 	// SignIns limits failed sign-ins per client, shared with the API's token check.
 	SignIns *httpx.SignInLimiter
+	// Publisher names the publisher in the pages' citations; "" is exports.DefaultPublisher.
+	Publisher string
 }
 
 // pagesCSP allows only the service's own files; there are no inline scripts or
@@ -77,6 +80,7 @@ func Headers(desk bool) gin.HandlerFunc {
 
 // templatePages are the page files; each is parsed together with layout.html.
 var templatePages = []string{"home", "region", "department", "datasets", "changes", "rules", "error",
+	"dataset", "release_diff", "filing",
 	"desk_login", "desk_home", "desk_upload", "desk_filing"}
 
 // NewSite parses the templates (a broken one panics: a bug of this build).
@@ -123,12 +127,15 @@ type page struct {
 	Title string
 	Nav   string // which item of the navigation is current
 	CSS   string
+	Feed  string // the Atom feed the page advertises (<link rel="alternate">)
 	// Desk pages: the signed-in token (nil on the sign-in page) and the session's CSRF token.
 	Token *models.Token
 	CSRF  string
 }
 
-func (s *Site) page(title, nav string) page { return page{Title: title, Nav: nav, CSS: s.css} }
+func (s *Site) page(title, nav string) page {
+	return page{Title: title, Nav: nav, CSS: s.css, Feed: FeedPath(nil)}
+}
 
 // render executes a page into a buffer first, so a template error is a clean 500.
 func (s *Site) render(c *gin.Context, status int, name string, data any) {
