@@ -115,6 +115,7 @@ func (s *Service) Upload(ctx context.Context, f File, actor Actor, progress Prog
 		}
 		defer rd.Close()
 		w := newWriter(tx, actor)
+		w.sha256 = sum
 		ra := startReadAhead(rd, progress)
 		defer ra.stop()
 		for batch := range ra.batches {
@@ -143,6 +144,9 @@ func (s *Service) Upload(ctx context.Context, f File, actor Actor, progress Prog
 			return rejected
 		}
 		if err := w.flush(ctx); err != nil {
+			return err
+		}
+		if err := w.flushSources(ctx, f.Path); err != nil {
 			return err
 		}
 		findings, err := checkDrafts(ctx, tx, s.session(ctx, tx), w.filings, w.content)
@@ -246,6 +250,9 @@ type writer struct {
 	threeRows map[int64][]int // rows of 三公 records per filing, to refuse two in one file
 	forbidden []int
 	batch     []models.LineItem
+	// sha256 is the upload's; sources say where a PDF printed the figures.
+	sha256  string
+	sources []models.FigureSource
 }
 
 type tableKey struct {
@@ -286,6 +293,7 @@ func (w *writer) add(ctx context.Context, rec ingest.Record) error {
 			return err
 		}
 		w.threeRows[f.ID] = append(w.threeRows[f.ID], rec.Row)
+		w.addSources(f, rec.Sources)
 		tp := *rec.ThreePublic
 		tp.FilingID = f.ID
 		tp.SourceRow = rec.Row
@@ -300,6 +308,7 @@ func (w *writer) add(ctx context.Context, rec ingest.Record) error {
 		if err := w.clearTable(ctx, f, li.Table); err != nil {
 			return err
 		}
+		w.addSources(f, rec.Sources)
 		if w.empty[f.ID] {
 			w.content.addItem(li)
 		}
@@ -395,6 +404,27 @@ func (w *writer) flush(ctx context.Context) error {
 	err := w.tx.InsertLineItems(ctx, w.batch)
 	w.batch = w.batch[:0]
 	return err
+}
+
+// addSources keeps where a PDF printed a record's figures (its table was
+// cleared, with its earlier sources, before).
+func (w *writer) addSources(f models.Filing, srcs []models.FigureSource) {
+	for _, s := range srcs {
+		s.FilingID, s.SHA256 = f.ID, w.sha256
+		w.sources = append(w.sources, s)
+	}
+}
+
+// flushSources stores the sources and, when there are any, the PDF itself
+// as the upload's original, which the figures link to (page by page).
+func (w *writer) flushSources(ctx context.Context, path string) error {
+	if len(w.sources) == 0 {
+		return nil
+	}
+	if err := w.tx.InsertFigureSources(ctx, w.sources); err != nil {
+		return err
+	}
+	return w.tx.PutSourceFile(ctx, w.sha256, "application/pdf", path)
 }
 
 func (w *writer) filingIDs() []int64 {

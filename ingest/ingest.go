@@ -93,6 +93,9 @@ type Record struct {
 	// Note is a note printed under a table (本部门无…，此表为空表): a line-item
 	// row of its own (then LineItem is nil), or the 说明 of a 三公 row.
 	Note *models.TableNote
+	// Sources say where a PDF printed the record's figures (page and box; the
+	// store adds the filing and the file's SHA-256); nil for other files.
+	Sources []models.FigureSource
 }
 
 // Reader yields the records of one uploaded file, row by row.

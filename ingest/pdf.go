@@ -36,6 +36,10 @@ func openPDF(r io.Reader, opts Options) (Reader, error) {
 type pdfPlace struct {
 	sheet string // 第5页 表3
 	cell  string // 第12行“财政拨款”栏
+	// page and box (points from the page's top left) of a body cell; page 0
+	// for the header, title and notes.
+	page           int
+	x0, y0, x1, y1 float64
 }
 
 // pdfSheet is one table of the PDF laid out as a sheet, and where each of its
@@ -105,8 +109,45 @@ func newPDFReader(doc *pdfgrid.Document, opts Options) Reader {
 	for i := range sheets {
 		byName[sheets[i].sheet.Name] = &sheets[i]
 	}
+	// The 三公 record's fields, each at its own cell.
+	threeCells := map[string]string{} // field → 表9!C5
+	for i := range tables {
+		if t := &tables[i]; t.Spec.Key == models.TableThreePublic && len(t.ThreePublic) == 1 {
+			for _, ln := range t.ThreePublic[0] {
+				threeCells[ln.Column] = ln.Ref
+			}
+		}
+	}
+	source := func(ref string, table models.Table, code, column string) []models.FigureSource {
+		sheet, cell := splitRef(ref)
+		s := byName[sheet]
+		if s == nil {
+			return nil
+		}
+		p, ok := s.places[cell]
+		if !ok || p.page == 0 {
+			return nil
+		}
+		return []models.FigureSource{{Table: table, Code: code, Column: column, Page: p.page, X0: p.x0, Y0: p.y0, X1: p.x1, Y1: p.y1}}
+	}
 	for i := range l.queue {
 		rec := &l.queue[i]
+		switch {
+		case rec.LineItem != nil:
+			li := rec.LineItem
+			rec.Sources = source(rec.Sheet+"!"+rec.Cell, li.Table, li.Code, li.Column)
+		case rec.ThreePublic != nil:
+			for _, a := range models.ThreePublicAmounts {
+				if ref, ok := threeCells[a.Key]; ok && a.Get(rec.ThreePublic).Valid {
+					rec.Sources = append(rec.Sources, source(ref, models.TableThreePublic, "", a.Key)...)
+				}
+			}
+			for _, c := range models.ThreePublicCounts {
+				if ref, ok := threeCells[c.Key]; ok && c.Get(rec.ThreePublic).Valid {
+					rec.Sources = append(rec.Sources, source(ref, models.TableThreePublic, "", c.Key)...)
+				}
+			}
+		}
 		if s := byName[rec.Sheet]; s != nil {
 			p := s.place(rec.Cell)
 			rec.Sheet, rec.Cell = p.sheet, p.cell
@@ -209,7 +250,8 @@ func gridSheet(g *pdfgrid.Grid, header [][]headerLabel, n, lo, hi int, part, tit
 			if c < len(header) && len(header[c]) > 0 {
 				col = "“" + header[c][len(header[c])-1].Text + "”栏"
 			}
-			ps.places[layout.CellName(sr, c)] = pdfPlace{sheet: table(p), cell: what + col}
+			ps.places[layout.CellName(sr, c)] = pdfPlace{sheet: table(p), cell: what + col,
+				page: cell.Page, x0: cell.X0, y0: cell.Y0, x1: cell.X1, y1: cell.Y1}
 		}
 		ps.sheet.Rows = append(ps.sheet.Rows, cells)
 	}

@@ -78,7 +78,7 @@ func (tx *Tx) DeleteTable(ctx context.Context, filingID int64, table models.Tabl
 	if _, err := tx.p.ExecContext(ctx, `DELETE FROM table_notes WHERE filing_id = ? AND tbl = ?`, filingID, table); err != nil {
 		return fmt.Errorf("store: unable to clear the notes of table %s of filing %d: %w", table, filingID, err)
 	}
-	return nil
+	return deleteFigureSources(ctx, tx, filingID, table)
 }
 
 // InsertTableNotes adds notes printed under a filing's tables.
@@ -313,7 +313,7 @@ func (tx *Tx) CopyContent(ctx context.Context, from, to int64) error {
 		SELECT ?, tbl, note, source_row FROM table_notes WHERE filing_id = ? ORDER BY id`, to, from); err != nil {
 		return fmt.Errorf("store: unable to copy table notes %d → %d: %w", from, to, err)
 	}
-	return nil
+	return copyFigureSources(ctx, tx, from, to)
 }
 
 // LineItemsWithCodes returns a filing's line items whose row code is one of

@@ -23,12 +23,13 @@ func cellOf(page int, cs ...chunk) Cell {
 
 // grow adds a wrapped piece of text to a cell (below or above it).
 func (c *Cell) grow(k chunk, before bool) {
+	boxless := c.Text == "" || math.IsInf(c.X0, 1) // a blank cell has no box to widen
 	if before {
 		c.Text = squeeze(k.Text + " " + c.Text)
 	} else {
 		c.Text = squeeze(c.Text + " " + k.Text)
 	}
-	if c.Text == "" || math.IsInf(c.X0, 1) {
+	if boxless {
 		c.X0, c.Y0, c.X1, c.Y1 = k.X0, k.Y0, k.X1, k.Y1
 		return
 	}

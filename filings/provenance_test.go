@@ -1,0 +1,105 @@
+package filings_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"sunshine/checks"
+	"sunshine/filings"
+	"sunshine/ingest"
+	"sunshine/ingest/pdfgrid/pdfgridtest"
+	"sunshine/models"
+	"sunshine/store"
+	"sunshine/store/storetest"
+)
+
+// A PDF upload keeps where every figure was printed and the PDF itself; the
+// PDF is public once a published version cites it; a new version copies the
+// sources with the figures, and a table uploaded again from a CSV drops that
+// table's sources with its figures.
+func TestUpload_PDFKeepsEveryFiguresPageAndTheOriginal(t *testing.T) {
+	pdfgridtest.NeedPoppler(t)
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		svc := &filings.Service{Store: s, Options: ingest.DefaultOptions(),
+			Checker: filings.CheckerFunc(func(context.Context, *store.Tx, *checks.Filing) ([]models.Finding, error) { return nil, nil })}
+		path := filepath.Join("..", "testdata", "pdf", "2025-budget-shanghai-putuo-finance-bureau.pdf")
+		res, err := svc.Upload(ctx, filings.File{Path: path, Name: "预算.pdf",
+			Fields: map[string]string{"region_code": "310107", "dept_code": "CZJ"}}, cli, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Rejected || len(res.Filings) != 1 {
+			t.Fatalf("upload: %+v", res.Report)
+		}
+		v1 := res.Filings[0]
+		items, _ := s.LineItems(ctx, v1.ID)
+		srcs, err := s.FigureSources(ctx, v1.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byKey := map[string]models.FigureSource{}
+		for _, src := range srcs {
+			if src.SHA256 != res.Upload.SHA256 || src.Page < 1 || src.Page > 24 || src.X1 <= src.X0 || src.Y1 <= src.Y0 {
+				t.Fatalf("source %+v", src)
+			}
+			byKey[src.Key()] = src
+		}
+		figures := 0
+		for _, it := range items {
+			if !it.Amount.Valid {
+				continue
+			}
+			figures++
+			if _, ok := byKey[models.FigureKey(it.Table, it.Code, it.Column)]; !ok {
+				t.Errorf("no source for %s/%s/%s", it.Table, it.Code, it.Column)
+			}
+		}
+		// The 三公 table prints 合计 and 公务接待费 (0.95 万元 each), on page 21.
+		for _, f := range []string{"total", "reception"} {
+			if src, ok := byKey[models.FigureKey(models.TableThreePublic, "", f)]; !ok || src.Page != 21 {
+				t.Errorf("三公 %s: %+v", f, src)
+			}
+		}
+		if len(srcs) != figures+2 {
+			t.Errorf("%d sources for %d figures and two 三公 amounts", len(srcs), figures)
+		}
+		t.Logf("%d figures, %d sources", figures, len(srcs))
+
+		want, _ := os.ReadFile(path)
+		sf, public, err := s.SourceFile(ctx, res.Upload.SHA256)
+		if err != nil || !bytes.Equal(sf.Content, want) || sf.MediaType != "application/pdf" {
+			t.Fatalf("original: %v, %d bytes", err, len(sf.Content))
+		}
+		if public {
+			t.Error("a draft's PDF is public")
+		}
+		if _, err := svc.Publish(ctx, v1.ID, cli, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, public, _ := s.SourceFile(ctx, res.Upload.SHA256); !public {
+			t.Error("the published version's PDF is not public")
+		}
+
+		// Version 2 from a CSV of the 三公 table only.
+		res2 := upload(t, svc, "310107,CZJ,上海市普陀区财政局,2025,budget,万元,0.95,0,0,0,0.95\n", cli)
+		v2 := res2.Filings[0]
+		if v2.ID == v1.ID || v2.Version != 2 {
+			t.Fatalf("v2 %+v", v2)
+		}
+		srcs2, _ := s.FigureSources(ctx, v2.ID)
+		if len(srcs2) != figures {
+			t.Errorf("v2 has %d sources, want the %d of the line items copied (the 三公 table's replaced)", len(srcs2), figures)
+		}
+		for _, src := range srcs2 {
+			if src.Table == models.TableThreePublic {
+				t.Errorf("a 三公 figure from the CSV keeps the PDF's source %+v", src)
+			}
+		}
+		if _, _, err := s.SourceFile(ctx, "0000000000000000000000000000000000000000000000000000000000000000"); models.ErrorCode(err) != models.ENOTFOUND {
+			t.Errorf("unknown file: %v", err)
+		}
+	})
+}

@@ -1,0 +1,130 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"sunshine/models"
+)
+
+// Provenance of figures read from PDFs (migration 00010): where each was
+// printed (figure_sources) and the PDFs themselves (source_files).
+
+const figureSourceColumns = "filing_id, tbl, code, col, sha256, page, x0, y0, x1, y1"
+
+// InsertFigureSources records where figures of a draft were printed. The
+// upload replaces a table's sources with its lines (DeleteTable clears both).
+func (tx *Tx) InsertFigureSources(ctx context.Context, srcs []models.FigureSource) error {
+	const per = 10
+	for start := 0; start < len(srcs); start += maxParams / per {
+		part := srcs[start:min(start+maxParams/per, len(srcs))]
+		query := "INSERT INTO figure_sources (" + figureSourceColumns + ") VALUES "
+		args := make([]any, 0, len(part)*per)
+		for i, s := range part {
+			if i > 0 {
+				query += ", "
+			}
+			query += "(" + placeholders(per) + ")"
+			args = append(args, s.FilingID, string(s.Table), s.Code, s.Column, s.SHA256, s.Page, s.X0, s.Y0, s.X1, s.Y1)
+		}
+		if _, err := tx.tx.ExecContext(ctx, query, args...); err != nil {
+			return fmt.Errorf("store: unable to save where the figures were printed: %w", err)
+		}
+	}
+	return nil
+}
+
+// deleteFigureSources clears the sources of one table of a filing.
+func deleteFigureSources(ctx context.Context, tx *Tx, filingID int64, table models.Table) error {
+	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM figure_sources WHERE filing_id = ? AND tbl = ?`, filingID, string(table)); err != nil {
+		return fmt.Errorf("store: unable to clear the sources of table %s of filing %d: %w", table, filingID, err)
+	}
+	return nil
+}
+
+// copyFigureSources copies a filing's sources into the draft copied from it.
+func copyFigureSources(ctx context.Context, tx *Tx, from, to int64) error {
+	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO figure_sources (`+figureSourceColumns+`)
+		SELECT ?, tbl, code, col, sha256, page, x0, y0, x1, y1 FROM figure_sources WHERE filing_id = ? ORDER BY id`, to, from); err != nil {
+		return fmt.Errorf("store: unable to copy the figures' sources %d → %d: %w", from, to, err)
+	}
+	return nil
+}
+
+// FigureSources returns where a filing's figures were printed, by table,
+// code and column; empty for a filing with no figure from a PDF.
+func (s *Store) FigureSources(ctx context.Context, filingID int64) ([]models.FigureSource, error) {
+	out := []models.FigureSource{}
+	if err := s.read.SelectContext(ctx, &out, `SELECT `+figureSourceColumns+` FROM figure_sources WHERE filing_id = ?
+		ORDER BY tbl, code, col, id`, filingID); err != nil {
+		return nil, fmt.Errorf("store: unable to fetch the sources of filing %d: %w", filingID, err)
+	}
+	return out, nil
+}
+
+// PutSourceFile keeps the original of an uploaded PDF, read from path, under
+// its SHA-256; a file kept already is left as it is.
+func (tx *Tx) PutSourceFile(ctx context.Context, sha256, mediaType, path string) error {
+	var n int
+	if err := tx.tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM source_files WHERE sha256 = ?`, sha256); err != nil {
+		return fmt.Errorf("store: unable to look up source file %s: %w", sha256, err)
+	}
+	if n > 0 {
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	content, err := io.ReadAll(f)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO source_files (sha256, media_type, size, content, created_at) VALUES (?, ?, ?, ?, ?)`,
+		sha256, mediaType, int64(len(content)), content, tx.now); err != nil {
+		return fmt.Errorf("store: unable to keep source file %s: %w", sha256, err)
+	}
+	return nil
+}
+
+// SourceFile is a kept original.
+type SourceFile struct {
+	SHA256    string `db:"sha256"`
+	MediaType string `db:"media_type"`
+	Content   []byte `db:"content"`
+}
+
+// SourceFile returns the original kept under a SHA-256 and whether a
+// published (or superseded, or withdrawn: still readable) filing cites it;
+// ENOTFOUND when none is kept.
+func (s *Store) SourceFile(ctx context.Context, sha256 string) (SourceFile, bool, error) {
+	var f SourceFile
+	err := s.read.GetContext(ctx, &f, `SELECT sha256, media_type, content FROM source_files WHERE sha256 = ?`, sha256)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, false, models.Errorf(models.ENOTFOUND, "没有这份原始文件")
+	}
+	if err != nil {
+		return f, false, fmt.Errorf("store: unable to read source file %s: %w", sha256, err)
+	}
+	var n int
+	if err := s.read.GetContext(ctx, &n, `SELECT COUNT(*) FROM figure_sources fs JOIN filings f ON f.id = fs.filing_id
+		WHERE fs.sha256 = ? AND f.status <> 'draft'`, sha256); err != nil {
+		return f, false, fmt.Errorf("store: unable to look up who cites source file %s: %w", sha256, err)
+	}
+	return f, n > 0, nil
+}
+
+// FilingSourceFiles lists the SHA-256 of the PDFs a filing's figures were
+// read from.
+func (s *Store) FilingSourceFiles(ctx context.Context, filingID int64) ([]string, error) {
+	out := []string{}
+	if err := s.read.SelectContext(ctx, &out, `SELECT DISTINCT sha256 FROM figure_sources WHERE filing_id = ? ORDER BY sha256`, filingID); err != nil {
+		return nil, fmt.Errorf("store: unable to list the source files of filing %d: %w", filingID, err)
+	}
+	return out, nil
+}
