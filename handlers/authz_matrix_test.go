@@ -76,6 +76,15 @@ var authzMatrix = map[string][]matrixCase{
 	"POST /api/v1/filings/:id/withdraw": {{what: "a published filing (002)", path: "/api/v1/filings/{withdrawAPI}/withdraw",
 		body: &matrixBody{json: `{"note":"矩阵：撤回"}`},
 		want: statuses{401, 401, 401, 403, 403, 403, 200, 401, 401, 401}}},
+	// Publication acts are an admin's: the admin schedules one (never run here: the clock stays in 2026);
+	// act 1 is the fixture's first publication, which ran, so cancelling it is a conflict.
+	"POST /api/v1/publications": {{what: "a scheduled act of 431081's clean 2024 final drafts", path: "/api/v1/publications",
+		body: &matrixBody{json: `{"region":"431081","year":2024,"phase":"final","at":"2030-01-01T00:00:00Z","note":"矩阵：定时公开"}`},
+		want: statuses{401, 401, 401, 403, 403, 403, 201, 401, 401, 401}}},
+	"GET /api/v1/publications/:id": {{what: "the fixture's first act", path: "/api/v1/publications/1",
+		want: statuses{401, 401, 401, 403, 403, 403, 200, 401, 401, 401}}},
+	"DELETE /api/v1/publications/:id": {{what: "an act that ran", path: "/api/v1/publications/1",
+		want: statuses{401, 401, 401, 403, 403, 403, 409, 401, 401, 401}}},
 
 	"GET /api/v1/datasets":          {{what: "the catalogue", path: "/api/v1/datasets", want: all(200)}},
 	"GET /api/v1/datasets/:id":      {{what: "a dataset", path: "/api/v1/datasets/431081-2024-final-three_public", want: all(200)}},

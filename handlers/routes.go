@@ -119,6 +119,10 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		api.GET("/filings/:id/report", getFilingReport(d.Store))
 		api.POST("/filings/:id/publish", httpx.RequireToken, postPublish(d.Filings))
 		api.POST("/filings/:id/withdraw", httpx.RequireAdmin, postWithdraw(d.Filings))
+		// Publication acts: a set of drafts at once or at a time (publications.go), an admin's.
+		api.POST("/publications", httpx.RequireAdmin, postPublication(d.Filings))
+		api.GET("/publications/:id", httpx.RequireAdmin, getPublication(d.Filings))
+		api.DELETE("/publications/:id", httpx.RequireAdmin, deletePublication(d.Filings))
 
 		// The query API is rate-limited per client; release files and bulk downloads are not.
 		// Answers computed from the published data carry a strong ETag and
