@@ -100,6 +100,12 @@ func WriteBulk(ctx context.Context, w io.Writer, src ReleaseReader, rels []Relea
 		q := FeedQuery{Filter: store.FeedFilter{Members: r.Members}, Release: r.Entry.Number, Unit: models.Yuan, CSV: opts}
 		title := DatasetTitle(d) + "（第 " + strconv.Itoa(r.Entry.Number) + " 版）"
 		data := Resource{Name: d.ID, Path: d.ID + "/data.csv", Title: title, Table: LineItemsTable, Phase: d.Phase}
+		// The folder has an entry of its own before its files: readers that
+		// unpack entry by entry (the Frictionless JavaScript library) create
+		// only the folders a ZIP lists.
+		if _, err := zw.CreateHeader(&zip.FileHeader{Name: d.ID + "/", Method: zip.Store, Modified: r.Entry.CreatedAt.UTC()}); err != nil {
+			return err
+		}
 		hw, err := bulkEntry(zw, data.Path, r.Entry.CreatedAt)
 		if err != nil {
 			return err

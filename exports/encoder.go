@@ -57,8 +57,9 @@ var (
 // FormatVersion names the way the exports write their bytes; it is part of
 // every ETag, so a change to it (a column renamed, a header reworded) makes
 // clients and the file cache fetch afresh. 2: amount columns name their unit
-// (total_yuan) and the source's unit is source_unit.
-const FormatVersion = "2"
+// (total_yuan) and the source's unit is source_unit. 3: datapackage.json
+// declares the v1 profiles and plain missingValues; the bulk ZIP lists its folders.
+const FormatVersion = "3"
 
 // amountUnit is the unit amounts are written in: 元 unless asked otherwise.
 func amountUnit(u models.Unit) models.Unit {

@@ -62,9 +62,9 @@ func TestBulk_ZipHoldsEveryDatasetOfTheRegionYearDescribedByOnePackage(t *testin
 			names = append(names, f.Name)
 		}
 		want := []string{"README.txt",
-			"431081-2024-budget-three_public/data.csv", "431081-2024-budget-three_public/filings.csv",
-			"431081-2024-budget-line_items/data.csv", "431081-2024-budget-line_items/filings.csv",
-			"431081-2024-final-three_public/data.csv", "431081-2024-final-three_public/filings.csv",
+			"431081-2024-budget-three_public/", "431081-2024-budget-three_public/data.csv", "431081-2024-budget-three_public/filings.csv",
+			"431081-2024-budget-line_items/", "431081-2024-budget-line_items/data.csv", "431081-2024-budget-line_items/filings.csv",
+			"431081-2024-final-three_public/", "431081-2024-final-three_public/data.csv", "431081-2024-final-three_public/filings.csv",
 			"datapackage.json"}
 		if strings.Join(names, " ") != strings.Join(want, " ") {
 			t.Fatalf("entries:\n%v\nwant\n%v", names, want)
