@@ -42,12 +42,29 @@ test-sqlite:
 test-mysql:
 	TEST_MYSQL_DSN='mysql://root@tcp(127.0.0.1:3306)/mysql' $(GO) test $(TAGS) -count=1 ./...
 
-## lint: go vet, gofmt, staticcheck (pinned in go.mod as a tool) and go.mod tidiness; CI fails on any of them
+## lint: go vet, gofmt, staticcheck (pinned in go.mod as a tool), go.mod tidiness and the OpenAPI lint; CI fails on any of them
 lint:
 	$(GO) vet $(LINT_TAGS) ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) tool staticcheck $(LINT_TAGS) ./...
 	$(GO) mod tidy -diff
+	@$(MAKE) --no-print-directory lint-openapi
+
+## lint-openapi: docs/openapi.yaml through Redocly's linter (pinned in docs/openapi-lint, recommended rules): an
+## error fails, warnings are printed. Needs node and npm (CI installs them); elsewhere without npm it is SKIPPED.
+OPENAPI_LINT := docs/openapi-lint
+.PHONY: lint-openapi
+lint-openapi:
+	@if ! command -v npm >/dev/null; then \
+	  if [ -n "$$CI" ]; then echo "lint-openapi: npm is not installed (apt-get install nodejs npm)"; exit 1; fi; \
+	  echo "lint-openapi: npm is not installed, so the OpenAPI lint is SKIPPED (apt-get install nodejs npm)"; exit 0; \
+	fi; \
+	if [ ! -f $(OPENAPI_LINT)/node_modules/.package-lock.json ] || \
+	   [ $(OPENAPI_LINT)/package-lock.json -nt $(OPENAPI_LINT)/node_modules/.package-lock.json ]; then \
+	  (cd $(OPENAPI_LINT) && npm ci --no-audit --no-fund --loglevel=error) || exit 1; \
+	fi; \
+	cd $(OPENAPI_LINT) && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+	  ./node_modules/.bin/redocly lint ../openapi.yaml --format=stylish
 
 ## race: under the race detector, the tests of the packages that run goroutines (uploads, the store's pools and
 ## retries, the HTTP helpers) and the HTTP layer's concurrent tests (uploaders and publishers at once, limits, the
