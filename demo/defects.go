@@ -4,7 +4,8 @@ import "sunshine/models"
 
 // The deliberate defects: the kind of mistakes the PDF checkers find in
 // published documents, placed so that each family of checks has something to show.
-// The two with errors stay drafts; the ones with warnings are published with their flags.
+// The two with errors stay drafts; the ones with warnings are published with their flags
+// (036's 2025 budget without one of the nine tables: the scoreboard's incomplete department).
 var defects = map[models.FilingKey]struct {
 	what  string
 	apply func(*Filing)
@@ -22,6 +23,18 @@ var defects = map[models.FilingKey]struct {
 					li.Amount.Money -= yuan(10000)
 				}
 			}
+		},
+	},
+	{RegionCode: Region.Code, DeptCode: "036", FiscalYear: 2025, Phase: models.PhaseBudget}: {
+		"未公开《国有资本经营预算支出表》（空表也须公开并说明）",
+		func(f *Filing) {
+			items := f.Items[:0]
+			for _, li := range f.Items {
+				if li.Table != models.TableStateCapitalExpenditure {
+					items = append(items, li)
+				}
+			}
+			f.Items = items
 		},
 	},
 	{RegionCode: Region.Code, DeptCode: "024", FiscalYear: 2024, Phase: models.PhaseFinal}: {

@@ -73,6 +73,10 @@ func Load(ctx context.Context, svc *filings.Service, now time.Time, dir string, 
 			fmt.Fprintf(progress, "%s：%d 个部门，公开 %d 份\n", name, len(group), published)
 		}
 	}
+	// The scoreboard's department list and approval dates (scoreboard.go).
+	if err := loadScoreboard(ctx, svc.Store); err != nil {
+		return sum, fmt.Errorf("demo: scoreboard: %w", err)
+	}
 	return sum, nil
 }
 

@@ -86,6 +86,20 @@ var authzMatrix = map[string][]matrixCase{
 	"DELETE /api/v1/publications/:id": {{what: "an act that ran", path: "/api/v1/publications/1",
 		want: statuses{401, 401, 401, 403, 403, 403, 409, 401, 401, 401}}},
 
+	// The disclosure scoreboard is public; its department lists and approval dates are an admin's.
+	"GET /api/v1/scoreboard": {
+		{what: "431081's 2024 final", path: "/api/v1/scoreboard?region=431081&year=2024&phase=final", want: all(200)},
+		{what: "the ranking", path: "/api/v1/scoreboard?year=2024&phase=final", want: all(200)},
+	},
+	"GET /api/v1/scoreboard.csv": {{what: "431081's 2025 budget as CSV", path: "/api/v1/scoreboard.csv?region=431081&year=2025", want: all(200)}},
+	"GET /embed/scoreboard":      {{what: "431081's scoreboard embedded", path: "/embed/scoreboard?region=431081&year=2024&phase=final", want: all(200)}},
+	"PUT /api/v1/scoreboard/approvals": {{what: "431081's 2024 final approved", path: "/api/v1/scoreboard/approvals",
+		body: &matrixBody{json: `{"approvals":[{"region_code":"431081","fiscal_year":2024,"phase":"final","approved_on":"2025-08-01"}]}`},
+		want: statuses{401, 401, 401, 403, 403, 403, 200, 401, 401, 401}}},
+	"PUT /api/v1/regions/:code/years/:year/departments": {{what: "431081's 2024 department list", path: "/api/v1/regions/431081/years/2024/departments",
+		body: &matrixBody{json: `{"departments":[{"dept_code":"001","dept_name":"矩阵局"}]}`},
+		want: statuses{401, 401, 401, 403, 403, 403, 200, 401, 401, 401}}},
+
 	"GET /api/v1/datasets":          {{what: "the catalogue", path: "/api/v1/datasets", want: all(200)}},
 	"GET /api/v1/datasets/:id":      {{what: "a dataset", path: "/api/v1/datasets/431081-2024-final-three_public", want: all(200)}},
 	"GET /api/v1/datasets/:id/diff": {{what: "releases 1→3", path: "/api/v1/datasets/431081-2024-final-three_public/diff?from=1&to=3", want: all(200)}},
@@ -142,6 +156,9 @@ var authzMatrix = map[string][]matrixCase{
 	},
 	"GET /changes": {{what: "the changes page", path: "/changes", want: all(200)}},
 	"GET /rules":   {{what: "the rules page", path: "/rules", want: all(200)}},
+
+	// The disclosure scoreboard's page.
+	"GET /scoreboard": {{what: "the scoreboard page", path: "/scoreboard?region=431081&year=2024&phase=final", want: all(200)}},
 
 	// The desk: the sign-in page or the desk itself, 200 either way.
 	"GET /desk": {{what: "the desk", path: "/desk", want: all(200)}},

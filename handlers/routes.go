@@ -20,6 +20,7 @@ import (
 	"sunshine/filings"
 	"sunshine/httpx"
 	"sunshine/models"
+	"sunshine/scoreboard"
 	"sunshine/store"
 	"sunshine/web"
 )
@@ -145,6 +146,14 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		api.GET("/charts/three-public/:chart", httpx.PublicRead, httpx.AllowParams(chartParams...), query, cond, web.Chart(d.Store))
 		r.GET("/embed/three-public/:chart", cond, web.Embed(d.Store, d.BaseURL, d.FrameAncestors))
 		r.GET("/embed/embed.css", web.EmbedCSS)
+		// The disclosure scoreboard (scoreboard.go): tagged from the releases, the
+		// region's department lists and approval dates, and the day.
+		board := httpx.Conditional(scoreboardState(d.Store), d.BaseURL, exports.FormatVersion)
+		api.GET("/scoreboard", httpx.PublicRead, httpx.AllowParams(scoreboard.Params...), query, board, getScoreboard(d.Store))
+		api.GET("/scoreboard.csv", httpx.PublicRead, httpx.AllowParams(scoreboard.Params...), query, board, getScoreboardCSV(d.Store))
+		r.GET("/embed/scoreboard", httpx.PublicRead, httpx.AllowParams(scoreboard.Params...), board, web.ScoreboardEmbed(d.Store, d.BaseURL, d.FrameAncestors))
+		api.PUT("/scoreboard/approvals", httpx.RequireAdmin, putApprovals(d.Store))
+		api.PUT("/regions/:code/years/:year/departments", httpx.RequireAdmin, putDepartmentList(d.Store))
 		// Not rate-limited: harvesters and bulk downloads are what an open-data service is for (opendata.go).
 		pub := publisher(d)
 		api.GET("/bulk/:file", httpx.PublicRead, httpx.AllowParams(), getBulk(d.Store, d.BaseURL, pub))
@@ -171,6 +180,7 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		pub.GET("/regions/:code/departments/:dept/:year/:phase/:version", s.FilingPage)
 		pub.GET("/changes", s.Changes)
 		pub.GET("/rules", s.Rules)
+		pub.GET("/scoreboard", s.Scoreboard)
 
 		desk := r.Group("/desk", web.Headers(true))
 		desk.GET("", s.DeskHome)

@@ -23,7 +23,9 @@ func allTables(code string, published time.Time) store.ScoreboardFiling {
 }
 
 // china is a moment on China's calendar.
-func china(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, scoreboard.China) }
+func china(y int, m time.Month, d, h int) time.Time {
+	return time.Date(y, m, d, h, 0, 0, 0, scoreboard.China)
+}
 
 func TestCompute_TimelinessCompletenessAndCounts(t *testing.T) {
 	late := allTables("002", china(2025, 2, 20, 9)) // approved 01-20: 31 days
@@ -35,11 +37,11 @@ func TestCompute_TimelinessCompletenessAndCounts(t *testing.T) {
 	incomplete.ThreePublicNulls = 1
 	noted := allTables("004", china(2025, 1, 25, 8)) // its own approval 2025-01-01: 24 days, late
 	noted.Tables[models.TableStateCapitalExpenditure] = store.ScoreboardTable{Notes: []string{"本部门无国有资本经营预算财政拨款支出，此表为空表。"}}
-	zeros := allTables("006", china(2025, 2, 1, 8)) // not listed
+	zeros := allTables("006", china(2025, 2, 1, 8))                                          // not listed
 	zeros.Tables[models.TableGovFundExpenditure] = store.ScoreboardTable{Rows: 4, Detail: 3} // zeros with no note: there, with figures
 	zeros.ThreePublic = false
 	facts := store.ScoreboardFacts{RegionCode: "990101", RegionName: "阳光市", FiscalYear: 2025, Phase: models.PhaseBudget, ListYear: 2024,
-		List: []store.ListedDepartment{{"001", "未公开局"}, {"002", "迟到局"}, {"003", "缺表局"}, {"004", "空表局"}, {"005", "未到期局"}},
+		List:      []store.ListedDepartment{{Code: "001", Name: "未公开局"}, {Code: "002", Name: "迟到局"}, {Code: "003", Name: "缺表局"}, {Code: "004", Name: "空表局"}, {Code: "005", Name: "未到期局"}},
 		Approvals: []store.Approval{{DeptCode: "", Date: "2025-01-20"}, {DeptCode: "004", Date: "2025-01-01"}, {DeptCode: "005", Date: "2025-03-01"}},
 		Filings:   []store.ScoreboardFiling{late, incomplete, noted, zeros}}
 	b := scoreboard.Compute(facts, china(2025, 3, 10, 0)) // 001: 49 days after approval, overdue; 005: 9 days, pending

@@ -22,7 +22,7 @@ func TestScoreboard_ListsApprovalsAndFilingFacts(t *testing.T) {
 		if err != nil || rev0 != 0 {
 			t.Fatalf("revision before anything: %d %v", rev0, err)
 		}
-		if err := s.SetDepartmentList(ctx, "431081", 2023, []store.ListedDepartment{{"002", "教育局"}, {"001", "财政局"}, {"003", "卫生健康局"}}, "admin"); err != nil {
+		if err := s.SetDepartmentList(ctx, "431081", 2023, []store.ListedDepartment{{Code: "002", Name: "教育局"}, {Code: "001", Name: "财政局"}, {Code: "003", Name: "卫生健康局"}}, "admin"); err != nil {
 			t.Fatal(err)
 		}
 		// 2024 has no list of its own: 2023's applies, in the order given.
@@ -174,7 +174,7 @@ func TestScoreboard_ListsApprovalsAndFilingFacts(t *testing.T) {
 		if as, _ := s.Approvals(ctx, "431081", 2024, models.PhaseFinal); len(as) != 1 || as[0].DeptCode != "" {
 			t.Fatalf("after removing 002's date: %+v", as)
 		}
-		if err := s.SetDepartmentList(ctx, "431081", 2023, []store.ListedDepartment{{"001", "财政局"}}, "admin"); err != nil {
+		if err := s.SetDepartmentList(ctx, "431081", 2023, []store.ListedDepartment{{Code: "001", Name: "财政局"}}, "admin"); err != nil {
 			t.Fatal(err)
 		}
 		if list, _, _ := s.DepartmentList(ctx, "431081", 2023); len(list) != 1 {
@@ -207,9 +207,9 @@ func TestScoreboard_RefusesBadInputNamingTheEntry(t *testing.T) {
 			err  error
 			want string
 		}{
-			{s.SetDepartmentList(ctx, "431081", 2024, []store.ListedDepartment{{"001", "财政局"}, {"001", "教育局"}}, "a"), "第 2 个部门的编码“001”与第 1 个重复"},
-			{s.SetDepartmentList(ctx, "431081", 2024, []store.ListedDepartment{{"001", "财政局"}, {"0 1", "教育局"}}, "a"), "部门名单第 2 个部门"},
-			{s.SetDepartmentList(ctx, "431081", 2024, []store.ListedDepartment{{"001", ""}}, "a"), "部门名单第 1 个部门"},
+			{s.SetDepartmentList(ctx, "431081", 2024, []store.ListedDepartment{{Code: "001", Name: "财政局"}, {Code: "001", Name: "教育局"}}, "a"), "第 2 个部门的编码“001”与第 1 个重复"},
+			{s.SetDepartmentList(ctx, "431081", 2024, []store.ListedDepartment{{Code: "001", Name: "财政局"}, {Code: "0 1", Name: "教育局"}}, "a"), "部门名单第 2 个部门"},
+			{s.SetDepartmentList(ctx, "431081", 2024, []store.ListedDepartment{{Code: "001", Name: ""}}, "a"), "部门名单第 1 个部门"},
 			{s.SetDepartmentList(ctx, "4310", 2024, nil, "a"), "区划"},
 			{s.SetApprovals(ctx, []store.Approval{{RegionCode: "431081", FiscalYear: 2024, Phase: models.PhaseBudget, Date: "2024-01-20"},
 				{RegionCode: "431081", FiscalYear: 2024, Phase: models.PhaseBudget, Date: "2024-02-30"}}, "a"), "第 2 条批复日期：批复日期“2024-02-30”无效"},
