@@ -212,6 +212,13 @@ func finalPlan(d Dept, year int, b plan) plan {
 
 // generate builds one filing; defects are applied last.
 func generate(d Dept, year int, phase models.Phase) Filing {
+	f := generateClean(d, year, phase)
+	applyDefect(&f)
+	return f
+}
+
+// generateClean builds one filing without its deliberate defect: what a correction publishes.
+func generateClean(d Dept, year int, phase models.Phase) Filing {
 	b := budgetPlan(d, year)
 	p := b
 	if phase == models.PhaseFinal {
@@ -220,7 +227,6 @@ func generate(d Dept, year int, phase models.Phase) Filing {
 	f := Filing{Key: models.FilingKey{RegionCode: Region.Code, DeptCode: d.Code, FiscalYear: year, Phase: phase}, DeptName: d.Name}
 	f.ThreePublic = threePublic(d, year, phase, p, b)
 	f.Items = lineItems(d, p)
-	applyDefect(&f)
 	return f
 }
 

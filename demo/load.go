@@ -27,9 +27,11 @@ func (s Summary) Changed() bool { return s.Uploaded > 0 || s.Published > 0 }
 
 // Load stores the demo through the same path as any upload — one 三公 file and
 // one line-item file per year and phase, written to dir — and publishes every
-// draft whose checks found no error, year by year and budget before final, so
-// that each filing is checked against the ones published before it. Loading
-// again stores nothing: the files are byte-identical and their drafts published.
+// draft whose checks found no error in one act per year and phase (统一公开:
+// one release per dataset), year by year and budget before final, so that
+// each filing is checked against the ones published before it; then the
+// corrections (corrections.go), each an act of its own. Loading again stores
+// nothing: the files are byte-identical and their drafts published.
 func Load(ctx context.Context, svc *filings.Service, now time.Time, dir string, progress io.Writer) (Summary, error) {
 	var sum Summary
 	all := Generate(now)
@@ -63,7 +65,7 @@ func Load(ctx context.Context, svc *filings.Service, now time.Time, dir string, 
 				ids = append(ids, f.ID)
 			}
 		}
-		published, drafts, err := publishDrafts(ctx, svc, ids)
+		published, drafts, err := publishDrafts(ctx, svc, ids, name+"统一公开")
 		if err != nil {
 			return sum, err
 		}
@@ -72,7 +74,10 @@ func Load(ctx context.Context, svc *filings.Service, now time.Time, dir string, 
 		if progress != nil {
 			fmt.Fprintf(progress, "%s：%d 个部门，公开 %d 份\n", name, len(group), published)
 		}
-	}
+		fixed, err := loadCorrections(ctx, svc, k, dir)
+		if err != nil {
+			return sum, err
+		}
 	// The scoreboard's department list and approval dates (scoreboard.go).
 	if err := loadScoreboard(ctx, svc.Store); err != nil {
 		return sum, fmt.Errorf("demo: scoreboard: %w", err)
@@ -80,9 +85,11 @@ func Load(ctx context.Context, svc *filings.Service, now time.Time, dir string, 
 	return sum, nil
 }
 
-// publishDrafts publishes each filing that is still a draft and whose checks found no error.
-func publishDrafts(ctx context.Context, svc *filings.Service, ids []int64) (published, drafts int, err error) {
+// publishDrafts publishes, in one act with the note, every filing that is
+// still a draft and whose checks found no error; the others stay drafts.
+func publishDrafts(ctx context.Context, svc *filings.Service, ids []int64, note string) (published, drafts int, err error) {
 	seen := map[int64]bool{}
+	var clean []int64
 	for _, id := range ids {
 		if seen[id] {
 			continue
@@ -95,17 +102,23 @@ func publishDrafts(ctx context.Context, svc *filings.Service, ids []int64) (publ
 		if f.Status != models.StatusDraft {
 			continue
 		}
-		_, err = svc.Publish(ctx, id, filings.Actor{Name: Actor}, "")
-		if _, blocked := err.(*filings.BlockedError); blocked {
+		findings, err := svc.Store.Findings(ctx, id)
+		if err != nil {
+			return published, drafts, err
+		}
+		if !models.NewReport(findings).Valid {
 			drafts++
 			continue
 		}
-		if err != nil {
-			return published, drafts, fmt.Errorf("demo: publish filing %d: %w", id, err)
-		}
-		published++
+		clean = append(clean, id)
 	}
-	return published, drafts, nil
+	if len(clean) == 0 {
+		return 0, drafts, nil
+	}
+	if _, err := svc.PublishSet(ctx, clean, filings.Actor{Name: Actor}, note); err != nil {
+		return published, drafts, fmt.Errorf("demo: publish %s: %w", note, err)
+	}
+	return len(clean), drafts, nil
 }
 
 func firstMessage(r models.Report) string {
