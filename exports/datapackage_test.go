@@ -312,3 +312,43 @@ func TestHashWriter(t *testing.T) {
 		t.Errorf("%d %s", hw.Bytes(), hw.Hash())
 	}
 }
+
+// TestDataPackage_MissingValuesForV1AndV2: every schema says "" is missing as a
+// plain string (the only form a v1 reader takes), and every field that may be
+// empty labels its empty cell in v2's form — 未公开 for amounts, its own label
+// where a column has one; a required field has none.
+func TestDataPackage_MissingValuesForV1AndV2(t *testing.T) {
+	_, resources := release(t)
+	p, err := DataPackage(packageInfo(resources))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Profile != "tabular-data-package" || p.CountryCode != "CN" {
+		t.Errorf("package: profile %q, countryCode %q", p.Profile, p.CountryCode)
+	}
+	labelled := 0
+	for _, r := range p.Resources {
+		if r.Profile != "tabular-data-resource" || len(r.Schema.MissingValues) != 1 || r.Schema.MissingValues[0] != "" {
+			t.Errorf("%s: profile %q, schema missingValues %q", r.Name, r.Profile, r.Schema.MissingValues)
+		}
+		for _, f := range r.Schema.Fields {
+			required := f.Constraints != nil && f.Constraints.Required
+			switch {
+			case required && f.MissingValues != nil:
+				t.Errorf("%s.%s: required, yet labels a missing value", r.Name, f.Name)
+			case !required && (len(f.MissingValues) != 1 || f.MissingValues[0].Value != "" || f.MissingValues[0].Label == ""):
+				t.Errorf("%s.%s: may be empty but labels it %+v", r.Name, f.Name, f.MissingValues)
+			case !required:
+				labelled++
+			}
+			want := map[string]string{"total_yuan": notDisclosedLabel, "amount_wanyuan": notDisclosedLabel,
+				"trip_groups": notDisclosedLabel, "change_reason": "未填写 none given", "release": "非发布数据 not read from a release"}[f.Name]
+			if want != "" && f.MissingValues[0].Label != want {
+				t.Errorf("%s.%s: label %q, want %q", r.Name, f.Name, f.MissingValues[0].Label, want)
+			}
+		}
+	}
+	if labelled < 30 {
+		t.Errorf("only %d fields label their empty cell", labelled)
+	}
+}
