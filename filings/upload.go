@@ -129,8 +129,11 @@ func (s *Service) Upload(ctx context.Context, f File, actor Actor, progress Prog
 		if err != nil {
 			return err
 		}
+		// The reader's notes (columns ignored on purpose, severity info) go
+		// with the report; only its findings refuse the file.
+		notes := rd.Notes()
 		if fs := rd.Findings(); len(fs) > 0 {
-			res.Report = models.NewReport(fs)
+			res.Report = models.NewReport(append(fs, notes...))
 			res.Report.Partial = res.Report.Partial || rd.Partial()
 			res.Rejected = true
 			return rejected
@@ -169,7 +172,7 @@ func (s *Service) Upload(ctx context.Context, f File, actor Actor, progress Prog
 			return err
 		}
 		res.Upload = up
-		res.Report = models.NewReport(findings)
+		res.Report = models.NewReport(append(notes, findings...))
 		res.FilingsTotal = len(ids)
 		for _, fl := range w.filings[:min(len(w.filings), MaxListedFilings)] {
 			cur, err := tx.Filing(ctx, fl.ID)

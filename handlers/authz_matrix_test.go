@@ -104,11 +104,16 @@ var authzMatrix = map[string][]matrixCase{
 	"GET /api/v1/datasets/:id":      {{what: "a dataset", path: "/api/v1/datasets/431081-2024-final-three_public", want: all(200)}},
 	"GET /api/v1/datasets/:id/diff": {{what: "releases 1→3", path: "/api/v1/datasets/431081-2024-final-three_public/diff?from=1&to=3", want: all(200)}},
 	"GET /api/v1/changes":           {{what: "the change log", path: "/api/v1/changes", want: all(200)}},
-	"GET /feeds/changes.atom":       {{what: "the Atom feed", path: "/feeds/changes.atom", want: all(200)}},
-	"GET /api/v1/three-public":      {{what: "the 三公 feed", path: "/api/v1/three-public?region=431081", want: all(200)}},
-	"GET /api/v1/three-public.csv":  {{what: "the 三公 feed as CSV", path: "/api/v1/three-public.csv", want: all(200)}},
-	"GET /api/v1/line-items":        {{what: "the line-item feed", path: "/api/v1/line-items", want: all(200)}},
-	"GET /api/v1/line-items.csv":    {{what: "the line-item feed as CSV", path: "/api/v1/line-items.csv", want: all(200)}},
+	"GET /api/v1/regions":           {{what: "the regions", path: "/api/v1/regions", want: all(200)}},
+	"GET /api/v1/regions/:code/departments": {
+		{what: "a region's departments", path: "/api/v1/regions/431081/departments", want: all(200)},
+		{what: "a region nothing of which is published", path: "/api/v1/regions/999999/departments", want: all(404)},
+	},
+	"GET /feeds/changes.atom":      {{what: "the Atom feed", path: "/feeds/changes.atom", want: all(200)}},
+	"GET /api/v1/three-public":     {{what: "the 三公 feed", path: "/api/v1/three-public?region=431081", want: all(200)}},
+	"GET /api/v1/three-public.csv": {{what: "the 三公 feed as CSV", path: "/api/v1/three-public.csv", want: all(200)}},
+	"GET /api/v1/line-items":       {{what: "the line-item feed", path: "/api/v1/line-items", want: all(200)}},
+	"GET /api/v1/line-items.csv":   {{what: "the line-item feed as CSV", path: "/api/v1/line-items.csv", want: all(200)}},
 	"GET /api/v1/datasets/:id/releases/:n/:file": {
 		{what: "release 1's CSV", path: "/api/v1/datasets/431081-2024-final-three_public/releases/1/data.csv", want: all(200)},
 		{what: "release 3's XLSX", path: "/api/v1/datasets/431081-2024-final-three_public/releases/3/data.xlsx", want: all(200)},
@@ -156,6 +161,14 @@ var authzMatrix = map[string][]matrixCase{
 	},
 	"GET /changes": {{what: "the changes page", path: "/changes", want: all(200)}},
 	"GET /rules":   {{what: "the rules page", path: "/rules", want: all(200)}},
+	// The search answers everyone alike; a draft's names find nothing: the leak test below reads these pages
+	// too, so they ask for part of a name (the page repeats the query, which is not a leak).
+	"GET /search": {
+		{what: "the search", path: "/search?q=资兴", want: all(200)},
+		{what: "a search for a draft's names", path: "/search?q=草稿改名", want: all(200)},
+		{what: "a search for a draft-only department", path: "/search?q=仅草稿秘密", want: all(200)},
+		{what: "a search for a draft-only department's code", path: "/search?q=09", want: all(200)},
+	},
 
 	// The disclosure scoreboard's page.
 	"GET /scoreboard": {{what: "the scoreboard page", path: "/scoreboard?region=431081&year=2024&phase=final", want: all(200)}},

@@ -117,7 +117,7 @@ func feedShape[T any](c *gin.Context, table *exports.Table[T], u models.Unit) (*
 // offset scans however deep the page). A grouped answer reads every matching
 // row and answers every group at once.
 func getFeedJSON[T any](cat Catalogue, table *exports.Table[T], each func(context.Context, exports.FeedReader, exports.FeedQuery, string, func(T, exports.RowKey) error) error,
-	feeds exports.FeedReader, kind models.Kind, base string) gin.HandlerFunc {
+	feeds exports.FeedReader, kind models.Kind, base, tempDir string) gin.HandlerFunc {
 	all := table
 	return func(c *gin.Context) {
 		q, err := parseFeed(c.Request.Context(), c, cat, kind)
@@ -165,24 +165,33 @@ func getFeedJSON[T any](cat Catalogue, table *exports.Table[T], each func(contex
 		if q.Release > 0 {
 			head = append(head, exports.Member{Key: "release", Value: q.Release})
 		}
-		c.Header("Content-Type", "application/json; charset=utf-8")
-		cacheFor(c, q.Release)
-		enc := exports.NewJSONEncoder(c.Writer, table, exports.JSONOptions{Unit: q.Unit, Head: head})
+		// The page is held (pageSpool) until its last row is known, so that
+		// its next page goes out in a Link header whatever its size, and a
+		// failure half-way is answered with an error status, not a cut body.
+		spool := &pageSpool{dir: tempDir}
+		defer spool.Close()
+		enc := exports.NewJSONEncoder(spool, table, exports.JSONOptions{Unit: q.Unit, Head: head})
 		n, last := 0, exports.RowKey{}
 		err = each(c.Request.Context(), feeds, q, b, func(row T, k exports.RowKey) error {
 			n, last = n+1, k
 			return enc.Encode(row)
 		})
-		if err != nil {
-			// The status line is gone; the document stays unterminated, which a client notices.
-			httpx.Logger(c).Error("feed", "err", err)
-			return
-		}
 		var next any
-		if n == q.Filter.Limit {
+		if err == nil && n == q.Filter.Limit {
 			next = httpx.NextLink(c, b, httpx.EncodeCursor(last))
 		}
-		if err := enc.CloseWith(exports.Member{Key: "next", Value: next}); err != nil {
+		if err == nil {
+			err = enc.CloseWith(exports.Member{Key: "next", Value: next})
+		}
+		if err != nil {
+			c.Header("Link", "")
+			httpx.RespondError(c, err)
+			return
+		}
+		c.Header("Content-Type", "application/json; charset=utf-8")
+		cacheFor(c, q.Release)
+		c.Status(http.StatusOK)
+		if _, err := spool.WriteTo(c.Writer); err != nil {
 			httpx.Logger(c).Error("feed", "err", err)
 		}
 	}

@@ -136,9 +136,11 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		api.GET("/changes", httpx.PublicRead, httpx.AllowParams(changeParams...), query, cond, getChanges(d.Store, d.BaseURL))
 		r.GET("/feeds/changes.atom", httpx.PublicRead, httpx.AllowParams(changeParams...), cond, getChangesAtom(d.Store, d.BaseURL))
 
-		api.GET("/three-public", httpx.PublicRead, httpx.AllowParams(FeedParams[models.KindThreePublic]...), query, cond, getFeedJSON(d.Store, exports.ThreePublicTable, exports.EachThreePublic, d.Store, models.KindThreePublic, d.BaseURL))
+		api.GET("/regions", httpx.PublicRead, httpx.AllowParams("limit", "after"), query, cond, getRegions(d.Store, d.BaseURL))
+		api.GET("/regions/:code/departments", httpx.PublicRead, httpx.AllowParams("limit", "after"), query, cond, getRegionDepartments(d.Store, d.BaseURL))
+		api.GET("/three-public", httpx.PublicRead, httpx.AllowParams(FeedParams[models.KindThreePublic]...), query, cond, getFeedJSON(d.Store, exports.ThreePublicTable, exports.EachThreePublic, d.Store, models.KindThreePublic, d.BaseURL, d.Limits.TempDir))
 		api.GET("/three-public.csv", httpx.PublicRead, httpx.AllowParams(FeedParams[models.KindThreePublic]...), query, cond, getFeedCSV(d.Store, exports.ThreePublicTable, exports.EachThreePublic, d.Store, models.KindThreePublic, d.BaseURL, "three_public.csv"))
-		api.GET("/line-items", httpx.PublicRead, httpx.AllowParams(FeedParams[models.KindLineItems]...), query, cond, getFeedJSON(d.Store, exports.LineItemsTable, exports.EachLineItem, d.Store, models.KindLineItems, d.BaseURL))
+		api.GET("/line-items", httpx.PublicRead, httpx.AllowParams(FeedParams[models.KindLineItems]...), query, cond, getFeedJSON(d.Store, exports.LineItemsTable, exports.EachLineItem, d.Store, models.KindLineItems, d.BaseURL, d.Limits.TempDir))
 		api.GET("/line-items.csv", httpx.PublicRead, httpx.AllowParams(FeedParams[models.KindLineItems]...), query, cond, getFeedCSV(d.Store, exports.LineItemsTable, exports.EachLineItem, d.Store, models.KindLineItems, d.BaseURL, "line_items.csv"))
 		api.GET("/datasets/:id/releases/:n/:file", httpx.PublicRead, httpx.AllowParams("unit", "bom", "headers", "encoding"), getReleaseFile(d.Store, d.BaseURL, d.LicenseURL, d.Cache))
 		api.GET("/datasets/:id/latest/:file", httpx.PublicRead, httpx.AllowParams("unit", "bom", "headers", "encoding"), getLatest(d.Store, d.BaseURL))
@@ -180,6 +182,7 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		pub.GET("/regions/:code/departments/:dept/:year/:phase/:version", s.FilingPage)
 		pub.GET("/changes", s.Changes)
 		pub.GET("/rules", s.Rules)
+		pub.GET("/search", s.Search)
 		pub.GET("/scoreboard", s.Scoreboard)
 
 		desk := r.Group("/desk", web.Headers(true))

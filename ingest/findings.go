@@ -26,13 +26,32 @@ const (
 	RuleFileRowLimit    = "file.row_limit"    // more data rows than the configured limit
 )
 
+// RuleHeaderReleaseOnly is a note, not a parse finding: a column the exports
+// add (ids, versions, release numbers, permalinks) that an upload ignores, so
+// an export uploads back as it is. Severity info; it never refuses a file.
+const RuleHeaderReleaseOnly = "header.release_only"
+
 // findingList collects parse findings up to models.MaxReportFindings. Past the
 // cap it only remembers that some were dropped: the reader then stops early,
 // since the file is refused anyway and the report says it is partial.
 type findingList struct {
 	list    []models.Finding
 	dropped bool
+	// notes are findings of severity info (RuleHeaderReleaseOnly): they are
+	// reported with the upload and refuse nothing.
+	notes []models.Finding
 }
+
+// note adds a finding of severity info, which does not refuse the file.
+func (l *findingList) note(f models.Finding) {
+	if len(l.notes) < models.MaxReportFindings {
+		f.Severity = models.SeverityInfo
+		l.notes = append(l.notes, f)
+	}
+}
+
+// Notes returns the reader's findings of severity info (see Reader).
+func (b *base) Notes() []models.Finding { return b.out.notes }
 
 func (l *findingList) add(f models.Finding) {
 	if len(l.list) >= models.MaxReportFindings {

@@ -237,6 +237,8 @@ func mapHeaders(kind string, cells []string, row int, sheet string, out *finding
 			// Not a column; data under it is reported as row.extra_cells.
 		case !ok && releaseOnlyHeaders[normalizeHeader(text)]:
 			cm.skipped = append(cm.skipped, text)
+			out.note(models.Finding{Rule: RuleHeaderReleaseOnly, Row: row, Column: text, Value: text,
+				Message: prefixed(where(sheet, row, text), "是导出文件中的发布信息（编号、版本、发布号或链接），上传时不读取，已略过")})
 		case !ok:
 			out.add(models.Finding{Rule: RuleHeaderUnknown, Row: row, Column: text, Value: text,
 				Message: prefixed(where(sheet, row, text), "未知的列名")})

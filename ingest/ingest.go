@@ -111,6 +111,10 @@ type Reader interface {
 	// returned io.EOF), at most models.MaxReportFindings, every one of severity
 	// error. A file with any finding must not be stored.
 	Findings() []models.Finding
+	// Notes returns what the reader ignored on purpose, as findings of
+	// severity info (header.release_only): reported with the upload, they
+	// refuse nothing.
+	Notes() []models.Finding
 	// Partial reports that the findings are not the whole story: more than
 	// models.MaxReportFindings were found (reading then stops early), or the
 	// file passed its row limit and was not read to the end.
