@@ -61,10 +61,13 @@ const (
 	leakLineItems = "区划代码,部门编码,部门名称,年度,阶段,单位,表,科目编码,科目名称,栏目,金额\n" +
 		"431081,001,草稿改名财政局,2024,决算,元,general_expenditure,total,合计,total,987654.32\n" +
 		"431081,001,草稿改名财政局,2024,决算,元,general_expenditure,total,合计,basic,987654.32\n"
-	// matrixDrafts are the drafts the matrix publishes: 097 through the API, 098 at the desk.
+	// matrixDrafts are the drafts the matrix publishes: 097 through the API, 098 at the desk, 095 from the
+	// desk's review queue; and 099, which it discards at the desk.
 	matrixDrafts = "区划代码,部门编码,部门名称,年度,阶段,单位,合计,因公出国(境)费,公务用车购置费,公务用车运行费,公务接待费\n" +
 		"431081,097,资兴市矩阵甲局,2024,决算,万元,1.00,0,0,0.50,0.50\n" +
-		"431081,098,资兴市矩阵乙局,2024,决算,万元,2.00,0,0,1.00,1.00\n"
+		"431081,098,资兴市矩阵乙局,2024,决算,万元,2.00,0,0,1.00,1.00\n" +
+		"431081,095,资兴市矩阵丙局,2025,预算,万元,3.00,0,0,1.50,1.50\n" +
+		"431081,099,资兴市矩阵丁局,2025,预算,万元,4.00,0,0,2.00,2.00\n"
 )
 
 // authzFixture is the whole service over a real database holding
@@ -137,6 +140,8 @@ func newAuthzFixture(t *testing.T, s *store.Store) *authzFixture {
 	fx.ids["{draft}"] = id(fx.draftOnlyDpt)
 	fx.ids["{draftAPI}"] = id(byDept(drafts.Filings, "097"))
 	fx.ids["{draftDesk}"] = id(byDept(drafts.Filings, "098"))
+	fx.ids["{draftQueue}"] = id(byDept(drafts.Filings, "095"))
+	fx.ids["{draftDiscard}"] = id(byDept(drafts.Filings, "099"))
 	fx.ids["{withdrawAPI}"] = id(published("002", 2024, models.PhaseFinal))
 	fx.ids["{withdrawDesk}"] = id(published("001", 2025, models.PhaseBudget))
 	fx.ids["{leakDraft}"] = id(fx.leakDraft)
@@ -187,8 +192,10 @@ func (fx *authzFixture) request(t *testing.T, c caller, method, path string, b *
 		req = httptest.NewRequest(method, path, nil)
 	case b.form != nil:
 		form := url.Values{}
-		for k, v := range b.form {
-			form[k] = v
+		for k, vs := range b.form {
+			for _, v := range vs {
+				form.Add(k, fx.path(v)) // a form may name the fixture's ids too
+			}
 		}
 		if csrf != "" {
 			form.Set("csrf", csrf)

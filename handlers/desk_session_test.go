@@ -12,6 +12,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"sunshine/handlers"
+	"sunshine/models"
+	"sunshine/store"
 	"sunshine/store/storetest"
 )
 
@@ -199,4 +201,80 @@ func TestDeskSignIn_LimitedPerClientWithAClearMessage(t *testing.T) {
 	if w := signIn("198.51.100.8:4000", a.admin); w.Code != http.StatusSeeOther {
 		t.Errorf("another client: %d", w.Code)
 	}
+}
+
+// Desk sessions live in the database: a new server on the same database (a
+// restart) still knows the cookie, two servers on one database (replicas)
+// share a session — its form token, its sign-out — and the database holds only
+// the SHA-256 of the id. Expired sessions are deleted by the periodic purge,
+// without their browsers coming back.
+func TestDeskSession_SurvivesARestartAndIsSharedByReplicas(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		clock := storetest.NewClock()
+		s.Now = clock.Now
+		a := newAPI(t, s)
+		server := func() http.Handler {
+			d := a.deps
+			d.Registry = prometheus.NewRegistry()
+			return handlers.New(d)
+		}
+		signedIn := func(h http.Handler, id string) bool {
+			b := newBrowser(t, h)
+			b.cookies["sunshine_desk"] = &http.Cookie{Name: "sunshine_desk", Value: id}
+			return strings.Contains(b.get("/desk").Body.String(), "已登录：<strong>资兴财政局</strong>")
+		}
+
+		first := server()
+		b := newBrowser(t, first)
+		b.login(a.zixing)
+		id := b.cookies["sunshine_desk"].Value
+		csrf := b.csrf()
+		ctx := context.Background()
+		if _, err := s.DeskSession(ctx, models.HashToken(id)); err != nil {
+			t.Fatalf("the session is not in the database under the hash of its id: %v", err)
+		}
+		if _, err := s.DeskSession(ctx, id); models.ErrorCode(err) != models.ENOTFOUND {
+			t.Errorf("the database holds the cookie's value itself: %v", err)
+		}
+
+		// A restart: a new server object on the same database.
+		restarted := server()
+		if !signedIn(restarted, id) {
+			t.Fatal("the session does not survive a restart")
+		}
+		b.h = restarted
+		if rec := b.upload("三公.csv", []byte(goodThreePublic), csrf); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "已保存到 1 份草稿") {
+			t.Fatalf("an upload after the restart with the form token of before: %d %.300s", rec.Code, rec.Body)
+		}
+
+		// Replicas: a page of one, a form to the other; sign-out at one ends it at both.
+		replica := server()
+		b.h = first
+		b.get("/desk")
+		b.h = replica
+		if rec := b.post("/desk/logout", url.Values{"csrf": {b.csrf()}}); rec.Code != http.StatusSeeOther {
+			t.Fatalf("sign-out at the replica: %d %s", rec.Code, rec.Body)
+		}
+		for name, h := range map[string]http.Handler{"first": first, "restarted": restarted, "replica": replica} {
+			if signedIn(h, id) {
+				t.Errorf("the signed-out session still works at the %s server", name)
+			}
+		}
+
+		// Purge: sessions whose browsers never come back are deleted once expired.
+		for range 3 {
+			newBrowser(t, first).login(a.zixing)
+		}
+		if n, _ := s.CountDeskSessions(ctx); n != 3 {
+			t.Fatalf("%d sessions stored, want 3", n)
+		}
+		clock.Advance(2*time.Hour + time.Minute)
+		if n, _ := s.CountDeskSessions(ctx); n != 3 {
+			t.Fatalf("%d sessions before any purge, want 3", n)
+		}
+		newBrowser(t, replica).get("/desk") // any desk request of a process that has not purged for 10 minutes
+		if n, _ := s.CountDeskSessions(ctx); n != 0 {
+			t.Errorf("%d expired sessions left after the purge", n)
+		}
+	})
 }

@@ -194,6 +194,11 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		desk.GET("/filings/:id", s.DeskFiling)
 		desk.POST("/filings/:id/publish", s.DeskPublish)
 		desk.POST("/filings/:id/withdraw", s.DeskWithdraw)
+		desk.POST("/filings/:id/submit", s.DeskSubmit)
+		desk.GET("/filings/:id/discard", s.DeskDiscardConfirm)
+		desk.POST("/filings/:id/discard", s.DeskDiscard)
+		desk.GET("/queue", s.DeskQueue)
+		desk.POST("/queue/publish", s.DeskQueuePublish)
 	}
 
 	r.NoRoute(func(c *gin.Context) {

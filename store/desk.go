@@ -265,7 +265,8 @@ type DiscardedDraft struct {
 }
 
 // DiscardDraft deletes a draft and everything in it: its 三公 record, line
-// items, notes, findings and review request. The uploads that wrote into it
+// items, notes, findings, review request, and its place in publication acts
+// that failed or were cancelled (one still scheduled refuses, ECONFLICT). The uploads that wrote into it
 // are forgotten whole (their records and links to every draft), so that the
 // same file uploaded again is read anew instead of being answered as a
 // duplicate of what no longer exists; the audit log keeps them. Returns
@@ -280,6 +281,15 @@ func (tx *Tx) DiscardDraft(ctx context.Context, id int64) (DiscardedDraft, error
 		return d, models.Errorf(models.ECONFLICT, "申报 %d 的状态是%s，只有草稿可以放弃", id, statusName(f.Status))
 	}
 	d.Filing = f
+	// A scheduled publication act that names the draft keeps it: the act is cancelled first.
+	var acts []int64
+	if err := tx.tx.SelectContext(ctx, &acts, `SELECT p.id FROM publication_filings pf JOIN publications p ON p.id = pf.publication_id
+		WHERE pf.filing_id = ? AND p.state = 'scheduled' ORDER BY p.id`, id); err != nil {
+		return d, fmt.Errorf("store: unable to find the publication acts of filing %d: %w", id, err)
+	}
+	if len(acts) > 0 {
+		return d, models.Errorf(models.ECONFLICT, "草稿 %d 已列入定时公开的公开批次 %d，不能放弃；请管理员先取消该批次", id, acts[0])
+	}
 	if err := tx.tx.GetContext(ctx, &d.LineItems, `SELECT COUNT(*) FROM line_items WHERE filing_id = ?`, id); err != nil {
 		return d, fmt.Errorf("store: unable to count line items of filing %d: %w", id, err)
 	}
@@ -295,7 +305,7 @@ func (tx *Tx) DiscardDraft(ctx context.Context, id int64) (DiscardedDraft, error
 		}
 	}
 	// Children first, whatever the foreign keys cascade.
-	for _, table := range []string{"review_requests", "findings", "table_notes", "line_items", "three_public"} {
+	for _, table := range []string{"review_requests", "publication_filings", "findings", "figure_sources", "table_notes", "line_items", "three_public"} {
 		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE filing_id = ?`, id); err != nil {
 			return d, fmt.Errorf("store: unable to discard %s of filing %d: %w", table, id, err)
 		}

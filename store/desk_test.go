@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -240,6 +241,26 @@ func TestReviewQueue_SubmitReuploadPublishDiscard(t *testing.T) {
 		err = s.Write(ctx, func(tx *store.Tx) error { _, err := tx.DiscardDraft(ctx, b.ID); return err })
 		if models.ErrorCode(err) != models.ECONFLICT {
 			t.Errorf("discarding a published filing: %v", err)
+		}
+
+		// A draft a scheduled publication act names is kept until the act is cancelled.
+		var act models.Publication
+		run := clock.Now().Add(24 * time.Hour)
+		if err := s.Write(ctx, func(tx *store.Tx) error {
+			var err error
+			act, err = tx.CreatePublication(ctx, models.Publication{State: models.PublicationScheduled, RunAt: &run, CreatedBy: "管理员", Filings: []int64{c.ID}})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		err = s.Write(ctx, func(tx *store.Tx) error { _, err := tx.DiscardDraft(ctx, c.ID); return err })
+		if models.ErrorCode(err) != models.ECONFLICT || !strings.Contains(models.ErrorMessage(err), "公开批次") {
+			t.Fatalf("discarding a draft of a scheduled act: %v", err)
+		}
+		if err := s.Write(ctx, func(tx *store.Tx) error {
+			return tx.FinishPublication(ctx, act.ID, models.PublicationCancelled, "管理员", "")
+		}); err != nil {
+			t.Fatal(err)
 		}
 
 		// Discarded: gone, with its rows, its request and the upload that wrote into it.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -13,7 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -25,18 +26,20 @@ import (
 )
 
 // The upload desk: finance bureau staff sign in with their token, upload a
-// file, read the report with every finding pointing at its cell, and publish
-// or withdraw — without JavaScript.
+// file, read the report with every finding pointing at its cell, fix it,
+// submit the clean draft for review or discard it; an admin publishes the
+// submitted drafts from the review queue — without JavaScript.
 //
-// Sessions are kept on the server, in memory. The cookie holds only a random
-// session id (256 bits); the token's secret is never stored anywhere after
-// sign-in, and the session keeps the token's hash, the form (CSRF) token and
-// its times. Server-side sessions were chosen over a signed cookie because
-// signing out and revoking must take effect at once: a deleted session is gone,
-// and every request reads the token again, so `sunshine token revoke` locks the
-// desk out at the next click. The price is that a restart signs everyone out
-// and several replicas need sticky sessions; both are acceptable for a desk
-// used by a few clerks per region.
+// Sessions are kept on the server, in the database (store/desk.go, migration
+// 00009), so a restart keeps clerks signed in and every replica knows every
+// session. The cookie holds only a random session id (256 bits), and the
+// database only its SHA-256, so neither a copy of the table nor of the logs
+// signs anyone in; the token's secret is never stored anywhere after sign-in,
+// and the session keeps the token's hash, the form (CSRF) token and its times.
+// Server-side sessions were chosen over a signed cookie because signing out
+// and revoking must take effect at once: a deleted session is gone, and every
+// request reads the token again, so `sunshine token revoke` locks the desk out
+// at the next click.
 
 const (
 	deskCookie      = "sunshine_desk"
@@ -44,24 +47,38 @@ const (
 	deskIdle        = 2 * time.Hour         // a session unused this long ends
 	deskMaxAge      = 12 * time.Hour        // and none outlives a working day
 	deskMaxSessions = 10000
-	formMaxBytes    = 1 << 20 // a publish or sign-in form is a few fields
+	// deskTouchEvery is how stale a session's last use may be before a
+	// request writes it again: one write a minute per clerk at most, not one
+	// per page, so the idle limit holds to the minute.
+	deskTouchEvery = time.Minute
+	// deskPurgeEvery is how often a process deletes the expired sessions
+	// (at a request, and at every sign-in).
+	deskPurgeEvery = 10 * time.Minute
+	formMaxBytes   = 1 << 20 // a publish or sign-in form is a few fields
 )
 
 type deskSession struct {
+	idHash    string
 	tokenHash string
 	csrf      string
 	created   time.Time
 	seen      time.Time
 }
 
+// deskSessions reads and writes the sessions in the store, on its clock.
 type deskSessions struct {
-	mu  sync.Mutex
-	m   map[string]*deskSession // by the SHA-256 of the cookie value, so the map holds no usable id
-	now func() time.Time
+	st        *store.Store
+	now       func() time.Time
+	lastPurge atomic.Int64 // UnixNano of this process's last purge
 }
 
-func newDeskSessions() *deskSessions {
-	return &deskSessions{m: map[string]*deskSession{}, now: time.Now}
+func newDeskSessions(st *store.Store) *deskSessions {
+	ss := &deskSessions{st: st, now: time.Now}
+	if st != nil {
+		// Sessions age on the service's one clock, so a test can let one expire.
+		ss.now = func() time.Time { return st.Now() }
+	}
+	return ss
 }
 
 func randomToken() string {
@@ -75,61 +92,80 @@ func sessionKey(id string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// create starts a session for a token hash and returns the cookie value.
-func (ss *deskSessions) create(tokenHash string) (string, *deskSession) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
+// expiry is when a session created and last used at these times ends.
+func expiry(created, seen time.Time) time.Time {
+	end := seen.Add(deskIdle)
+	if last := created.Add(deskMaxAge); last.Before(end) {
+		end = last
+	}
+	return end
+}
+
+// create starts a session for a token hash and returns the cookie value; the
+// session the browser held before (old, its cookie value) ends. Expired
+// sessions are purged, and the least recently used ones end while there are
+// deskMaxSessions.
+func (ss *deskSessions) create(ctx context.Context, tokenHash, old string) (string, *deskSession, error) {
 	now := ss.now()
-	ss.sweep(now)                      // sign-ins are rare: dropping the expired sessions each time keeps the map small
-	for len(ss.m) >= deskMaxSessions { // still full of live sessions: end the oldest
-		var oldest string
-		var at time.Time
-		for k, s := range ss.m {
-			if oldest == "" || s.seen.Before(at) {
-				oldest, at = k, s.seen
-			}
-		}
-		delete(ss.m, oldest)
-	}
 	id := randomToken()
-	s := &deskSession{tokenHash: tokenHash, csrf: randomToken(), created: now, seen: now}
-	ss.m[sessionKey(id)] = s
-	return id, s
-}
-
-func (ss *deskSessions) sweep(now time.Time) {
-	for k, s := range ss.m {
-		if now.Sub(s.seen) > deskIdle || now.Sub(s.created) > deskMaxAge {
-			delete(ss.m, k)
-		}
+	s := &deskSession{idHash: sessionKey(id), tokenHash: tokenHash, csrf: randomToken(), created: now, seen: now}
+	replaces := ""
+	if old != "" {
+		replaces = sessionKey(old)
 	}
+	err := ss.st.CreateDeskSession(ctx, store.DeskSession{IDHash: s.idHash, TokenHash: tokenHash, CSRF: s.csrf,
+		CreatedAt: now, SeenAt: now, ExpiresAt: expiry(now, now)}, replaces, deskMaxSessions)
+	if err != nil {
+		return "", nil, err
+	}
+	ss.lastPurge.Store(now.UnixNano())
+	return id, s, nil
 }
 
-// get returns the live session of a cookie value and marks it used.
-func (ss *deskSessions) get(id string) *deskSession {
+// get returns the live session of a cookie value and marks it used; nil when
+// there is none. An expired session is deleted.
+func (ss *deskSessions) get(ctx context.Context, id string) (*deskSession, error) {
+	now := ss.now()
+	ss.purge(ctx, now)
+	if id == "" {
+		return nil, nil
+	}
+	k := sessionKey(id)
+	d, err := ss.st.DeskSession(ctx, k)
+	if models.ErrorCode(err) == models.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if now.Sub(d.SeenAt) > deskIdle || now.Sub(d.CreatedAt) > deskMaxAge || !now.Before(d.ExpiresAt) {
+		return nil, ss.st.EndDeskSession(ctx, k)
+	}
+	s := &deskSession{idHash: k, tokenHash: d.TokenHash, csrf: d.CSRF, created: d.CreatedAt, seen: d.SeenAt}
+	if now.Sub(d.SeenAt) >= deskTouchEvery {
+		if err := ss.st.TouchDeskSession(ctx, k, now, expiry(d.CreatedAt, now)); err != nil {
+			return nil, err
+		}
+		s.seen = now
+	}
+	return s, nil
+}
+
+// purge deletes the expired sessions when this process has not done so for
+// deskPurgeEvery. A failure is left for the next time: the request goes on.
+func (ss *deskSessions) purge(ctx context.Context, now time.Time) {
+	last := ss.lastPurge.Load()
+	if now.UnixNano()-last < int64(deskPurgeEvery) || !ss.lastPurge.CompareAndSwap(last, now.UnixNano()) {
+		return
+	}
+	_, _ = ss.st.PurgeDeskSessions(ctx, now)
+}
+
+func (ss *deskSessions) end(ctx context.Context, id string) error {
 	if id == "" {
 		return nil
 	}
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	k := sessionKey(id)
-	s := ss.m[k]
-	if s == nil {
-		return nil
-	}
-	now := ss.now()
-	if now.Sub(s.seen) > deskIdle || now.Sub(s.created) > deskMaxAge {
-		delete(ss.m, k)
-		return nil
-	}
-	s.seen = now
-	return s
-}
-
-func (ss *deskSessions) end(id string) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	delete(ss.m, sessionKey(id))
+	return ss.st.EndDeskSession(ctx, sessionKey(id))
 }
 
 // validCSRF compares a form's token with the session's in constant time.
@@ -171,14 +207,13 @@ func (s *Site) sameOrigin(c *gin.Context) bool {
 // token was revoked (the session is then ended).
 func (s *Site) signedIn(c *gin.Context) (*deskSession, *models.Token, error) {
 	id, _ := c.Cookie(deskCookie)
-	sess := s.desk.get(id)
-	if sess == nil {
-		return nil, nil, nil
+	sess, err := s.desk.get(c.Request.Context(), id)
+	if sess == nil || err != nil {
+		return nil, nil, err
 	}
 	t, err := s.d.Store.TokenByHash(c.Request.Context(), sess.tokenHash)
 	if models.ErrorCode(err) == models.ENOTFOUND || (err == nil && !t.Active()) {
-		s.desk.end(id)
-		return nil, nil, nil
+		return nil, nil, s.desk.end(c.Request.Context(), id)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -270,11 +305,13 @@ func (s *Site) DeskLogin(c *gin.Context) {
 		s.showLogin(c, http.StatusUnauthorized, "令牌已被吊销：请向管理员申请新的令牌。")
 		return
 	}
-	// A fresh session id at every sign-in: an id planted before sign-in is worthless.
-	if old, _ := c.Cookie(deskCookie); old != "" {
-		s.desk.end(old)
+	// A fresh session id at every sign-in: an id planted before sign-in is worthless, and ends.
+	old, _ := c.Cookie(deskCookie)
+	id, _, err := s.desk.create(c.Request.Context(), hash, old)
+	if err != nil {
+		s.pageError(c, err)
+		return
 	}
-	id, _ := s.desk.create(hash)
 	s.setCookie(c, deskCookie, id, int(deskMaxAge/time.Second))
 	s.setCookie(c, deskLoginCookie, "", -1)
 	c.Redirect(http.StatusSeeOther, "/desk")
@@ -285,7 +322,10 @@ func (s *Site) DeskLogout(c *gin.Context) {
 		return
 	}
 	id, _ := c.Cookie(deskCookie)
-	s.desk.end(id)
+	if err := s.desk.end(c.Request.Context(), id); err != nil {
+		s.pageError(c, err)
+		return
+	}
 	s.setCookie(c, deskCookie, "", -1)
 	c.Redirect(http.StatusSeeOther, "/desk")
 }
@@ -296,15 +336,19 @@ type draftRow struct {
 	Filing   models.Filing
 	DeptName string
 	Stats    models.ReportStats
+	// Review is the draft's submission for review, nil when never submitted.
+	Review *store.ReviewRequest
 }
 
 type deskHomePage struct {
 	page
-	Drafts    []draftRow
-	MoreDraft bool
-	Recent    []changeRow
-	MaxBytes  string
-	Scope     string
+	Drafts     []draftRow
+	MoreDraft  bool
+	Recent     []changeRow
+	MaxBytes   string
+	Scope      string
+	Message    string
+	QueueCount int // drafts of the token's scope waiting in the review queue
 }
 
 func tokenScope(t *models.Token) string {
@@ -332,6 +376,9 @@ func (s *Site) DeskHome(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	p := deskHomePage{page: s.deskPage("上传台", sess, t), MaxBytes: httpx.HumanBytes(s.maxBytes()), Scope: tokenScope(t)}
+	if id, err := strconv.ParseInt(c.Query("id"), 10, 64); err == nil && id > 0 && c.Query("done") == "discarded" {
+		p.Message = "已放弃草稿 " + strconv.FormatInt(id, 10) + "：它的数据已删除，操作已记入审计日志。"
+	}
 	// Every open draft of the token's scope, the most recently changed first.
 	const maxDrafts = 500
 	var after int64
@@ -370,11 +417,25 @@ func (s *Site) DeskHome(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
+	reviews, err := s.d.Store.ReviewRequests(ctx, ids)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
 	for i := range p.Drafts {
 		d := &p.Drafts[i]
 		d.Stats = stats[d.Filing.ID]
 		d.DeptName = names[d.Filing.RegionCode+"/"+d.Filing.DeptCode]
+		if r, ok := reviews[d.Filing.ID]; ok {
+			d.Review = &r
+		}
 	}
+	queue, err := s.queue(c, t)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	p.QueueCount = len(queue)
 	rs, err := s.d.Store.Changes(ctx, store.ChangeFilter{Region: t.RegionCode, Limit: 50})
 	if err != nil {
 		s.pageError(c, err)
@@ -432,6 +493,12 @@ type uploadedFiling struct {
 	Filing   models.Filing
 	DeptName string
 	Stats    models.ReportStats
+	// Review is the draft's submission for review (nil: never submitted);
+	// CanSubmit offers to submit it (a clean draft the token may submit, not
+	// waiting already); NotSubmitted says why "upload and submit" did not.
+	Review       *store.ReviewRequest
+	CanSubmit    bool
+	NotSubmitted string
 }
 
 type deskUploadPage struct {
@@ -443,6 +510,11 @@ type deskUploadPage struct {
 	Result    filings.Result
 	Filings   []uploadedFiling
 	Findings  []findingView
+	MaxBytes  string
+	// Submitted counts the drafts "upload and submit" submitted for review.
+	Submitted int
+	// ThenReview is set when the clerk asked to submit the drafts once clean.
+	ThenReview bool
 }
 
 // noService answers the desk's write forms on a router built without the upload service.
@@ -481,7 +553,8 @@ func (s *Site) DeskUpload(c *gin.Context) {
 		s.showError(c, http.StatusForbidden, "表单校验失败（CSRF）：请回到上传台刷新页面后重新上传。")
 		return
 	}
-	p := deskUploadPage{page: s.deskPage("上传结果", sess, t), FileName: form.Name}
+	p := deskUploadPage{page: s.deskPage("上传结果", sess, t), FileName: form.Name, MaxBytes: httpx.HumanBytes(lim.MaxBytes),
+		ThenReview: c.Query("then") == "review"}
 	if err != nil {
 		s.showUploadError(c, p, err)
 		return
@@ -512,8 +585,40 @@ func (s *Site) DeskUpload(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
+	reviews, err := s.d.Store.ReviewRequests(c.Request.Context(), ids)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	actor := filings.Actor{Name: t.Name, Token: t}
 	for _, f := range res.Filings {
-		p.Filings = append(p.Filings, uploadedFiling{Filing: f, DeptName: names[f.RegionCode+"/"+f.DeptCode], Stats: stats[f.ID]})
+		u := uploadedFiling{Filing: f, DeptName: names[f.RegionCode+"/"+f.DeptCode], Stats: stats[f.ID]}
+		if r, ok := reviews[f.ID]; ok {
+			u.Review = &r
+		}
+		clean := !res.Rejected && f.Status == models.StatusDraft && u.Stats.Errors == 0 && filings.MaySubmit(t, f)
+		switch {
+		case p.ThenReview && clean && (u.Review == nil || !u.Review.Current):
+			// "Upload and submit": each clean draft goes to the review queue.
+			r, err := s.d.Filings.Submit(c.Request.Context(), f.ID, actor)
+			if err != nil {
+				if httpx.Status(err) >= 500 {
+					s.pageError(c, err)
+					return
+				}
+				u.NotSubmitted = models.ErrorMessage(err)
+				if b := (*filings.BlockedError)(nil); errors.As(err, &b) {
+					u.NotSubmitted = b.Error()
+				}
+				break
+			}
+			u.Review = &r
+			p.Submitted++
+		case p.ThenReview && !res.Rejected && f.Status == models.StatusDraft && u.Stats.Errors > 0:
+			u.NotSubmitted = "有错误，未提交审核：请按下方报告更正后重新上传"
+		}
+		u.CanSubmit = clean && (u.Review == nil || !u.Review.Current)
+		p.Filings = append(p.Filings, u)
 	}
 	phases := map[int64]models.Phase{}
 	for _, f := range res.Filings {
@@ -639,18 +744,24 @@ type deskFilingPage struct {
 	CanPublish  bool
 	NeedsNote   bool
 	CanWithdraw bool
-	MayView     bool
-	Message     string
-	Error       string
-	Note        string
-	PublicPage  string
-	Permalink   string
+	CanDiscard  bool
+	// CanSubmit offers "submit for review": a draft the token may submit, with no error.
+	CanSubmit bool
+	// Review is the draft's submission for review (nil: never submitted).
+	Review     *store.ReviewRequest
+	MayView    bool
+	Message    string
+	Error      string
+	Note       string
+	PublicPage string
+	Permalink  string
 }
 
 // flashMessages are the fixed messages a redirect may announce (?done=…), so no text travels in the URL.
 var flashMessages = map[string]string{
 	"published": "已公开。公开页面和数据集已更新。",
 	"withdrawn": "已撤回。撤回说明已记入更新记录。",
+	"submitted": "已提交审核：管理员会在审核队列中看到这份草稿。若再上传，需重新提交。",
 }
 
 func (s *Site) DeskFiling(c *gin.Context) {
@@ -741,6 +852,17 @@ func (s *Site) filingPage(c *gin.Context, sess *deskSession, t *models.Token) (d
 	p.NeedsNote = f.Version > 1
 	p.CanPublish = filings.CanPublish(t, f, s.d.Filings != nil && s.d.Filings.AllowUploaderPublish)
 	p.CanWithdraw = filings.CanWithdraw(t, f)
+	p.CanDiscard = filings.MayDiscard(t, f)
+	if f.Status == models.StatusDraft {
+		rs, err := s.d.Store.ReviewRequests(ctx, []int64{f.ID})
+		if err != nil {
+			return p, err
+		}
+		if r, ok := rs[f.ID]; ok {
+			p.Review = &r
+		}
+		p.CanSubmit = s.d.Filings != nil && filings.MaySubmit(t, f) && p.Report.Valid
+	}
 	if f.Status != models.StatusDraft {
 		p.PublicPage = "/regions/" + url.PathEscape(f.RegionCode) + "/departments/" + url.PathEscape(f.DeptCode)
 	}
@@ -821,4 +943,265 @@ func (s *Site) refuse(c *gin.Context, sess *deskSession, t *models.Token, err er
 	}
 	p.Error, p.Note = msg, note
 	s.render(c, status, "desk_filing", p)
+}
+
+// ---- submit for review, discard ----
+
+// DeskSubmit submits a clean draft for review: it joins the admins' queue.
+func (s *Site) DeskSubmit(c *gin.Context) {
+	sess, t, id, ok := s.deskFilingForm(c)
+	if !ok {
+		return
+	}
+	_, err := s.d.Filings.Submit(c.Request.Context(), id, filings.Actor{Name: t.Name, Token: t})
+	if err == nil {
+		c.Redirect(http.StatusSeeOther, "/desk/filings/"+strconv.FormatInt(id, 10)+"?done=submitted")
+		return
+	}
+	if models.ErrorCode(err) == models.ENOTFOUND {
+		s.pageError(c, err)
+		return
+	}
+	var blocked *filings.BlockedError
+	if errors.As(err, &blocked) {
+		err = models.Errorf(models.ECONFLICT, "这份草稿有 %d 个错误，不能提交审核；请按下方报告更正后重新上传", blocked.Report.Stats.Errors)
+	}
+	s.refuse(c, sess, t, err, "")
+}
+
+type deskDiscardPage struct {
+	page
+	Filing   models.Filing
+	DeptName string
+	Stats    models.ReportStats
+	Rows     int
+	Review   *store.ReviewRequest
+}
+
+// DeskDiscardConfirm asks whether to discard a draft, saying what goes with it.
+func (s *Site) DeskDiscardConfirm(c *gin.Context) {
+	sess, t, ok := s.requireDesk(c, nil)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.showError(c, http.StatusNotFound, "申报编号“"+c.Param("id")+"”无效")
+		return
+	}
+	f, err := s.d.Store.Filing(ctx, id)
+	if err == nil && !filings.MaySee(t, f) {
+		err = models.Errorf(models.ENOTFOUND, "申报 %d 不存在", id)
+	}
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	if !filings.MayDiscard(t, f) {
+		s.showError(c, http.StatusConflict, "申报 "+strconv.FormatInt(id, 10)+" 已不是草稿，不能放弃；已公开的申报只能由管理员撤回。")
+		return
+	}
+	p := deskDiscardPage{page: s.deskPage("放弃草稿 "+strconv.FormatInt(id, 10), sess, t), Filing: f, DeptName: f.DeptName}
+	stats, err := s.d.Store.FindingCounts(ctx, []int64{id})
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	p.Stats = stats[id]
+	items, err := s.d.Store.LineItems(ctx, id)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	p.Rows = len(items)
+	rs, err := s.d.Store.ReviewRequests(ctx, []int64{id})
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	if r, ok := rs[id]; ok {
+		p.Review = &r
+	}
+	s.render(c, http.StatusOK, "desk_discard", p)
+}
+
+// DeskDiscard discards a draft (the confirmation page's form) and goes back to the desk.
+func (s *Site) DeskDiscard(c *gin.Context) {
+	sess, t, id, ok := s.deskFilingForm(c)
+	if !ok {
+		return
+	}
+	_, err := s.d.Filings.Discard(c.Request.Context(), id, filings.Actor{Name: t.Name, Token: t})
+	if err == nil {
+		c.Redirect(http.StatusSeeOther, "/desk?done=discarded&id="+strconv.FormatInt(id, 10))
+		return
+	}
+	if code := models.ErrorCode(err); code == models.ENOTFOUND || code == models.EFORBIDDEN {
+		s.pageError(c, err)
+		return
+	}
+	s.refuse(c, sess, t, err, "")
+}
+
+// ---- the review queue ----
+
+// queueRow is a draft waiting in the review queue, as the queue lists it.
+type queueRow struct {
+	Filing     models.Filing
+	DeptName   string
+	Stats      models.ReportStats
+	Review     store.ReviewRequest
+	CanPublish bool // the token may publish it and it has no error: its box is offered, ticked
+}
+
+// queue lists the drafts of the token's scope waiting for review, the longest waiting first.
+func (s *Site) queue(c *gin.Context, t *models.Token) ([]queueRow, error) {
+	ctx := c.Request.Context()
+	region := t.RegionCode
+	if t.Role == models.RoleAdmin {
+		region = ""
+	}
+	qs, err := s.d.Store.ReviewQueue(ctx, region, 1000)
+	if err != nil {
+		return nil, err
+	}
+	var rows []queueRow
+	var ids []int64
+	for _, q := range qs {
+		if filings.MaySee(t, q.Filing) {
+			rows = append(rows, queueRow{Filing: q.Filing, DeptName: q.Filing.DeptName, Review: q.Request})
+			ids = append(ids, q.Filing.ID)
+		}
+	}
+	stats, err := s.d.Store.FindingCounts(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	uploadersPublish := s.d.Filings != nil && s.d.Filings.AllowUploaderPublish
+	for i := range rows {
+		r := &rows[i]
+		r.Stats = stats[r.Filing.ID]
+		r.CanPublish = s.d.Filings != nil && r.Stats.Errors == 0 && filings.CanPublish(t, r.Filing, uploadersPublish)
+	}
+	return rows, nil
+}
+
+type deskQueuePage struct {
+	page
+	Rows       []queueRow
+	CanPublish bool // some box is offered: the form and its button are shown
+	NeedsNote  bool // a corrected version is among them: the note is required
+	Message    string
+	Error      string
+	Note       string
+	Checked    map[int64]bool // the boxes ticked: all publishable ones, or those posted back with an error
+}
+
+// DeskQueue lists the drafts submitted for review with their finding counts;
+// whoever may publish them ticks and publishes in one act with one note.
+func (s *Site) DeskQueue(c *gin.Context) {
+	sess, t, ok := s.requireDesk(c, nil)
+	if !ok {
+		return
+	}
+	p, err := s.queuePage(c, sess, t)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	if n, err := strconv.Atoi(c.Query("n")); err == nil && n > 0 && c.Query("done") == "published" {
+		p.Message = "已公开 " + strconv.Itoa(n) + " 份申报"
+		if r, err := strconv.Atoi(c.Query("r")); err == nil && r > 0 {
+			p.Message += "，作为一次公开生成了 " + strconv.Itoa(r) + " 个数据集新版本"
+		}
+		p.Message += "。公开页面和数据集已更新。"
+	}
+	s.render(c, http.StatusOK, "desk_queue", p)
+}
+
+func (s *Site) queuePage(c *gin.Context, sess *deskSession, t *models.Token) (deskQueuePage, error) {
+	p := deskQueuePage{page: s.deskPage("审核队列", sess, t), Checked: map[int64]bool{}}
+	rows, err := s.queue(c, t)
+	if err != nil {
+		return p, err
+	}
+	p.Rows = rows
+	for _, r := range rows {
+		if r.CanPublish {
+			p.CanPublish = true
+			p.Checked[r.Filing.ID] = true
+			if r.Filing.Version > 1 {
+				p.NeedsNote = true
+			}
+		}
+	}
+	return p, nil
+}
+
+// DeskQueuePublish publishes the ticked drafts of the queue in one act with the note.
+func (s *Site) DeskQueuePublish(c *gin.Context) {
+	if s.noService(c) {
+		return
+	}
+	sess, t, ok := s.requireDesk(c, s.postForm(c))
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	note := strings.TrimSpace(c.PostForm("note"))
+	var ids []int64
+	for _, v := range c.PostFormArray("id") {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			s.showError(c, http.StatusNotFound, "申报编号“"+v+"”无效")
+			return
+		}
+		ids = append(ids, id)
+	}
+	// A draft the token may not see does not exist; one it may see but not publish is forbidden.
+	uploadersPublish := s.d.Filings.AllowUploaderPublish
+	for _, id := range ids {
+		f, err := s.d.Store.Filing(ctx, id)
+		if err == nil && !filings.MaySee(t, f) {
+			err = models.Errorf(models.ENOTFOUND, "申报 %d 不存在", id)
+		}
+		if err != nil {
+			s.pageError(c, err)
+			return
+		}
+		if !filings.MayPublish(t, f, uploadersPublish) {
+			s.showError(c, http.StatusForbidden, "令牌“"+t.Name+"”无权公开部门 "+f.DeptCode+" 的申报：只有管理员可以公开。")
+			return
+		}
+	}
+	act, err := s.d.Filings.PublishQueued(ctx, ids, filings.Actor{Name: t.Name, Token: t}, note)
+	published := act.Filings
+	if err == nil {
+		c.Redirect(http.StatusSeeOther, "/desk/queue?done=published&n="+strconv.Itoa(len(published))+"&r="+strconv.Itoa(len(act.Releases)))
+		return
+	}
+	status := httpx.Status(err)
+	var blocked *filings.BlockedError
+	msg := models.ErrorMessage(err)
+	if errors.As(err, &blocked) {
+		status, msg = http.StatusConflict, blocked.Error()
+	} else if status >= 500 {
+		s.pageError(c, err)
+		return
+	}
+	p, perr := s.queuePage(c, sess, t)
+	if perr != nil {
+		s.showError(c, status, msg)
+		return
+	}
+	if len(published) > 0 {
+		p.Message = "已公开 " + strconv.Itoa(len(published)) + " 份申报；其余未公开，原因见下。"
+	}
+	p.Error, p.Note = msg, note
+	p.Checked = map[int64]bool{}
+	for _, id := range ids {
+		p.Checked[id] = true
+	}
+	s.render(c, status, "desk_queue", p)
 }

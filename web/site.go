@@ -81,15 +81,11 @@ func Headers(desk bool) gin.HandlerFunc {
 // templatePages are the page files; each is parsed together with layout.html.
 var templatePages = []string{"home", "region", "department", "datasets", "changes", "rules", "error",
 	"dataset", "release_diff", "filing",
-	"desk_login", "desk_home", "desk_upload", "desk_filing"}
+	"desk_login", "desk_home", "desk_upload", "desk_filing", "desk_queue", "desk_discard"}
 
 // NewSite parses the templates (a broken one panics: a bug of this build).
 func NewSite(d Config) *Site {
-	s := &Site{d: d, pages: map[string]*template.Template{}, desk: newDeskSessions()}
-	if d.Store != nil {
-		// Sessions age on the service's one clock, so a test can let one expire.
-		s.desk.now = func() time.Time { return d.Store.Now() }
-	}
+	s := &Site{d: d, pages: map[string]*template.Template{}, desk: newDeskSessions(d.Store)}
 	for _, p := range templatePages {
 		t := template.New(p).Funcs(templateFuncs)
 		// A broken template is a bug of this build: fail at start-up, not at the first request.
