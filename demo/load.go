@@ -78,6 +78,10 @@ func Load(ctx context.Context, svc *filings.Service, now time.Time, dir string, 
 		if err != nil {
 			return sum, err
 		}
+		sum.Uploaded += fixed.Uploaded
+		sum.Duplicates += fixed.Duplicates
+		sum.Published += fixed.Published
+	}
 	// The scoreboard's department list and approval dates (scoreboard.go).
 	if err := loadScoreboard(ctx, svc.Store); err != nil {
 		return sum, fmt.Errorf("demo: scoreboard: %w", err)
