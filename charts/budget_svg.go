@@ -21,21 +21,22 @@ func BudgetVsFinalSVG(d BudgetVsFinalData, o SVGOptions) ([]byte, error) {
 	title := budgetTitle(d)
 	c.header(title, "执行率 = 决算 ÷ 预算 · 单位：万元")
 	if len(d.Rows) == 0 {
-		c.empty("暂无已发布的数据")
+		c.empty("暂无已发布的数据", d.Source)
 		c.footer(d.Source)
 		return c.bytes(title, budgetDesc(d)), nil
 	}
-	for _, l := range wrap(budgetSummary(d), 12, c.inner()) {
+	for _, l := range lines(budgetSummary(d), 12, c.inner(), 3) {
 		c.y += 18
 		c.text(c.pad, c.y-4, l, 12, "start", colorText, "")
 	}
 	c.y += 4
 	c.legend([]legendEntry{{colorBudget, "预算", "-"}, {itemColors[ItemTotal], "决算", "-"}, {colorOver, "决算超预算", "-"}})
 
+	rows, rowH, more := fitRows(d.Rows, c.bottom(d.Source)-c.y, 42, 64)
 	var hi models.Money
 	valueW := textWidth("未公开", 12)
-	names := make([]string, len(d.Rows))
-	for i, r := range d.Rows {
+	names := make([]string, len(rows))
+	for i, r := range rows {
 		names[i] = r.DeptName
 		for _, v := range []models.NullMoney{r.Budget, r.Final} {
 			if v.Valid {
@@ -46,8 +47,8 @@ func BudgetVsFinalSVG(d BudgetVsFinalData, o SVGOptions) ([]byte, error) {
 	}
 	bars := &hbars{c: c, hi: hi}
 	bars.layout(names, 0, valueW, textWidth("超预算 100.0%", 11))
-	for _, r := range d.Rows {
-		top := c.y
+	for _, r := range rows {
+		top := c.y + (rowH-42)/2
 		c.text(bars.nameX, top+15, fit(r.DeptName, 12, bars.nameW), 12, "start", colorText, "")
 		note, color := rateNote(r)
 		c.text(bars.nameX, top+31, fit(note, 11, bars.nameW), 11, "start", color, "")
@@ -57,8 +58,9 @@ func BudgetVsFinalSVG(d BudgetVsFinalData, o SVGOptions) ([]byte, error) {
 			final = colorOver
 		}
 		bars.bar(top+20, 13, r.Final, final)
-		c.y += 42
+		c.y += rowH
 	}
+	c.more(more, rowH)
 	c.footer(d.Source)
 	return c.bytes(title, budgetDesc(d)), nil
 }

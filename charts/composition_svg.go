@@ -1,6 +1,7 @@
 package charts
 
 import (
+	"math"
 	"strconv"
 	"strings"
 
@@ -18,14 +19,39 @@ func CompositionSVG(d CompositionData, o SVGOptions) ([]byte, error) {
 	title := compositionTitle(d)
 	c.header(title, joinNonEmpty(" · ", strconv.Itoa(d.Departments)+" 个部门", "单位：万元"))
 	if !d.ItemsSum.Valid || d.ItemsSum.Money <= 0 {
-		c.empty("暂无已公开的三公经费数据")
+		c.empty("暂无已公开的三公经费数据", d.Source)
 		c.footer(d.Source)
 		return c.bytes(title, compositionDesc(d)), nil
 	}
-	c.stacked("三项合计 "+wanText(d.ItemsSum), d.Items, d.ItemsSum)
-	c.y += 10
-	if d.VehiclesSum.Valid && d.VehiclesSum.Money > 0 {
-		c.stacked("公务用车购置费与运行费 "+wanText(d.VehiclesSum), d.Vehicles, d.VehiclesSum)
+	vehicles := d.VehiclesSum.Valid && d.VehiclesSum.Money > 0
+	// The fixed height: the bars grow into spare room, and where room is short
+	// the lines drop their "未计入" notes (the desc and the table keep them), then the bars shrink.
+	avail := c.bottom(d.Source) - c.y
+	barH, notes := 28.0, true
+	need := func() float64 {
+		h := c.stackedHeight(d.Items, barH, notes) + 10
+		if vehicles {
+			return h + c.stackedHeight(d.Vehicles, barH, notes)
+		}
+		return h + 18
+	}
+	if need() > avail {
+		notes = false
+	}
+	if n := need(); n > avail {
+		barH = math.Max(14, barH-(n-avail)/2)
+	}
+	gap := 0.0
+	if extra := avail - need(); extra > 0 {
+		grow := math.Min(extra/4, 72) // each bar takes a quarter of the spare room, up to 100 px
+		barH += grow
+		gap = (avail - need()) / 3
+	}
+	c.y += gap
+	c.stacked("三项合计 "+wanText(d.ItemsSum), d.Items, d.ItemsSum, barH, notes)
+	c.y += 10 + gap
+	if vehicles {
+		c.stacked("公务用车购置费与运行费 "+wanText(d.VehiclesSum), d.Vehicles, d.VehiclesSum, barH, notes)
 	} else {
 		c.y += 18
 		c.text(c.pad, c.y-4, "公务用车购置费与运行费：暂无已公开的数据", 12, "start", colorMuted, "")
@@ -34,11 +60,31 @@ func CompositionSVG(d CompositionData, o SVGOptions) ([]byte, error) {
 	return c.bytes(title, compositionDesc(d)), nil
 }
 
+// partLine is the legend line of a part: name, amount, share and, with notes, the departments left out.
+func partLine(p Part, notes bool) string {
+	line := p.Name + " " + wanText(p.Amount)
+	if p.Share != "" {
+		line += "，占 " + string(p.Share) + "%"
+	}
+	if notes && p.Excluded > 0 {
+		line += "（" + strconv.Itoa(p.Excluded) + " 个部门未公开，未计入）"
+	}
+	return line
+}
+
+// stackedHeight is the height stacked takes.
+func (c *canvas) stackedHeight(parts []Part, barH float64, notes bool) float64 {
+	h := 20 + barH + 4
+	for _, p := range parts {
+		h += 18 * float64(len(wrap(partLine(p, notes), 12, c.inner()-18)))
+	}
+	return h
+}
+
 // stacked draws a heading, a 100 % bar of the parts and a line per part.
-func (c *canvas) stacked(heading string, parts []Part, whole models.NullMoney) {
+func (c *canvas) stacked(heading string, parts []Part, whole models.NullMoney, barH float64, notes bool) {
 	c.y += 20
-	c.text(c.pad, c.y-5, heading, 13, "start", colorText, `font-weight="bold"`)
-	const barH = 28.0
+	c.text(c.pad, c.y-5, fit(heading, 13*1.05, c.inner()), 13, "start", colorText, `font-weight="bold"`)
 	x, w := c.pad, c.inner()
 	for _, p := range parts {
 		if !p.Amount.Valid || p.Amount.Money <= 0 {
@@ -53,14 +99,7 @@ func (c *canvas) stacked(heading string, parts []Part, whole models.NullMoney) {
 	}
 	c.y += barH + 4
 	for _, p := range parts {
-		line := p.Name + " " + wanText(p.Amount)
-		if p.Share != "" {
-			line += "，占 " + string(p.Share) + "%"
-		}
-		if p.Excluded > 0 {
-			line += "（" + strconv.Itoa(p.Excluded) + " 个部门未公开，未计入）"
-		}
-		for i, l := range wrap(line, 12, c.inner()-18) {
+		for i, l := range wrap(partLine(p, notes), 12, c.inner()-18) {
 			c.y += 18
 			if i == 0 {
 				c.rect(c.pad, c.y-13, 12, 12, itemColors[p.Item])

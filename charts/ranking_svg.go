@@ -22,38 +22,66 @@ func RankingSVG(d RankingData, o SVGOptions) ([]byte, error) {
 	}
 	c.header(title, sub+" · 单位：万元")
 	if len(d.Rows) == 0 {
-		c.empty("暂无已发布的数据")
+		c.empty("暂无已发布的数据", d.Source)
 		c.footer(d.Source)
 		return c.bytes(title, rankingDesc(d)), nil
 	}
+	rows, rowH, more := fitRows(d.Rows, c.bottom(d.Source)-c.y-4, 24, 48)
 	var hi models.Money
 	rankW, valueW := textWidth("—", 12), textWidth("未公开", 12)
-	for _, r := range d.Rows {
+	for _, r := range rows {
 		if r.Disclosed {
 			hi = max(hi, r.Amount.Money)
 			rankW = math.Max(rankW, textWidth(strconv.Itoa(r.Rank), 12))
 			valueW = math.Max(valueW, textWidth(string(r.Display), 12))
 		}
 	}
-	names := make([]string, len(d.Rows))
-	for i, r := range d.Rows {
+	names := make([]string, len(rows))
+	for i, r := range rows {
 		names[i] = r.DeptName
 	}
 	bars := &hbars{c: c, hi: hi}
 	bars.layout(names, rankW, valueW, 0)
 	color := itemColors[d.Item]
-	for _, r := range d.Rows {
+	for _, r := range rows {
 		rank := "—"
 		if r.Disclosed {
 			rank = strconv.Itoa(r.Rank)
 		}
-		bars.row(rank, r.DeptName, 24)
-		bars.bar(c.y+5, 14, r.Amount, color)
-		c.y += 24
+		bars.row(rank, r.DeptName, rowH)
+		bh := math.Round(rowH * 14 / 24)
+		bars.bar(c.y+(rowH-bh)/2, bh, r.Amount, color)
+		c.y += rowH
 	}
-	c.y += 4
+	c.more(more, rowH)
 	c.footer(d.Source)
 	return c.bytes(title, rankingDesc(d)), nil
+}
+
+// fitRows keeps the rows that fit in height h at rowH each; when some do not,
+// the last place goes to a line saying how many are left out (more). With
+// room to spare the rows grow up to maxH.
+func fitRows[T any](rows []T, h, rowH, maxH float64) (kept []T, height float64, more int) {
+	n := int(h / rowH)
+	if n < 1 {
+		n = 1
+	}
+	if len(rows) > n {
+		return rows[:n-1], rowH, len(rows) - (n - 1)
+	}
+	if len(rows) > 0 {
+		rowH = math.Min(math.Max(rowH, math.Floor(h/float64(len(rows)))), maxH)
+	}
+	return rows, rowH, 0
+}
+
+// more writes the line that counts the departments a chart had no room for.
+func (c *canvas) more(n int, rowH float64) {
+	if n == 0 {
+		return
+	}
+	c.text(c.pad, c.y+rowH/2+4, fit("另有 "+strconv.Itoa(n)+" 个部门未列出，见数据表", 12, c.inner()), 12, "start", colorMuted, "")
+	c.y += rowH
 }
 
 // hbars lays out rows of horizontal bars: a rank column, a name column, bars, value labels.

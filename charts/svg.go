@@ -19,12 +19,54 @@ import (
 
 // SVGOptions shape a rendered chart.
 type SVGOptions struct {
-	// Width in px, 320 to 1200; 0 means 800. The height follows from the width and the data.
+	// Width in px, 320 to 1200; 0 means 800. The height follows from the width
+	// and the chart's fixed aspect ratio (AspectOf), whatever the data.
 	Width int
 	// ID prefixes the ids of the <title> and <desc> elements; give each chart inlined
 	// in one HTML page its own. Default: the chart's kind ("trend", …).
 	ID string
+	// Caption leaves the attribution line blank: the embed page lays its own,
+	// with links (to the release list, to the CSV), over it; see Attribution.
+	Caption bool
 }
+
+// Aspect is a chart's fixed width to height: every rendering of a chart, at
+// any width, has it, so a page can size a frame with CSS aspect-ratio: W/H
+// before the chart arrives. The narrowest layout (320 px, no text under 11 px)
+// decides it; wider ones give the room to the plot.
+type Aspect struct{ W, H int }
+
+// String is the CSS form, "4/5".
+func (a Aspect) String() string { return strconv.Itoa(a.W) + "/" + strconv.Itoa(a.H) }
+
+// Height is the height of a rendering width px wide, rounded to the pixel
+// (the SVG's own height attribute keeps a tenth of a pixel).
+func (a Aspect) Height(width int) int {
+	return int(math.Round(float64(width) * float64(a.H) / float64(a.W)))
+}
+
+// layoutMax is, for a chart whose content does not grow with the width (the
+// composition's two bars), the widest layout; wider pictures scale it up.
+var layoutMax = map[string]int{"composition": 560}
+
+var aspects = map[string]Aspect{
+	"trend":           {1, 1},
+	"composition":     {1, 1},
+	"ranking":         {4, 5},
+	"budget-vs-final": {3, 4},
+}
+
+// AspectOf is the aspect ratio of a chart kind (trend, composition, ranking,
+// budget-vs-final); ok is false for any other.
+func AspectOf(kind string) (a Aspect, ok bool) {
+	a, ok = aspects[kind]
+	return a, ok
+}
+
+// Widths are the widths an embed page lays a chart out for (the narrowest
+// first): a frame between two of them shows the narrower one scaled up by at
+// most 25 %, so its text is never smaller than at its own width.
+var Widths = []int{320, 400, 480, 600, 750, 940, 1200}
 
 const (
 	minWidth     = 320
@@ -53,12 +95,14 @@ var itemColors = map[string]string{
 
 // canvas lays out a chart top to bottom: header, body, source line. y is the next free line.
 type canvas struct {
-	w     float64
-	pad   float64
-	y     float64
-	small bool // narrow layouts: fewer ticks, shorter labels
-	id    string
-	body  bytes.Buffer
+	w, h       float64 // the layout's size (the viewBox)
+	outW, outH float64 // the picture's size (width and height)
+	pad        float64
+	y          float64
+	small      bool // narrow layouts: fewer ticks, shorter labels
+	id         string
+	caption    bool
+	body       bytes.Buffer
 }
 
 func newCanvas(o SVGOptions, kind string) (*canvas, error) {
@@ -73,7 +117,18 @@ func newCanvas(o SVGOptions, kind string) (*canvas, error) {
 	if id == "" {
 		id = kind
 	}
-	c := &canvas{w: float64(w), small: w < 480, id: id}
+	a, ok := aspects[kind]
+	if !ok {
+		return nil, models.Errorf(models.EINTERNAL, "图表“%s”没有宽高比", kind)
+	}
+	// A chart whose content does not grow with the width is laid out no wider
+	// than its layoutMax and scaled up: its text grows with the picture.
+	lw := w
+	if m := layoutMax[kind]; m > 0 && lw > m {
+		lw = m
+	}
+	c := &canvas{w: float64(lw), h: float64(lw) * float64(a.H) / float64(a.W), outW: float64(w), outH: float64(w) * float64(a.H) / float64(a.W),
+		small: lw < 480, id: id, caption: o.Caption}
 	c.pad = 16
 	if c.small {
 		c.pad = 10
@@ -85,18 +140,18 @@ func newCanvas(o SVGOptions, kind string) (*canvas, error) {
 // inner is the usable width between the side paddings.
 func (c *canvas) inner() float64 { return c.w - 2*c.pad }
 
-// header writes the title (wrapped) and a muted subtitle.
+// header writes the title (wrapped, at most two lines) and a muted subtitle (at most two).
 func (c *canvas) header(title, subtitle string) {
 	size := 16.0
 	if c.small {
 		size = 15
 	}
-	for _, l := range wrap(title, size*1.05, c.inner()) { // bold runs wider
+	for _, l := range lines(title, size*1.05, c.inner(), 2) { // bold runs wider
 		c.y += size * 1.25
 		c.text(c.pad, c.y-size*0.25, l, size, "start", colorText, `font-weight="bold"`)
 	}
 	if subtitle != "" {
-		for _, l := range wrap(subtitle, 12, c.inner()) {
+		for _, l := range lines(subtitle, 12, c.inner(), 2) {
 			c.y += 18
 			c.text(c.pad, c.y-4, l, 12, "start", colorMuted, "")
 		}
@@ -104,13 +159,72 @@ func (c *canvas) header(title, subtitle string) {
 	c.y += 8
 }
 
-// footer writes the source-and-release line.
-func (c *canvas) footer(src Source) {
-	c.y += 6
-	for _, l := range wrap(sourceLine(src), 11, c.inner()) {
-		c.y += 16
-		c.text(c.pad, c.y-4, l, 11, "start", colorMuted, "")
+// lines wraps s into at most n lines, the last one shortened with an ellipsis.
+func lines(s string, size, maxW float64, n int) []string {
+	ls := wrap(s, size, maxW)
+	if len(ls) > n {
+		ls = append(ls[:n-1], fit(strings.Join(ls[n-1:], ""), size, maxW))
 	}
+	return ls
+}
+
+// footerHeight is the room the footer takes at the bottom: the note's line
+// (a pinned release), the attribution line and the bottom padding.
+func (c *canvas) footerHeight(src Source) float64 {
+	h := 6 + 16 + c.pad
+	if src.Note != "" {
+		h += 16
+	}
+	return h
+}
+
+// bottom is where the chart's body must end: the footer's top.
+func (c *canvas) bottom(src Source) float64 { return c.h - c.footerHeight(src) }
+
+// footer writes, at the bottom of the chart, the caller's note and the one
+// attribution line: "数据来源：阳光财政" and the releases read, shortened to fit;
+// with Links it links to the release list and to the CSV.
+func (c *canvas) footer(src Source) {
+	c.y = c.bottom(src) + 6
+	if src.Note != "" {
+		c.y += 16
+		c.text(c.pad, c.y-4, fit(src.Note, 11, c.inner()), 11, "start", colorOver, "")
+	}
+	c.y += 16
+	if !c.caption {
+		c.text(c.pad, c.y-4, attribution(src, 11, c.inner()), 11, "start", colorMuted, "")
+	}
+}
+
+// Attribution is the attribution line of a chart drawn width px wide, as the
+// chart prints it, leaving room for reserve after it (" · 下载数据 (CSV)"), and
+// where it starts and ends: its left inset and its bottom inset (the baseline
+// box's bottom), in px of that width.
+func Attribution(src Source, width int, reserve string) (line string, inset, bottom float64) {
+	pad := 16.0
+	if width < 480 {
+		pad = 10
+	}
+	return attribution(src, 11, float64(width)-2*pad-textWidth(reserve, 11)/slack), pad, pad
+}
+
+// attribution is the one attribution line that fits maxW: every release when
+// they fit, else a count of them, else the bare source.
+func attribution(src Source, size, maxW float64) string {
+	const bare = "数据来源：阳光财政"
+	tries := []string{sourceLine(Source{Releases: src.Releases})}
+	switch n := len(src.Releases); {
+	case n == 1:
+		tries = append(tries, bare+" · 第 "+strconv.Itoa(src.Releases[0].Number)+" 版")
+	case n > 1:
+		tries = append(tries, bare+" · "+strconv.Itoa(n)+" 个数据集版本", bare+" · "+strconv.Itoa(n)+" 个版本")
+	}
+	for _, s := range tries {
+		if textWidth(s, size) <= maxW*slack {
+			return s
+		}
+	}
+	return fit(bare, size, maxW)
 }
 
 // sourceLine is "数据来源：阳光财政 · 990101-2024-final-three_public 第 3 版"; more than
@@ -134,19 +248,18 @@ func sourceLine(src Source) string {
 	return s
 }
 
-// empty writes the notice shown in place of a chart with no data.
-func (c *canvas) empty(msg string) {
-	c.y += 40
+// empty writes the notice shown in place of a chart with no data, in the middle of the body.
+func (c *canvas) empty(msg string, src Source) {
+	c.y = (c.y+c.bottom(src))/2 + 5
 	c.text(c.w/2, c.y, msg, 14, "middle", colorMuted, "")
-	c.y += 40
 }
 
 // bytes wraps the body in the <svg> element, with <title> and <desc> for screen readers.
 func (c *canvas) bytes(title, desc string) []byte {
-	h := math.Ceil(c.y + c.pad)
+	h := c.h
 	var b bytes.Buffer
 	ws, hs := num(c.w), num(h)
-	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" width="` + ws + `" height="` + hs + `" viewBox="0 0 ` + ws + ` ` + hs +
+	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" width="` + num(c.outW) + `" height="` + num(c.outH) + `" viewBox="0 0 ` + ws + ` ` + hs +
 		`" role="img" aria-labelledby="` + esc(c.id) + `-title ` + esc(c.id) + `-desc" font-family="` + fontStack + `">` + "\n")
 	b.WriteString(`<title id="` + esc(c.id) + `-title">` + esc(title) + "</title>\n")
 	b.WriteString(`<desc id="` + esc(c.id) + `-desc">` + esc(desc) + "</desc>\n")

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -105,6 +106,13 @@ var goldenSources = map[string]string{
 	"budget_vs_final": "数据来源：阳光财政 · 990101-2023-budget-three_public 第 1 版、990101-2023-final-three_public 第 1 版",
 }
 
+var goldenShortSources = map[string]string{
+	"trend":           "数据来源：阳光财政 · 7 个数据集版本",
+	"composition":     "数据来源：阳光财政 · 第 1 版",
+	"ranking":         "数据来源：阳光财政 · 第 1 版",
+	"budget_vs_final": "数据来源：阳光财政 · 2 个数据集版本",
+}
+
 // What each desc must say in words.
 var goldenDescs = map[string][]string{
 	"trend":           {"合计：预算 2021年 12.35，2022年 11.80，2023年 11.20，2024年 10.50；决算 2021年 11.92", "2024年 无数据"},
@@ -122,8 +130,10 @@ func TestSVG_Golden(t *testing.T) {
 					t.Fatal(err)
 				}
 				doc := parseSVG(t, got)
-				if doc.attr("width") != fmt.Sprint(width) || doc.attr("role") != "img" {
-					t.Errorf("width = %q, role = %q", doc.attr("width"), doc.attr("role"))
+				kind := strings.ReplaceAll(name, "_", "-")
+				a, _ := AspectOf(kind)
+				if doc.attr("width") != fmt.Sprint(width) || doc.attr("height") != num(float64(width)*float64(a.H)/float64(a.W)) || doc.attr("role") != "img" {
+					t.Errorf("width = %q, height = %q (aspect %s), role = %q", doc.attr("width"), doc.attr("height"), a, doc.attr("role"))
 				}
 				if doc.title != goldenTitles[name] {
 					t.Errorf("<title> = %q, want %q", doc.title, goldenTitles[name])
@@ -135,7 +145,11 @@ func TestSVG_Golden(t *testing.T) {
 				}
 				// Wrapped lines lose the space at the break, so compare without spaces.
 				text := strings.ReplaceAll(doc.text, " ", "")
-				for _, want := range []string{goldenTitles[name], goldenSources[name], "万元"} {
+				source := goldenSources[name]
+				if width == 320 { // the one attribution line is shortened to fit
+					source = goldenShortSources[name]
+				}
+				for _, want := range []string{goldenTitles[name], source, "万元"} {
 					if !strings.Contains(text, strings.ReplaceAll(want, " ", "")) {
 						t.Errorf("the chart's text lacks %q:\n%s", want, doc.text)
 					}
@@ -218,19 +232,53 @@ func TestSVG_RefusesWidthOutOfRange(t *testing.T) {
 	}
 }
 
-func TestSVG_HeightFollowsRows(t *testing.T) {
+func TestSVG_FixedAspectWhateverTheRows(t *testing.T) {
 	rs := cityRecords(t)
 	small, _ := Ranking(rs, 2023, models.PhaseFinal, ItemTotal)
 	big := small
-	for i := 0; i < 40; i++ {
-		big.Rows = append(big.Rows, small.Rows[0])
+	for i := 0; i < 60; i++ {
+		r := small.Rows[0]
+		r.DeptName = fmt.Sprintf("部门 %d", i)
+		big.Rows = append(big.Rows, r)
 	}
-	a, _ := RankingSVG(small, SVGOptions{Width: 320})
-	b, _ := RankingSVG(big, SVGOptions{Width: 320})
-	ha, _ := strconv.Atoi(parseSVG(t, a).attr("height"))
-	hb, _ := strconv.Atoi(parseSVG(t, b).attr("height"))
-	if hb-ha != 40*24 {
-		t.Errorf("height %d for %d rows, %d for %d; want 24 px a row", ha, len(small.Rows), hb, len(big.Rows))
+	for _, width := range Widths {
+		a, _ := AspectOf("ranking")
+		for _, d := range []RankingData{small, big} {
+			b, err := RankingSVG(d, SVGOptions{Width: width})
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc := parseSVG(t, b)
+			if h, _ := strconv.ParseFloat(doc.attr("height"), 64); math.Round(h) != float64(a.Height(width)) || h*float64(a.W) != float64(width*a.H) {
+				t.Errorf("width %d, %d rows: height %v, want %d (aspect %s)", width, len(d.Rows), h, a.Height(width), a)
+			}
+			if len(d.Rows) == len(big.Rows) && !strings.Contains(doc.text, "个部门未列出，见数据表") {
+				t.Errorf("width %d: %d rows fit without a word about the rest?", width, len(d.Rows))
+			}
+			if strings.Contains(doc.text, "未列出") && len(d.Rows) == len(small.Rows) {
+				t.Errorf("width %d: %d rows said to be cut", width, len(d.Rows))
+			}
+		}
+	}
+}
+
+func TestSVG_CaptionLeavesTheAttributionToThePage(t *testing.T) {
+	d := Composition(cityRecords(t), 2023, models.PhaseFinal)
+	d.Source.Note = "本图固定为第 1 版数据"
+	plain, _ := CompositionSVG(d, SVGOptions{Width: 320})
+	capt, err := CompositionSVG(d, SVGOptions{Width: 320, Caption: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, _, _ := Attribution(d.Source, 320, " · 下载数据 (CSV)")
+	if !strings.Contains(parseSVG(t, plain).text, line) || strings.Contains(parseSVG(t, capt).text, "数据来源") {
+		t.Errorf("attribution %q: in the plain SVG, not in the captioned one", line)
+	}
+	if !strings.Contains(parseSVG(t, capt).text, d.Source.Note) {
+		t.Error("the captioned SVG lost the note")
+	}
+	if textWidth(line+" · 下载数据 (CSV)", 11) > 300 {
+		t.Errorf("the caption %q does not fit 320 px", line)
 	}
 }
 

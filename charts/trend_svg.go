@@ -18,7 +18,7 @@ func TrendSVG(d TrendData, o SVGOptions) ([]byte, error) {
 	title := trendTitle(d)
 	c.header(title, joinNonEmpty(" · ", d.RegionName, "年初预算与决算", "单位：万元"))
 	if len(d.Categories) == 0 {
-		c.empty("暂无已发布的数据")
+		c.empty("暂无已发布的数据", d.Source)
 		c.footer(d.Source)
 		return c.bytes(title, title+"：暂无已发布的数据。"), nil
 	}
@@ -37,11 +37,11 @@ func TrendSVG(d TrendData, o SVGOptions) ([]byte, error) {
 			}
 		}
 	}
-	ticks := 5
-	if c.small {
-		ticks = 4
-	}
-	sc := niceScale(lo, hi, ticks)
+	// The plot takes what the fixed height leaves under the legend, above the
+	// year labels; a tick every 60 px or so, 4 at the least.
+	top := c.y + 18
+	plotH := math.Max(c.bottom(d.Source)-24-top, 40)
+	sc := niceScale(lo, hi, max(4, int(plotH/60)))
 	labelW := 0.0
 	for _, t := range sc.ticks() {
 		labelW = math.Max(labelW, textWidth(wanLabel(t), 11))
@@ -49,8 +49,6 @@ func TrendSVG(d TrendData, o SVGOptions) ([]byte, error) {
 	left, right := c.pad+labelW+6, c.w-c.pad
 	c.y += 18
 	c.text(left-6, c.y-8, "万元", 11, "end", colorMuted, "")
-	top := c.y
-	plotH := math.Min(math.Max(c.w*0.42, 170), 360)
 	bottom := top + plotH
 	yOf := func(v models.Money) float64 { return bottom - sc.frac(v)*plotH }
 	for _, t := range sc.ticks() {
@@ -98,7 +96,6 @@ func TrendSVG(d TrendData, o SVGOptions) ([]byte, error) {
 			}
 		}
 	}
-	c.y = bottom + 24
 	c.footer(d.Source)
 	return c.bytes(title, trendDesc(d)), nil
 }

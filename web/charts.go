@@ -33,7 +33,7 @@ var chartKinds = []string{"trend", "composition", "ranking", "budget-vs-final"}
 // chartRequest is a chart and its parameters, parsed once for the JSON, SVG, CSV and embed answers.
 type chartRequest struct {
 	kind    string
-	format  string // "json", "svg" or "csv"
+	format  string // "json", "svg", "png" or "csv"
 	region  string
 	dept    string
 	year    int
@@ -54,8 +54,8 @@ func parseChart(c *gin.Context) (chartRequest, error) {
 	for _, k := range chartKinds {
 		known = known || k == name
 	}
-	if !known || (r.format != "json" && r.format != "svg" && r.format != "csv") {
-		return r, models.Errorf(models.ENOTFOUND, "没有图表“%s”：可选 trend、composition、ranking、budget-vs-final（可加 .svg 或 .csv）", c.Param("chart"))
+	if !known || (r.format != "json" && r.format != "svg" && r.format != "png" && r.format != "csv") {
+		return r, models.Errorf(models.ENOTFOUND, "没有图表“%s”：可选 trend、composition、ranking、budget-vs-final（可加 .svg、.png 或 .csv）", c.Param("chart"))
 	}
 	r.kind = name
 	r.region, r.dept, r.item = c.Query("region"), c.Query("dept"), c.DefaultQuery("item", "total")
@@ -323,7 +323,8 @@ func loadChart(c *gin.Context, src ChartSource, embed bool) (r chartRequest, cd 
 	return r, cd, note, true
 }
 
-// Chart answers the chart as JSON (for the portal's own ECharts), SVG or CSV.
+// Chart answers the chart as JSON (with an ECharts option a portal hands to
+// setOption as it is), SVG, PNG (the same SVG drawn by rsvg-convert) or CSV.
 func Chart(src ChartSource) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		r, cd, _, ok := loadChart(c, src, false)
@@ -343,6 +344,19 @@ func Chart(src ChartSource) gin.HandlerFunc {
 				return
 			}
 			c.Data(http.StatusOK, "image/svg+xml; charset=utf-8", svg)
+		case "png":
+			svg, err := cd.svg(charts.SVGOptions{Width: r.width})
+			if err != nil {
+				httpx.RespondError(c, err)
+				return
+			}
+			png, err := renderPNG(c.Request.Context(), svg)
+			if err != nil {
+				httpx.RespondError(c, err)
+				return
+			}
+			c.Header("Content-Disposition", "inline; filename=\""+r.kind+".png\"")
+			c.Data(http.StatusOK, "image/png", png)
 		case "csv":
 			c.Header("Content-Disposition", "attachment; filename=\"chart.csv\"")
 			c.Status(http.StatusOK)
