@@ -54,11 +54,12 @@ var commands = map[string]command{
 	"check":   {"check files against every rule, store nothing (FILE…); exit 1 on errors", cmdCheck},
 	"codes":   {"load FILE --year Y | list: the classification code lists", cmdCodes},
 	"demo":    {"load the fictional demo city (idempotent)", withSeverity(cmdDemo)},
+	"publish": {"publish drafts in one act (ID… | --region --year --phase) [--note] [--at TIME] | --cancel ID", cmdPublish},
 	"backup":  {"copy the running SQLite database and its release files into FILE (a tar with SHA-256s)", cmdBackup},
 	"restore": {"check FILE and restore it (refuses a non-empty database without --force)", cmdRestore},
 }
 
-var commandOrder = []string{"serve", "migrate", "import", "check", "codes", "token", "demo", "backup", "restore"}
+var commandOrder = []string{"serve", "migrate", "import", "check", "codes", "token", "publish", "demo", "backup", "restore"}
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {

@@ -23,6 +23,9 @@ import (
 // shutdownGrace is how long in-flight requests may take to finish after SIGTERM.
 const shutdownGrace = 30 * time.Second
 
+// publicationTick is how often serve looks for scheduled publication acts that are due.
+const publicationTick = 15 * time.Second
+
 func cmdServe(ctx context.Context, e env) error {
 	fs := newFlags("serve", e)
 	db := dbFlag(fs, e)
@@ -87,6 +90,9 @@ func cmdServe(ctx context.Context, e env) error {
 	}
 	svc := newFilingService(s, e)
 	svc.AllowUploaderPublish = *uploaderPublish
+	// Scheduled publication acts run at their time, and at start those whose
+	// time passed while no server ran; replicas may all run the loop (each act runs once).
+	go svc.RunScheduler(ctx, publicationTick, log)
 	h := handlers.New(handlers.Deps{Store: s, Log: log, Registry: reg,
 		Filings: svc, Limits: handlers.UploadLimits{MaxBytes: 64 << 20, TempDir: e.getenv("SUNSHINE_TMPDIR"), BodyTimeout: *bodyTimeout},
 		BaseURL: *baseURL, FrameAncestors: *frames, RateLimit: rl, TrustedProxies: trusted,
