@@ -30,18 +30,25 @@ const maxPNG = 16 << 20
 var (
 	pngOnce   sync.Once
 	pngReason string // why PNGs cannot be drawn here; "" when they can
+	// lookPath finds the tools (a test makes them missing).
+	lookPath = exec.LookPath
 )
 
 // pngAvailability says whether this host can draw the PNGs, and if not, why (in Chinese).
 func pngAvailability() (ok bool, reason string) {
 	pngOnce.Do(func() {
-		if _, err := exec.LookPath("rsvg-convert"); err != nil {
+		if _, err := lookPath("rsvg-convert"); err != nil {
 			pngReason = "服务器未安装 SVG 渲染工具 rsvg-convert（Debian 软件包 librsvg2-bin），暂时无法提供 PNG 图片；SVG 与数据不受影响"
 			return
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		out, err := exec.CommandContext(ctx, "fc-list", ":lang=zh", "family").Output()
+		fcList, err := lookPath("fc-list")
+		if err != nil {
+			pngReason = "服务器未安装 fontconfig（fc-list），无法确认有中文字体，暂不提供 PNG 图片；SVG 与数据不受影响"
+			return
+		}
+		out, err := exec.CommandContext(ctx, fcList, ":lang=zh", "family").Output()
 		if err != nil || strings.TrimSpace(string(out)) == "" {
 			pngReason = "服务器没有中文字体（如 Debian 软件包 fonts-noto-cjk），PNG 图片中的中文无法显示，暂不提供 PNG；SVG 与数据不受影响"
 		}
