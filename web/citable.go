@@ -738,7 +738,7 @@ func (s *Site) FilingRedirect(c *gin.Context) {
 	}
 	f, err := s.d.Store.Filing(c.Request.Context(), id)
 	if err != nil || !publicStatus(f.Status) {
-		s.showError(c, http.StatusNotFound, "没有公开的申报 "+c.Param("id"))
+		s.showError(c, http.StatusNotFound, "没有这个编号的公开申报（草稿不公开）")
 		return
 	}
 	c.Redirect(http.StatusMovedPermanently, FilingPath(f))
@@ -752,7 +752,7 @@ func (s *Site) FilingPage(c *gin.Context) {
 	phase := models.Phase(c.Param("phase"))
 	version, verr := strconv.Atoi(strings.TrimPrefix(c.Param("version"), "v"))
 	if err != nil || !phase.Valid() || verr != nil {
-		s.showError(c, http.StatusNotFound, "没有这个申报版本："+c.Request.URL.Path)
+		s.showError(c, http.StatusNotFound, "没有这个申报版本：地址应为 /regions/区划代码/departments/部门编码/年度/阶段/v版本号")
 		return
 	}
 	all, err := s.d.Store.Filings(ctx, store.FilingFilter{Region: c.Param("code"), Dept: c.Param("dept"), Year: year, Phase: phase, Limit: 10000,
@@ -771,7 +771,7 @@ func (s *Site) FilingPage(c *gin.Context) {
 		}
 	}
 	if f.ID == 0 {
-		s.showError(c, http.StatusNotFound, "没有公开的申报版本："+c.Request.URL.Path)
+		s.showError(c, http.StatusNotFound, "没有这个公开的申报版本（草稿不公开）")
 		return
 	}
 	heading := f.RegionName + " " + f.DeptName + " " + strconv.Itoa(f.FiscalYear) + " 年" + f.Phase.Chinese()
@@ -993,7 +993,41 @@ func filingTables(items []models.LineItem, notes []models.TableNote, was []model
 			}
 			t.Rows[i].Cells[colIndex[it.Column]] = fr
 		}
+		orderRows(spec, t.Rows)
 		out = append(out, t)
 	}
 	return out
+}
+
+// orderRows puts a table's rows in the order the printed table has them and
+// blanks the codes that are the service's row keys, not printed codes: a
+// classified table starts with its 合计 and follows its codes (201, 20101,
+// 208, …); a row-keyed table (the summary, procurement, operating cost)
+// follows its standard rows, the summary's functional 类 rows before 本年支出合计.
+func orderRows(spec models.TableSpec, rows []filingTableRow) {
+	rank := func(code string) int {
+		if code == "total" {
+			return -1
+		}
+		if spec.Classification != "" {
+			return 0 // codes keep their order (ascending, as stored)
+		}
+		for i, r := range spec.Rows {
+			if r.Key == code {
+				return 2 * i
+			}
+		}
+		for i, r := range spec.Rows { // a functional code on the summary's expenditure side
+			if r.Key == "expenditure_subtotal" {
+				return 2*i - 1
+			}
+		}
+		return 2 * len(spec.Rows)
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rank(rows[i].Code) < rank(rows[j].Code) })
+	for i := range rows {
+		if _, isKey := spec.Row(rows[i].Code); isKey || rows[i].Code == "total" {
+			rows[i].Code = ""
+		}
+	}
 }
