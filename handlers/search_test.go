@@ -50,7 +50,7 @@ func TestSearch_PageFindsPublishedNamesNeverDrafts(t *testing.T) {
 			t.Errorf("search 财政 finds the 教育局")
 		}
 		body = search("资兴 2024")
-		for _, want := range []string{`<a href="/regions/431081/2024">资兴市（演示） 2024 年决算 三公经费</a>`,
+		for _, want := range []string{`<a href="/datasets/431081-2024-final-three_public">资兴市（演示） 2024 年决算 三公经费</a>`,
 			`431081-2024-final-three_public`, `/api/v1/datasets/431081-2024-final-three_public/releases/3/data.csv?bom=1`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("search 资兴 2024: no %s in %s", want, body)

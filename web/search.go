@@ -86,7 +86,7 @@ func (s *Site) Search(c *gin.Context) {
 		for _, d := range res.Datasets {
 			dl := datasetDownloads(d)
 			p.Datasets = append(p.Datasets, searchHit{Code: d.ID, Name: dl.Title,
-				Href:   "/regions/" + url.PathEscape(d.RegionCode) + "/" + strconv.Itoa(d.FiscalYear),
+				Href:   "/datasets/" + url.PathEscape(d.ID),
 				Detail: "第 " + strconv.Itoa(d.LatestRelease) + " 版 · 更新于 " + dl.UpdatedAt,
 				Extra:  exports.ReleaseLinks("", d.ID, d.LatestRelease)["csv"] + "?bom=1", ExtraLabel: "CSV（Excel）"})
 		}
