@@ -70,6 +70,9 @@ var authzMatrix = map[string][]matrixCase{
 		{what: "a draft-only department's draft", path: "/api/v1/filings/{draft}/report",
 			want: statuses{401, 401, 401, 404, 404, 200, 200, 401, 401, 401}},
 	},
+	// The fixture's uploads are CSV and workbooks: no PDF is kept (a kept one: sources_test.go).
+	"GET /api/v1/sources/:sha256/source.pdf": {{what: "a PDF nobody uploaded", path: "/api/v1/sources/" + strings.Repeat("0", 64) + "/source.pdf",
+		want: all(404)}},
 	"POST /api/v1/filings/:id/publish": {{what: "a draft (097)", path: "/api/v1/filings/{draftAPI}/publish",
 		body: &matrixBody{json: `{"note":"矩阵：公开"}`},
 		want: statuses{401, 401, 401, 404, 404, 403, 200, 401, 401, 401}}},
@@ -186,6 +189,11 @@ var authzMatrix = map[string][]matrixCase{
 	"GET /desk/open": {{what: "open a draft by number", path: "/desk/open?id={draft}", want: all(303)}},
 	"GET /desk/filings/:id": {{what: "a draft-only department's draft", path: "/desk/filings/{draft}",
 		want: statuses{303, 303, 303, 404, 404, 200, 303, 200, 303, 200}}},
+	// The review view of a filing with no figure from a PDF says so; it has no page to render.
+	"GET /desk/filings/:id/review": {{what: "a draft-only department's draft", path: "/desk/filings/{draft}/review",
+		want: statuses{303, 303, 303, 404, 404, 200, 303, 200, 303, 200}}},
+	"GET /desk/filings/:id/pages/:page": {{what: "a page of a draft read from no PDF", path: "/desk/filings/{draft}/pages/1.png",
+		want: statuses{303, 303, 303, 404, 404, 404, 303, 404, 303, 404}}},
 	"POST /desk/filings/:id/publish": {{what: "a draft (098)", path: "/desk/filings/{draftDesk}/publish",
 		body: &matrixBody{form: url.Values{"note": {"矩阵：上传台公开"}}},
 		want: statuses{401, 401, 401, 404, 404, 403, 401, 403, 401, 303}}},

@@ -33,6 +33,37 @@ type FilingAnswer struct {
 	// Notes are the notes printed under its tables (本部门无…，此表为空表).
 	Notes  []models.TableNote `json:"notes"`
 	Report models.Report      `json:"report"`
+	// Sources say where each figure read from a PDF was printed (empty for
+	// figures from a workbook or CSV): table, code and column as in
+	// line_items (a 三公 field: table three_public, code "", its key), the
+	// page and box, and url, that page of the PDF kept as the upload's
+	// original (/api/v1/sources/{sha256}/source.pdf#page=N).
+	Sources []FilingSource `json:"sources"`
+}
+
+// FilingSource is where one figure was printed.
+type FilingSource struct {
+	models.FigureSource
+	URL string `json:"url"`
+}
+
+// filingSources lists a filing's sources when the store keeps them.
+func filingSources(ctx context.Context, db FilingReader, id int64) ([]FilingSource, error) {
+	out := []FilingSource{}
+	sr, ok := db.(interface {
+		FigureSources(ctx context.Context, filingID int64) ([]models.FigureSource, error)
+	})
+	if !ok {
+		return out, nil
+	}
+	srcs, err := sr.FigureSources(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range srcs {
+		out = append(out, FilingSource{FigureSource: s, URL: s.Link()})
+	}
+	return out, nil
 }
 
 // visibleFiling loads a filing the caller may see: published, superseded and
@@ -89,7 +120,13 @@ func getFiling(db FilingReader) gin.HandlerFunc {
 			httpx.RespondError(c, err)
 			return
 		}
-		ans := FilingAnswer{Filing: f, LineItems: make([]FilingLineItem, len(items)), Notes: notes, Report: models.NewReport(fs)}
+		srcs, err := filingSources(ctx, db, f.ID)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		ans := FilingAnswer{Filing: f, LineItems: make([]FilingLineItem, len(items)), Notes: notes, Report: models.NewReport(fs),
+			Sources: srcs}
 		if tp != nil {
 			ans.ThreePublic = &FilingThreePublic{tp}
 		}

@@ -19,8 +19,8 @@ func (a *api) postPDF(t *testing.T, token, name, as string, fields map[string]st
 
 // TestUpload_PDF: a text PDF of a disclosure table is read like the workbook
 // it was printed from (whatever its file name says), its filing fields from
-// the form; a real published final reads whole; a PDF the reader cannot map
-// is refused with findings naming the page; a scan is refused with one sentence.
+// the form; a real published final and a real budget read whole; a scan is
+// refused with one sentence.
 func TestUpload_PDF(t *testing.T) {
 	pdfgridtest.NeedPoppler(t)
 	s := storetest.SQLite(t)
@@ -61,10 +61,15 @@ func TestUpload_PDF(t *testing.T) {
 		t.Fatalf("real final: filings %+v, %d errors", res.Filings, res.Report.Stats.Errors)
 	}
 
-	// A budget whose tables the reader cannot all map yet: refused, each finding placed on its page.
+	// The real 2025 budget reads whole too: its 一、财政拨款收入 row is checked against its funds, not refused.
 	w = a.postPDF(t, a.admin, "2025-budget-shanghai-putuo-finance-bureau.pdf", "budget.pdf",
 		map[string]string{"region_code": "310107", "dept_code": "CZJ"})
-	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "页 表") {
+	res = decode[struct {
+		Filings []models.Filing `json:"filings"`
+		Report  models.Report   `json:"report"`
+	}](t, w)
+	if w.Code != http.StatusCreated || len(res.Filings) != 1 || res.Filings[0].FiscalYear != 2025 ||
+		res.Filings[0].Phase != models.PhaseBudget || res.Report.Stats.Errors != 0 {
 		t.Fatalf("real budget: %d %.500s", w.Code, w.Body)
 	}
 }

@@ -118,6 +118,8 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		api.GET("/rules", getRules(d.Filings))
 		api.GET("/filings/:id", getFiling(d.Store))
 		api.GET("/filings/:id/report", getFilingReport(d.Store))
+		// The PDFs figures were read from, each figure linking to its page (sources.go).
+		api.GET("/sources/:sha256/source.pdf", getSource(d.Store))
 		api.POST("/filings/:id/publish", httpx.RequireToken, postPublish(d.Filings))
 		api.POST("/filings/:id/withdraw", httpx.RequireAdmin, postWithdraw(d.Filings))
 		// Publication acts: a set of drafts at once or at a time (publications.go), an admin's.
@@ -192,6 +194,9 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		desk.POST("/upload", s.DeskUpload)
 		desk.GET("/open", s.DeskOpen)
 		desk.GET("/filings/:id", s.DeskFiling)
+		// A filing read from a PDF, page by page beside its figures (web/review.go).
+		desk.GET("/filings/:id/review", s.DeskReview)
+		desk.GET("/filings/:id/pages/:page", s.DeskPageImage)
 		desk.POST("/filings/:id/publish", s.DeskPublish)
 		desk.POST("/filings/:id/withdraw", s.DeskWithdraw)
 		desk.POST("/filings/:id/submit", s.DeskSubmit)

@@ -128,3 +128,12 @@ func (s *Store) FilingSourceFiles(ctx context.Context, filingID int64) ([]string
 	}
 	return out, nil
 }
+
+// SourceFilings lists the filings whose figures cite a PDF, oldest first.
+func (s *Store) SourceFilings(ctx context.Context, sha256 string) ([]int64, error) {
+	out := []int64{}
+	if err := s.read.SelectContext(ctx, &out, `SELECT DISTINCT filing_id FROM figure_sources WHERE sha256 = ? ORDER BY filing_id`, sha256); err != nil {
+		return nil, fmt.Errorf("store: unable to list the filings citing source file %s: %w", sha256, err)
+	}
+	return out, nil
+}

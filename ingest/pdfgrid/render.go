@@ -8,6 +8,7 @@ import (
 	"io"
 	"os/exec"
 	"strconv"
+	"strings"
 	"time"
 
 	"sunshine/models"
@@ -51,7 +52,7 @@ func RenderPage(ctx context.Context, r io.Reader, pageNo, dpi int, lim Limits) (
 		return nil, models.Errorf(models.EINVALID, "渲染 PDF 第 %d 页超过 %g 秒仍未完成，已停止", pageNo, lim.Timeout.Seconds())
 	case out.over:
 		return nil, models.Errorf(models.EINVALID, "PDF 第 %d 页的图像过大，无法显示", pageNo)
-	case err != nil && bytes.Contains([]byte(stderr.String()), []byte("Wrong page range")):
+	case err != nil && strings.Contains(stderr.String(), "Wrong page range"):
 		return nil, models.Errorf(models.EINVALID, "PDF 没有第 %d 页", pageNo)
 	case err != nil:
 		var exit *exec.ExitError
@@ -79,4 +80,48 @@ func (b *limitedBuffer) Write(p []byte) (int, error) {
 		return 0, errors.New("pdfgrid: page image over the limit")
 	}
 	return b.Buffer.Write(p)
+}
+
+// PageSize is the size of one page (1-based) of the PDF read from r, in
+// points, from poppler's pdfinfo run as RenderPage runs pdftoppm.
+func PageSize(ctx context.Context, r io.Reader, pageNo int, lim Limits) (w, h float64, err error) {
+	lim = lim.withDefaults()
+	parent := ctx
+	ctx, cancel := context.WithTimeout(parent, lim.Timeout)
+	defer cancel()
+	n := strconv.Itoa(pageNo)
+	cmd := exec.CommandContext(ctx, "prlimit", "--as="+strconv.FormatInt(lim.MemoryBytes, 10), "--",
+		"pdfinfo", "-f", n, "-l", n, "-")
+	cmd.Stdin = r
+	cmd.WaitDelay = 2 * time.Second
+	var out limitedBuffer
+	out.max = 1 << 20
+	cmd.Stdout = &out
+	stderr := &headBuffer{max: 16 << 10}
+	cmd.Stderr = stderr
+	err = cmd.Run()
+	switch {
+	case errors.Is(err, exec.ErrNotFound):
+		return 0, 0, models.Errorf(models.EUNAVAILABLE, "服务器未安装 PDF 引擎（poppler-utils 的 prlimit/pdfinfo），暂时无法显示页面")
+	case parent.Err() != nil:
+		return 0, 0, parent.Err()
+	case err != nil && strings.Contains(stderr.String(), "Wrong page range"):
+		return 0, 0, models.Errorf(models.EINVALID, "PDF 没有第 %d 页", pageNo)
+	case err != nil:
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return 0, 0, popplerError(exit.ExitCode(), stderr.String())
+		}
+		return 0, 0, fmt.Errorf("pdfgrid: pdfinfo: %w", err)
+	}
+	// Page    9 size:  841.9 x 595.3 pts (A4)
+	prefix := "Page " + fmt.Sprintf("%4d", pageNo) + " size:"
+	for _, line := range bytes.Split(out.Bytes(), []byte("\n")) {
+		if rest, ok := bytes.CutPrefix(line, []byte(prefix)); ok {
+			if _, err := fmt.Sscanf(string(rest), "%g x %g", &w, &h); err == nil && w > 0 && h > 0 {
+				return w, h, nil
+			}
+		}
+	}
+	return 0, 0, models.Errorf(models.EINVALID, "PDF 没有第 %d 页", pageNo)
 }

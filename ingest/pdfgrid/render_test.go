@@ -40,6 +40,12 @@ func TestRenderPage(t *testing.T) {
 	if d := float64(h) - p.Height*2; d < -1 || d > 1 {
 		t.Errorf("height %d px for a page %g pt tall at 144 dpi", h, p.Height)
 	}
+	if w, h, err := PageSize(context.Background(), bytes.NewReader(pdf), 9, Limits{}); err != nil || w != p.Width || h != p.Height {
+		t.Errorf("page size %g × %g (%v), pdftotext says %g × %g", w, h, err, p.Width, p.Height)
+	}
+	if _, _, err := PageSize(context.Background(), bytes.NewReader(pdf), 25, Limits{}); models.ErrorMessage(err) != "PDF 没有第 25 页" {
+		t.Errorf("size of a page past the end: %v", err)
+	}
 	_, err = RenderPage(context.Background(), bytes.NewReader(pdf), len(pages)+1, 72, Limits{})
 	if models.ErrorCode(err) != models.EINVALID || models.ErrorMessage(err) != "PDF 没有第 25 页" {
 		t.Errorf("page past the end: %v", err)
