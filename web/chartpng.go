@@ -62,6 +62,10 @@ func PNGAvailable() bool {
 	return ok
 }
 
+// pngSlots bounds the renderings at once: each is a process of some 35 MB and
+// a fraction of a second of CPU; the others wait (within their time limit).
+var pngSlots = make(chan struct{}, 2)
+
 // renderPNG draws the SVG as a PNG of the SVG's own size.
 func renderPNG(ctx context.Context, svg []byte) ([]byte, error) {
 	if ok, reason := pngAvailability(); !ok {
@@ -69,6 +73,12 @@ func renderPNG(ctx context.Context, svg []byte) ([]byte, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, pngTimeout)
 	defer cancel()
+	select {
+	case pngSlots <- struct{}{}:
+		defer func() { <-pngSlots }()
+	case <-ctx.Done():
+		return nil, models.Errorf(models.EUNAVAILABLE, "生成 PNG 图片的请求过多，请稍后再试或改用 SVG")
+	}
 	cmd := exec.CommandContext(ctx, "rsvg-convert", "--format=png")
 	cmd.Stdin = bytes.NewReader(svg)
 	var out, stderr bytes.Buffer
