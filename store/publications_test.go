@@ -2,7 +2,10 @@ package store_test
 
 import (
 	"fmt"
+	"path/filepath"
+	"sort"
 	"testing"
+	"time"
 
 	"sunshine/models"
 	"sunshine/store"
@@ -183,37 +186,118 @@ func TestRecordReleases_OneReleasePerTouchedDatasetAndIntervals(t *testing.T) {
 }
 
 // Migration 00007 moves release_filings (every member of every release) to
-// intervals and back: every release's members read the same after either move.
+// intervals, and its Down back: every release's members read the same. The
+// history is written in the old form at version 6, as a database of the
+// previous binary holds it; the test moves only between 6 and 7.
 func TestMigration00007_MovesMembershipBothWays(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		seedDept(t, s, "001")
-		a1 := draftFrom(t, s, "001", both(100))
-		act(t, s, store.ActionPublish, "", a1)
-		b1 := draftFrom(t, s, "002", both(200))
-		act(t, s, store.ActionPublish, "", b1)
-		c1 := draftFrom(t, s, "003", setThree(300))
-		act(t, s, store.ActionPublish, "", c1)
-		a2 := draftFrom(t, s, "001", both(110))
-		act(t, s, store.ActionPublish, "更正", a2)
-		act(t, s, store.ActionWithdrawal, "撤回", b1)
-		before := allMembers(t, s)
-
-		if err := store.MigrateToForTest(ctx, s, 6); err != nil {
-			t.Fatal(err)
-		}
-		// The old table lists every member of every release: 三公 1+2+3+3+2, line items 1+2+2+1.
-		n, err := store.CountForTest(ctx, s, `SELECT COUNT(*) FROM release_filings`)
-		if err != nil || n != 11+6 {
-			t.Fatalf("release_filings after down: %d %v", n, err)
-		}
-		if err := store.MigrateToForTest(ctx, s, 7); err != nil {
-			t.Fatal(err)
-		}
-		if after := allMembers(t, s); fmt.Sprint(after) != fmt.Sprint(before) {
-			t.Fatalf("members changed by the migration:\nbefore %v\nafter  %v", before, after)
-		}
-		if n, err := store.CountForTest(ctx, s, `SELECT COUNT(*) FROM release_members`); err != nil || n != 4+3 {
-			t.Fatalf("release_members rows: %d %v", n, err)
-		}
-	})
+	dsns := map[string]func(t *testing.T) string{
+		"sqlite": func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "sunshine.db") },
+		"mysql":  func(t *testing.T) string { return storetest.NewMySQLDatabase(t) },
+	}
+	for name, mk := range dsns {
+		t.Run(name, func(t *testing.T) {
+			s, err := store.Open(ctx, mk(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			if err := store.MigrateToForTest(ctx, s, 6); err != nil {
+				t.Fatal(err)
+			}
+			now := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+			// 001 v1 (id 1), 002 (2), 003 (3, 三公 only), 001 v2 (4); 002 withdrawn last.
+			history := map[string][][]int64{
+				threeDS: {{1}, {1, 2}, {1, 2, 3}, {2, 3, 4}, {3, 4}},
+				itemsDS: {{1}, {1, 2}, {2, 4}, {4}},
+			}
+			err = s.Write(ctx, func(tx *store.Tx) error {
+				stmts := []struct {
+					q    string
+					args []any
+				}{
+					{`INSERT INTO regions (code, name) VALUES ('431081', '示例市')`, nil},
+				}
+				for _, d := range []string{"001", "002", "003"} {
+					stmts = append(stmts, struct {
+						q    string
+						args []any
+					}{`INSERT INTO departments (region_code, code, name) VALUES ('431081', ?, ?)`, []any{d, "部门" + d}})
+				}
+				for id, f := range map[int64][3]any{1: {"001", 1, "superseded"}, 2: {"002", 1, "withdrawn"}, 3: {"003", 1, "published"}, 4: {"001", 2, "published"}} {
+					stmts = append(stmts, struct {
+						q    string
+						args []any
+					}{`INSERT INTO filings (id, region_code, dept_code, fiscal_year, phase, version, status, created_at, created_by, updated_at)
+						VALUES (?, '431081', ?, 2024, 'final', ?, ?, ?, 't', ?)`, []any{id, f[0], f[1], f[2], now, now}})
+				}
+				for _, q := range stmts {
+					if err := store.ExecForTest(ctx, tx, q.q, q.args...); err != nil {
+						return err
+					}
+				}
+				rid := int64(0)
+				for _, ds := range []string{threeDS, itemsDS} {
+					kind := "three_public"
+					if ds == itemsDS {
+						kind = "line_items"
+					}
+					if err := store.ExecForTest(ctx, tx, `INSERT INTO datasets (id, region_code, fiscal_year, phase, kind, latest_release, updated_at)
+						VALUES (?, '431081', 2024, 'final', ?, ?, ?)`, ds, kind, len(history[ds]), now); err != nil {
+						return err
+					}
+					for n, members := range history[ds] {
+						rid++
+						if err := store.ExecForTest(ctx, tx, `INSERT INTO releases (id, dataset_id, number, action, filing_id, note, row_count, created_at, created_by)
+							VALUES (?, ?, ?, 'publish', ?, '', 0, ?, 't')`, rid, ds, n+1, members[len(members)-1], now); err != nil {
+							return err
+						}
+						for _, m := range members {
+							if err := store.ExecForTest(ctx, tx, `INSERT INTO release_filings (release_id, filing_id) VALUES (?, ?)`, rid, m); err != nil {
+								return err
+							}
+						}
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []string
+			for _, ds := range []string{threeDS, itemsDS} {
+				for n, m := range history[ds] {
+					sorted := append([]int64(nil), m...)
+					sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
+					want = append(want, fmt.Sprintf("%s/%d:%v", ds, n+1, sorted))
+				}
+			}
+			if err := store.MigrateToForTest(ctx, s, 7); err != nil {
+				t.Fatal(err)
+			}
+			if got := allMembers(t, s); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("members after the move:\n got %v\nwant %v", got, want)
+			}
+			// 17 rows listing every member of every release became one per filing version per dataset.
+			if n, err := store.CountForTest(ctx, s, `SELECT COUNT(*) FROM release_members`); err != nil || n != 4+3 {
+				t.Fatalf("release_members rows: %d %v", n, err)
+			}
+			if err := store.MigrateToForTest(ctx, s, 6); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := store.CountForTest(ctx, s, `SELECT COUNT(*) FROM release_filings`); err != nil || n != 11+6 {
+				t.Fatalf("release_filings after down: %d %v", n, err)
+			}
+			if n, err := store.CountForTest(ctx, s, `SELECT COUNT(*) FROM release_filings rf JOIN releases r ON r.id = rf.release_id
+				WHERE (r.dataset_id = ? AND r.number = 4 AND rf.filing_id IN (2, 3, 4)) OR (r.dataset_id = ? AND r.number = 3 AND rf.filing_id IN (2, 4))`,
+				threeDS, itemsDS); err != nil || n != 5 {
+				t.Fatalf("release_filings after down, 三公 release 4 and line-item release 3: %d %v", n, err)
+			}
+			if err := store.MigrateToForTest(ctx, s, 7); err != nil {
+				t.Fatal(err)
+			}
+			if got := allMembers(t, s); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("members after down and up:\n got %v\nwant %v", got, want)
+			}
+		})
+	}
 }
