@@ -305,3 +305,24 @@ func TestReviewQueue_SubmitReuploadPublishDiscard(t *testing.T) {
 		}
 	})
 }
+
+// Migration 00009 goes down and up again in both dialects (its tables and index go and come back).
+func TestDeskMigration_DownAndUp(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		if err := store.MigrateToForTest(ctx, s, 8); err != nil {
+			t.Fatalf("down to 8: %v", err)
+		}
+		if _, err := s.CountDeskSessions(ctx); err == nil {
+			t.Error("desk_sessions is still there at version 8")
+		}
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatalf("up again: %v", err)
+		}
+		if n, err := s.CountDeskSessions(ctx); err != nil || n != 0 {
+			t.Errorf("desk_sessions after migrating up again: %d %v", n, err)
+		}
+		if q, err := s.ReviewQueue(ctx, "", 0); err != nil || len(q) != 0 {
+			t.Errorf("review_requests after migrating up again: %v %v", q, err)
+		}
+	})
+}

@@ -22,9 +22,10 @@ CREATE TABLE review_requests (
     CONSTRAINT review_requests_filing FOREIGN KEY (filing_id) REFERENCES filings(id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
-CREATE INDEX upload_filings_filing ON upload_filings (filing_id, upload_id);
+-- The uploads of a draft: the index of the foreign key upload_filings_filing
+-- (filing_id, with the primary key's upload_id after it) serves the queue's
+-- newest upload and the discard; SQLite's file adds one.
 
 -- +goose Down
-DROP INDEX upload_filings_filing ON upload_filings;
 DROP TABLE review_requests;
 DROP TABLE desk_sessions;
