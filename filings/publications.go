@@ -90,7 +90,7 @@ func (s *Service) publishNow(ctx context.Context, sel Selection, actor Actor, no
 			return err
 		}
 		id = p.ID
-		_, _, err = s.publishSet(ctx, tx, p.ID, ids, actor, note)
+		_, _, err = s.publishSet(ctx, tx, p.ID, ids, actor, note, false)
 		return err
 	})
 	if err != nil {
@@ -209,7 +209,7 @@ func (s *Service) runPublication(ctx context.Context, id int64) (bool, error) {
 		if err := tx.FinishPublication(ctx, id, models.PublicationPublished, actor.Name, ""); err != nil {
 			return err
 		}
-		_, _, err = s.publishSet(ctx, tx, id, p.Filings, actor, p.Note)
+		_, _, err = s.publishSet(ctx, tx, id, p.Filings, actor, p.Note, true)
 		if err != nil && refusal(err) {
 			failure = err
 		}
@@ -269,10 +269,10 @@ func (s *Service) RunScheduler(ctx context.Context, every time.Duration, log *sl
 }
 
 // publishSet publishes the drafts ids in tx as the act pubID: each is locked,
-// its right and findings judged (every draft with errors is named in one
+// its right and findings judged (after checking it again when recheck) (every draft with errors is named in one
 // *BlockedError), then all are published, one release per dataset touched is
 // recorded, and the drafts that compare themselves with them are checked again.
-func (s *Service) publishSet(ctx context.Context, tx *store.Tx, pubID int64, ids []int64, actor Actor, note string) ([]models.Filing, []store.Release, error) {
+func (s *Service) publishSet(ctx context.Context, tx *store.Tx, pubID int64, ids []int64, actor Actor, note string, recheck bool) ([]models.Filing, []store.Release, error) {
 	drafts := make([]models.Filing, 0, len(ids))
 	var blocked []models.Filing
 	var blockedFindings []models.Finding
@@ -289,7 +289,17 @@ func (s *Service) publishSet(ctx context.Context, tx *store.Tx, pubID int64, ids
 		if f.Status != models.StatusDraft {
 			return nil, nil, models.Errorf(models.ECONFLICT, "申报 %d（部门 %s）的状态是 %s，只有草稿可以公开", id, f.DeptCode, f.Status)
 		}
-		findings, err := tx.Findings(ctx, id)
+		drafts = append(drafts, f)
+	}
+	// A scheduled act judges its drafts as they stand when it runs: checked
+	// again (with the code lists and published filings of now), then judged.
+	if recheck && s.Checker != nil {
+		if _, err := checkDrafts(ctx, tx, s.session(ctx, tx), drafts, nil); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, f := range drafts {
+		findings, err := tx.Findings(ctx, f.ID)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -297,7 +307,6 @@ func (s *Service) publishSet(ctx context.Context, tx *store.Tx, pubID int64, ids
 			blocked = append(blocked, f)
 			blockedFindings = append(blockedFindings, findings...)
 		}
-		drafts = append(drafts, f)
 	}
 	if len(blocked) > 0 {
 		return nil, nil, &BlockedError{Report: models.NewReport(blockedFindings), Drafts: blocked}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"sunshine/checks"
 	"sunshine/filings"
 	"sunshine/models"
 	"sunshine/store"
@@ -304,4 +305,38 @@ func TestRunScheduler_RunsDueActs(t *testing.T) {
 	}
 	cancel()
 	<-done
+}
+
+// A scheduled act checks its drafts again when it runs: a rule that now finds
+// an error (new code lists, a newly published budget) fails the act, though
+// no draft was uploaded again.
+func TestSchedulePublication_ChecksTheDraftsAgainWhenItRuns(t *testing.T) {
+	s := storetest.SQLite(t)
+	clock := storetest.NewClock()
+	s.Now = clock.Now
+	strict := false
+	svc := service(s)
+	svc.Checker = filings.CheckerFunc(func(ctx context.Context, tx *store.Tx, draft *checks.Filing) ([]models.Finding, error) {
+		if strict && draft.Filing.DeptCode == "002" {
+			return []models.Finding{{Rule: "test.strict", Severity: models.SeverityError, Message: "新规则：教育局须说明"}}, nil
+		}
+		return nil, nil
+	})
+	res := upload(t, svc, clean3, cli)
+	p, err := svc.SchedulePublication(ctx, filings.Selection{Filings: ids(res.Filings)}, clock.T.Add(time.Hour), cli, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	strict = true
+	clock.Advance(time.Hour)
+	if n, err := svc.RunDuePublications(ctx); n != 1 || err != nil {
+		t.Fatalf("run: %d %v", n, err)
+	}
+	got, _ := s.Publication(ctx, p.ID)
+	if got.State != models.PublicationFailed || !strings.Contains(got.Reason, "错误") {
+		t.Fatalf("act: %+v", got)
+	}
+	if f, _ := s.Filing(ctx, res.Filings[0].ID); f.Status != models.StatusDraft {
+		t.Fatalf("a failed act published 001: %+v", f)
+	}
 }

@@ -48,7 +48,7 @@ func (s *Service) Publish(ctx context.Context, id int64, actor Actor, note strin
 		if err := tx.FinishPublication(ctx, p.ID, models.PublicationPublished, actor.Name, ""); err != nil {
 			return err
 		}
-		fs, _, err := s.publishSet(ctx, tx, p.ID, []int64{id}, actor, note)
+		fs, _, err := s.publishSet(ctx, tx, p.ID, []int64{id}, actor, note, false)
 		if err != nil {
 			return err
 		}
