@@ -78,13 +78,16 @@ func (s *Store) RegionSummaries(ctx context.Context, p RegionPage) ([]RegionSumm
 // DepartmentSummaries lists, by code, a region's departments with a
 // published version (as Departments does), with their counts, a page at a time.
 func (s *Store) DepartmentSummaries(ctx context.Context, region string, p RegionPage) ([]DepartmentSummary, error) {
+	// One pass over the region's public filings, counted by department, then
+	// the page of departments: a correlated count per department read the
+	// region's filings once per department.
 	out := []DepartmentSummary{}
-	err := s.read.SelectContext(ctx, &out, `SELECT dp.region_code, dp.code, dp.name, dp.parent_code,
-		(SELECT COUNT(*) FROM filings f WHERE f.region_code = dp.region_code AND f.dept_code = dp.code AND f.status = 'published') AS filings
-		FROM departments dp
-		WHERE dp.region_code = ? AND dp.code > ? AND EXISTS (SELECT 1 FROM filings f
-			WHERE f.region_code = dp.region_code AND f.dept_code = dp.code AND `+publicFiling+`)
-		ORDER BY dp.code`+fmt.Sprintf(" LIMIT %d", clampLimit(p.Limit, 100, 1000)), region, p.After)
+	err := s.read.SelectContext(ctx, &out, `SELECT dp.region_code, dp.code, dp.name, dp.parent_code, c.filings
+		FROM (SELECT f.dept_code, SUM(CASE WHEN f.status = 'published' THEN 1 ELSE 0 END) AS filings
+			FROM filings f WHERE f.region_code = ? AND `+publicFiling+` GROUP BY f.dept_code) c
+		JOIN departments dp ON dp.region_code = ? AND dp.code = c.dept_code
+		WHERE dp.code > ?
+		ORDER BY dp.code`+fmt.Sprintf(" LIMIT %d", clampLimit(p.Limit, 100, 1000)), region, region, p.After)
 	if err != nil {
 		return nil, unavailable(fmt.Errorf("store: unable to list departments: %w", err))
 	}
