@@ -109,12 +109,16 @@ func getChangesAtom(cat Catalogue, base string) gin.HandlerFunc {
 		}
 		for _, r := range rs {
 			e := exports.NewReleaseEntry(b, r)
-			summary := fmt.Sprintf("%s %s（部门 %s）：第 %d 版，%d 行。", actionChinese[r.Action], r.DeptName, r.DeptCode, r.Number, r.Rows)
+			who := r.DeptName
+			if r.Filings > 1 { // one act of several departments: one release
+				who = fmt.Sprintf("%s 等 %d 个部门", r.DeptName, r.Filings)
+			}
+			summary := fmt.Sprintf("%s %s（部门 %s）：第 %d 版，%d 行。", actionChinese[r.Action], who, r.DeptCode, r.Number, r.Rows)
 			if r.Note != "" {
 				summary += "说明：" + r.Note
 			}
 			feed.Entries = append(feed.Entries, atomEntry{
-				Title:   fmt.Sprintf("%s 第 %d 版（%s %s）", e.DatasetTitle, r.Number, actionChinese[r.Action], r.DeptName),
+				Title:   fmt.Sprintf("%s 第 %d 版（%s %s）", e.DatasetTitle, r.Number, actionChinese[r.Action], who),
 				ID:      fmt.Sprintf("%s/api/v1/datasets/%s/releases/%d", b, r.DatasetID, r.Number),
 				Updated: r.CreatedAt.UTC().Format(time.RFC3339),
 				Links: []atomLink{{Href: b + web.ReleasePath(r.DatasetID, r.Number), Rel: "alternate", Type: "text/html"},

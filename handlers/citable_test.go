@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"sunshine/filings"
 	"sunshine/handlers"
 	"sunshine/models"
 	"sunshine/store"
@@ -392,6 +393,46 @@ func TestChanges_FilterByDatasetDeptAndKindAndPageThem(t *testing.T) {
 		}
 		if w := a.get(t, "/changes?kind=nope"); w.Code != 400 {
 			t.Errorf("/changes?kind=nope: %d", w.Code)
+		}
+	})
+}
+
+// One act publishing several departments makes one release: the change log
+// finds it by any of its departments, and every page names them all.
+func TestChanges_AnActOfSeveralDepartmentsIsFoundByEach(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s)
+		up := decode[handlers.UploadAnswer](t, a.upload(t, a.admin, "three_public_gbk.csv", nil, ""))
+		ids := []int64{}
+		for _, f := range up.Filings {
+			ids = append(ids, f.ID)
+		}
+		svc := &filings.Service{Store: s}
+		if _, err := svc.PublishSet(t.Context(), ids, filings.Actor{Name: "管理员"}, "2024 年决算统一公开"); err != nil {
+			t.Fatal(err)
+		}
+		for _, dept := range []string{"001", "002"} {
+			p := decode[struct {
+				Data []handlers.ReleaseEntry `json:"data"`
+			}](t, a.get(t, "/api/v1/changes?region=431081&dept="+dept))
+			if len(p.Data) != 1 || p.Data[0].Filings != 2 || p.Data[0].Number != 1 {
+				t.Errorf("dept=%s: %+v", dept, p.Data)
+			}
+		}
+		if p := decode[struct {
+			Data []handlers.ReleaseEntry `json:"data"`
+		}](t, a.get(t, "/api/v1/changes?dept=003")); len(p.Data) != 0 {
+			t.Errorf("dept=003: %+v", p.Data)
+		}
+		text := pageText(t, a.get(t, "/datasets/"+citedDataset).Body.String())
+		if !strings.Contains(text, "新增 资兴市财政局 新增 资兴市教育局") || !strings.Contains(text, "2024 年决算统一公开") {
+			t.Errorf("the act's release: %s", text)
+		}
+		if b := a.get(t, "/changes").Body.String(); !strings.Contains(b, "资兴市财政局 等 2 个部门") || strings.Contains(b, ">申报</a>") {
+			t.Errorf("the change log names one department of two: %s", pageText(t, b))
+		}
+		if b := a.get(t, "/feeds/changes.atom?dept=002").Body.String(); !strings.Contains(b, "（公开 资兴市财政局 等 2 个部门）") {
+			t.Errorf("Atom: %s", b)
 		}
 	})
 }
