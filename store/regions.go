@@ -169,8 +169,16 @@ func (s *Store) Search(ctx context.Context, q string, limit int) (SearchResults,
 		return out, nil
 	}
 	words = words[:min(len(words), 5)]
+	for i, w := range words {
+		// "2024年" is the year as a dataset's id writes it.
+		if y, ok := strings.CutSuffix(w, "年"); ok && len(y) == 4 && isASCII(y) {
+			words[i] = y
+		}
+	}
 	limit = clampLimit(limit, 20, 200)
-	match := func(name string, codes ...string) (string, []any) {
+	// match is every word in the name or a code; dataset (true) adds the
+	// phases and kinds whose Chinese name contains the word (决算, 三公).
+	match := func(dataset bool, name string, codes ...string) (string, []any) {
 		var all []string
 		var args []any
 		for _, w := range words {
@@ -180,6 +188,18 @@ func (s *Store) Search(ctx context.Context, q string, limit int) (SearchResults,
 			if isASCII(w) {
 				for _, c := range codes {
 					conds, args = append(conds, c+` LIKE ? ESCAPE '`+likeEscape+`'`), append(args, pat)
+				}
+			}
+			if dataset {
+				for _, p := range models.Phases {
+					if strings.Contains(p.Chinese(), w) {
+						conds, args = append(conds, `d.phase = ?`), append(args, p)
+					}
+				}
+				for k, zh := range kindNames {
+					if strings.Contains(zh, w) {
+						conds, args = append(conds, `d.kind = ?`), append(args, k)
+					}
 				}
 			}
 			all = append(all, "("+strings.Join(conds, " OR ")+")")
@@ -195,7 +215,7 @@ func (s *Store) Search(ctx context.Context, q string, limit int) (SearchResults,
 		return false
 	}
 
-	cond, args := match("rg.name", "rg.code")
+	cond, args := match(false, "rg.name", "rg.code")
 	out.Regions = []models.Region{}
 	if err := s.read.SelectContext(ctx, &out.Regions, `SELECT rg.code, rg.name FROM regions rg WHERE `+cond+`
 		AND EXISTS (SELECT 1 FROM filings f WHERE f.region_code = rg.code AND `+publicFiling+`) ORDER BY rg.code`+lim, args...); err != nil {
@@ -205,7 +225,7 @@ func (s *Store) Search(ctx context.Context, q string, limit int) (SearchResults,
 		out.Regions = out.Regions[:limit]
 	}
 
-	cond, args = match("dp.name", "dp.code")
+	cond, args = match(false, "dp.name", "dp.code")
 	out.Departments = []DepartmentHit{}
 	if err := s.read.SelectContext(ctx, &out.Departments, `SELECT dp.region_code, dp.code, dp.name, dp.parent_code, rg.name AS region_name
 		FROM departments dp JOIN regions rg ON rg.code = dp.region_code WHERE `+cond+`
@@ -218,7 +238,7 @@ func (s *Store) Search(ctx context.Context, q string, limit int) (SearchResults,
 	}
 
 	// A dataset is named as its latest release was made (datasetColumns).
-	cond, args = match("lr.region_name", "d.id")
+	cond, args = match(true, "lr.region_name", "d.id")
 	out.Datasets = []Dataset{}
 	if err := s.read.SelectContext(ctx, &out.Datasets, `SELECT `+datasetColumns+datasetJoins+`
 		WHERE d.latest_release > 0 AND `+cond+` ORDER BY d.updated_at DESC, d.id DESC`+lim, args...); err != nil {
@@ -229,6 +249,9 @@ func (s *Store) Search(ctx context.Context, q string, limit int) (SearchResults,
 	}
 	return out, nil
 }
+
+// kindNames are the datasets' kinds as their titles name them (exports.DatasetTitle).
+var kindNames = map[models.Kind]string{models.KindThreePublic: "三公经费", models.KindLineItems: "部门预决算公开表"}
 
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {

@@ -135,6 +135,11 @@ func TestSearch_PublishedNamesAndCodesOnly(t *testing.T) {
 			{"财政", "d:110101/001 东城财政局 (东城区)|d:431081/001 财政局 (示例市)"},
 			{"东城", "d:110101/001 东城财政局 (东城区)|r:110101 东城区|s:110101-2024-budget-three_public"},
 			{"示例 2023", "s:431081-2023-final-three_public"},
+			// A year written 2024年, a phase and a kind in Chinese, as a dataset's title names them.
+			{"2024年 预算 三公", "s:110101-2024-budget-three_public|s:431081-2024-budget-three_public"},
+			{"东城 预算", "s:110101-2024-budget-three_public"},
+			{"示例 决算", "s:431081-2023-final-three_public"},
+			{"公开表", ""},
 			{"4310", "r:431081 示例市|s:431081-2023-final-three_public|s:431081-2024-budget-three_public"},
 			{"003", ""},
 			// Drafts' names, a draft-only department and a draft-only region are found nowhere.
