@@ -98,6 +98,21 @@ func TestSources_FilingJSONLinksEveryFigureToItsPageOfTheKeptPDF(t *testing.T) {
 	if w := a.req(t, "GET", path, map[string]string{"If-None-Match": w.Header().Get("ETag")}); w.Code != http.StatusNotModified {
 		t.Errorf("revalidation: %d", w.Code)
 	}
+	// The version's public page links each figure to its page of the PDF.
+	page := a.get(t, "/regions/310107/departments/CZJ/2025/budget/v1")
+	body := page.Body.String()
+	if page.Code != 200 {
+		t.Fatalf("filing page: %d", page.Code)
+	}
+	if n := strings.Count(body, `class="source" href="`+path+`#page=`); n != figures+2 {
+		t.Errorf("%d figures of the page link to the PDF, want %d", n, figures+2)
+	}
+	for _, want := range []string{path + `#page=21" title="在公开的 PDF 原件中打开这个数字所在的页">原件第 21 页</a>`,
+		path + `#page=9"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("filing page lacks %s", want)
+		}
+	}
 	for _, bad := range []string{strings.Repeat("0", 64), "ABC", strings.ToUpper(sha)} {
 		if w := a.send(t, "GET", "/api/v1/sources/"+bad+"/source.pdf", a.admin, ""); w.Code != http.StatusNotFound {
 			t.Errorf("%s: %d", bad, w.Code)

@@ -680,6 +680,10 @@ type figureRow struct {
 	Corrected bool
 	Was       valueText
 	DiffHref  string
+	// Source is the figure's page of the PDF it was read from
+	// (/api/v1/sources/{sha256}/source.pdf#page=N), "" for other files (review.go).
+	Source     string
+	SourcePage int
 }
 
 type filingTable struct {
@@ -857,6 +861,10 @@ func (s *Site) FilingPage(c *gin.Context) {
 		return
 	}
 	p.Tables = filingTables(items, notes, wasItems, prev.ID != 0, f.Phase, diffs[models.KindLineItems])
+	if err := s.linkSources(ctx, f.ID, p.ThreePublic, p.Counts, p.Tables); err != nil {
+		s.pageError(c, err)
+		return
+	}
 	for _, r := range append(append([]figureRow{}, p.ThreePublic...), p.Counts...) {
 		if r.Corrected {
 			p.Corrections++

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -277,4 +278,38 @@ func (s *Site) reviewFiling(c *gin.Context, t *models.Token) (models.Filing, boo
 		return f, false
 	}
 	return f, true
+}
+
+// linkSources links every figure of a filing page read from a PDF to its
+// page of the PDF kept as the upload's original (…/source.pdf#page=N).
+func (s *Site) linkSources(ctx context.Context, filingID int64, threePublic, counts []figureRow, tables []filingTable) error {
+	srcs, err := s.d.Store.FigureSources(ctx, filingID)
+	if err != nil || len(srcs) == 0 {
+		return err
+	}
+	byAnchor := map[string]models.FigureSource{}
+	for _, src := range srcs {
+		byAnchor[figureAnchor(src.Table, src.Code, src.Column)] = src
+	}
+	link := func(r *figureRow) {
+		if src, ok := byAnchor[r.Anchor]; ok {
+			r.Source, r.SourcePage = src.Link(), src.Page
+		}
+	}
+	for i := range threePublic {
+		link(&threePublic[i])
+	}
+	for i := range counts {
+		link(&counts[i])
+	}
+	for _, t := range tables {
+		for _, row := range t.Rows {
+			for _, c := range row.Cells {
+				if c != nil {
+					link(c)
+				}
+			}
+		}
+	}
+	return nil
 }

@@ -10,7 +10,9 @@ import (
 )
 
 // cmdDemo loads the fictional demo city through the ordinary upload path and
-// publishes its clean filings. It needs no token, and a second run changes nothing.
+// publishes its clean filings, then imports one real published disclosure PDF
+// (demo.LoadPDF; skipped with a note where poppler is not installed). It
+// needs no token, and a second run changes nothing.
 func cmdDemo(ctx context.Context, e env) error {
 	fs := newFlags("demo", e)
 	db := dbFlag(fs, e)
@@ -32,10 +34,24 @@ func cmdDemo(ctx context.Context, e env) error {
 	if *quiet {
 		progress = nil
 	}
-	sum, err := demo.Load(ctx, newFilingService(s, e), time.Now(), dir, progress)
+	svc := newFilingService(s, e)
+	sum, err := demo.Load(ctx, svc, time.Now(), dir, progress)
 	if err != nil {
 		return err
 	}
+	// One disclosure PDF as a government published it, imported like any upload.
+	pdf, skipped, err := demo.LoadPDF(ctx, svc, dir)
+	if err != nil {
+		return err
+	}
+	if skipped != "" {
+		fmt.Fprintf(e.stderr, "未导入示例 PDF（%s）：%s\n", demo.RealPDF.Name, skipped)
+	} else if progress != nil && pdf.Changed() {
+		fmt.Fprintf(progress, "%s：公开 %d 份\n", demo.RealPDF.Name, pdf.Published)
+	}
+	sum.Uploaded += pdf.Uploaded
+	sum.Published += pdf.Published
+	sum.LeftAsDrafts += pdf.LeftAsDrafts
 	if !sum.Changed() {
 		fmt.Fprintf(e.stdout, "%s已加载，无需更改\n", demo.Region.Name)
 		return nil
