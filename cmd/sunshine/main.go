@@ -47,19 +47,20 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"serve":   {"serve the HTTP API (migrates first) [--severity 规则=级别,…]", withSeverity(cmdServe)},
-	"migrate": {"apply pending database migrations", cmdMigrate},
-	"token":   {"create|revoke|list API tokens (the secret is printed once)", cmdToken},
-	"import":  {"store files as an upload would (FILE…) [--severity 规则=级别,…]", withSeverity(cmdImport)},
-	"check":   {"check files against every rule, store nothing (FILE…); exit 1 on errors", cmdCheck},
-	"codes":   {"load FILE --year Y | list: the classification code lists", cmdCodes},
-	"demo":    {"load the fictional demo city (idempotent)", withSeverity(cmdDemo)},
-	"publish": {"publish drafts in one act (ID… | --region --year --phase) [--note] [--at TIME] | --cancel ID", cmdPublish},
-	"backup":  {"copy the running SQLite database and its release files into FILE (a tar with SHA-256s)", cmdBackup},
-	"restore": {"check FILE and restore it (refuses a non-empty database without --force)", cmdRestore},
+	"serve":      {"serve the HTTP API (migrates first) [--severity 规则=级别,…]", withSeverity(cmdServe)},
+	"migrate":    {"apply pending database migrations", cmdMigrate},
+	"token":      {"create|revoke|list API tokens (the secret is printed once)", cmdToken},
+	"import":     {"store files as an upload would (FILE…) [--severity 规则=级别,…]", withSeverity(cmdImport)},
+	"check":      {"check files against every rule, store nothing (FILE…); exit 1 on errors", cmdCheck},
+	"codes":      {"load FILE --year Y | list: the classification code lists", cmdCodes},
+	"demo":       {"load the fictional demo city (idempotent)", withSeverity(cmdDemo)},
+	"publish":    {"publish drafts in one act (ID… | --region --year --phase) [--note] [--at TIME] | --cancel ID", cmdPublish},
+	"scoreboard": {"departments FILE | approve DATE, --region R --year Y [--phase P] [--dept D]: the disclosure scoreboard's department list and approval dates", cmdScoreboard},
+	"backup":     {"copy the running SQLite database and its release files into FILE (a tar with SHA-256s)", cmdBackup},
+	"restore":    {"check FILE and restore it (refuses a non-empty database without --force)", cmdRestore},
 }
 
-var commandOrder = []string{"serve", "migrate", "import", "check", "codes", "token", "publish", "demo", "backup", "restore"}
+var commandOrder = []string{"serve", "migrate", "import", "check", "codes", "token", "publish", "scoreboard", "demo", "backup", "restore"}
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
