@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestPublish_ARegionYearPhaseInOneAct(t *testing.T) {
@@ -29,5 +30,38 @@ func TestPublish_ARegionYearPhaseInOneAct(t *testing.T) {
 		if code, _, _ := runCmd(t, nil, args...); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
 		}
+	}
+}
+
+// An act scheduled by one process runs in `serve` started later: the loop runs
+// at start the acts whose time passed while no server ran.
+func TestPublish_ScheduledActRunsInServe(t *testing.T) {
+	db := tempDB(t)
+	gbk := filepath.Join("..", "..", "handlers", "testdata", "three_public_gbk.csv")
+	if code, _, errOut := runCmd(t, nil, "import", "--db", db, gbk); code != 0 {
+		t.Fatalf("import: %d %s", code, errOut)
+	}
+	at := time.Now().Add(2 * time.Second).Truncate(time.Second).Add(time.Second)
+	code, out, errOut := runCmd(t, nil, "publish", "--db", db, "--region", "431081", "--year", "2024", "--phase", "final", "--at", at.Format(time.RFC3339))
+	if code != 0 || !strings.Contains(out, "已安排公开批次 1：2 份草稿") {
+		t.Fatalf("schedule: %d %q %q", code, out, errOut)
+	}
+	time.Sleep(time.Until(at) + 100*time.Millisecond)
+	srv := serveForTest(t, db, t.TempDir())
+	defer srv.stop()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := plainClient.Get(srv.base + "/api/v1/datasets/431081-2024-final-three_public")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the scheduled act did not run in serve: %d", resp.StatusCode)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
