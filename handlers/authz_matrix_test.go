@@ -84,6 +84,8 @@ var authzMatrix = map[string][]matrixCase{
 	"POST /api/v1/publications": {{what: "a scheduled act of 431081's clean 2024 final drafts", path: "/api/v1/publications",
 		body: &matrixBody{json: `{"region":"431081","year":2024,"phase":"final","at":"2030-01-01T00:00:00Z","note":"矩阵：定时公开"}`},
 		want: statuses{401, 401, 401, 403, 403, 403, 201, 401, 401, 401}}},
+	"GET /api/v1/publications": {{what: "the acts waiting", path: "/api/v1/publications?state=scheduled",
+		want: statuses{401, 401, 401, 403, 403, 403, 200, 401, 401, 401}}},
 	"GET /api/v1/publications/:id": {{what: "the fixture's first act", path: "/api/v1/publications/1",
 		want: statuses{401, 401, 401, 403, 403, 403, 200, 401, 401, 401}}},
 	"DELETE /api/v1/publications/:id": {{what: "an act that ran", path: "/api/v1/publications/1",

@@ -133,3 +133,32 @@ func deletePublication(svc *filings.Service) gin.HandlerFunc {
 		c.JSON(http.StatusOK, PublicationAnswer{p})
 	}
 }
+
+// PublicationList is the answer of GET /api/v1/publications.
+type PublicationList struct {
+	Data []models.Publication `json:"data"`
+}
+
+// getPublications lists the acts newest first: ?state=scheduled for those waiting, ?limit= (≤ 500).
+func getPublications(svc *filings.Service) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		state := c.Query("state")
+		switch state {
+		case "", models.PublicationScheduled, models.PublicationPublished, models.PublicationCancelled, models.PublicationFailed:
+		default:
+			httpx.RespondError(c, models.Errorf(models.EINVALID, "参数 state 应为 scheduled、published、cancelled 或 failed，而不是“%s”", state))
+			return
+		}
+		limit, err := httpx.IntParam(c, "limit")
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		ps, err := svc.Store.Publications(c.Request.Context(), state, limit)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, PublicationList{Data: ps})
+	}
+}

@@ -108,6 +108,15 @@ func TestPublications_OneActOneReleaseScheduleCancel(t *testing.T) {
 			t.Fatalf("GET: %+v", got)
 		}
 		do("GET", "/api/v1/publications/"+itoa(sched.ID), a.zixing, "", 403)
+		waiting := decode[handlers.PublicationList](t, do("GET", "/api/v1/publications?state=scheduled", a.admin, "", 200)).Data
+		if len(waiting) != 1 || waiting[0].ID != sched.ID || len(waiting[0].Filings) != 2 {
+			t.Fatalf("waiting acts: %+v", waiting)
+		}
+		do("GET", "/api/v1/publications?state=waiting", a.admin, "", 422)
+		if w := a.send(t, "GET", "/api/v1/publications?status=scheduled", a.admin, ""); w.Code != 400 {
+			t.Fatalf("unknown parameter: %d", w.Code)
+		}
+		do("GET", "/api/v1/publications", a.zixing, "", 403)
 		do("DELETE", "/api/v1/publications/"+itoa(sched.ID), a.zixing, "", 403)
 		c := decode[handlers.PublicationAnswer](t, do("DELETE", "/api/v1/publications/"+itoa(sched.ID), a.admin, "", 200)).Publication
 		if c.State != models.PublicationCancelled || c.DoneAt == nil {
@@ -125,6 +134,10 @@ func TestPublications_OneActOneReleaseScheduleCancel(t *testing.T) {
 		r := p.Releases[0]
 		if r.DatasetID != "431081-2024-final-three_public" || r.Number != 1 || r.Filings != 2 || r.Rows != 2 || r.Note != "2024 年决算统一公开" {
 			t.Fatalf("release: %+v", r)
+		}
+		all := decode[handlers.PublicationList](t, do("GET", "/api/v1/publications", a.admin, "", 200)).Data
+		if len(all) != 2 || all[0].ID != p.ID || all[1].State != models.PublicationCancelled || len(all[0].Releases) != 1 {
+			t.Fatalf("every act, newest first: %+v", all)
 		}
 		ds := decode[struct {
 			Release  int              `json:"release"`

@@ -124,6 +124,7 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		api.POST("/filings/:id/withdraw", httpx.RequireAdmin, postWithdraw(d.Filings))
 		// Publication acts: a set of drafts at once or at a time (publications.go), an admin's.
 		api.POST("/publications", httpx.RequireAdmin, postPublication(d.Filings))
+		api.GET("/publications", httpx.RequireAdmin, httpx.AllowParams("state", "limit"), getPublications(d.Filings))
 		api.GET("/publications/:id", httpx.RequireAdmin, getPublication(d.Filings))
 		api.DELETE("/publications/:id", httpx.RequireAdmin, deletePublication(d.Filings))
 

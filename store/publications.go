@@ -108,3 +108,26 @@ func (s *Store) CleanDrafts(ctx context.Context, region string, year int, phase 
 	}
 	return ids, nil
 }
+
+// Publications lists publication acts newest first, with their drafts and
+// releases; state "" lists every state. At most limit (1..500, default 100).
+func (s *Store) Publications(ctx context.Context, state string, limit int) ([]models.Publication, error) {
+	q := `SELECT id FROM publications`
+	var args []any
+	if state != "" {
+		q, args = q+` WHERE state = ?`, append(args, state)
+	}
+	ids := []int64{}
+	if err := s.read.SelectContext(ctx, &ids, q+fmt.Sprintf(` ORDER BY id DESC LIMIT %d`, clampLimit(limit, 100, 500)), args...); err != nil {
+		return nil, fmt.Errorf("store: unable to list publications: %w", err)
+	}
+	out := make([]models.Publication, 0, len(ids))
+	for _, id := range ids {
+		p, err := s.Publication(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
