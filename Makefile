@@ -32,6 +32,12 @@ test:
 	    ! command -v google-chrome >/dev/null && ! command -v google-chrome-stable >/dev/null; then \
 	  echo "make test: Chromium is not installed, so the browser tests are SKIPPED (apt-get install chromium fonts-noto-cjk)."; \
 	fi
+	@if ! command -v npm >/dev/null; then \
+	  echo "make test: npm is not installed, so the ECharts test is SKIPPED (apt-get install nodejs npm; it runs npm ci in web/testdata/echarts)."; \
+	fi
+	@if ! command -v rsvg-convert >/dev/null; then \
+	  echo "make test: rsvg-convert is not installed, so the chart PNG tests are SKIPPED (apt-get install librsvg2-bin fonts-noto-cjk)."; \
+	fi
 	$(GO) test $(TAGS) -count=1 ./...
 
 ## test-sqlite: the suite on SQLite only
