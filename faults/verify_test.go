@@ -195,11 +195,18 @@ func (w *world) verifyReleases(ctx context.Context, s *store.Store) {
 	}
 	for _, sl := range w.slots {
 		for _, rec := range sl.pubs {
+			// A correction that leaves a dataset as it was makes no release of it.
+			var prev *content
+			for _, p := range sl.pubs {
+				if p.version == rec.version-1 {
+					prev = &p.c
+				}
+			}
 			var kinds []models.Kind
-			if rec.c.tp != "" {
+			if rec.c.tp != "" && (prev == nil || prev.tp != rec.c.tp) {
 				kinds = append(kinds, models.KindThreePublic)
 			}
-			if rec.c.li != "" {
+			if rec.c.li != "" && (prev == nil || prev.li != rec.c.li) {
 				kinds = append(kinds, models.KindLineItems)
 			}
 			for _, kind := range kinds {
