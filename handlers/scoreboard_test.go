@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 
@@ -148,6 +149,24 @@ func TestScoreboard_DemoCity(t *testing.T) {
 			t.Errorf("%s: %d %s", bad, rec.Code, rec.Body)
 		}
 	}
+
+	// At midnight in China the day changes and, with it, an unpublished department's days: a new ETag.
+	clock := w.s.Now
+	w.s.Now = func() time.Time { return clock().Add(16 * time.Hour) } // 2026-03-16 01:30 in China
+	rec = get(q, map[string]string{"If-None-Match": etag})
+	var next scoreboard.Board
+	if err := json.Unmarshal(rec.Body.Bytes(), &next); rec.Code != http.StatusOK || err != nil || next.AsOf != "2026-03-16" {
+		t.Fatalf("the next day: %d %v %s", rec.Code, err, next.AsOf)
+	}
+	for _, d := range next.Departments {
+		if d.DeptCode == "004" && (d.Days == nil || *d.Days != 31) {
+			t.Errorf("004 the next day: %v days", d.Days)
+		}
+		if d.DeptCode == "001" && *d.Days != 12 {
+			t.Errorf("001's days moved with the clock: %d", *d.Days)
+		}
+	}
+	w.s.Now = clock
 
 	// The admin's entries: tokens checked, a bad date named, and a good one moves the ETag.
 	admin := makeToken(t, w.s, models.Token{Name: "财政局管理员", Role: models.RoleAdmin})
