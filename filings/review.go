@@ -89,10 +89,13 @@ func (s *Service) Submit(ctx context.Context, id int64, actor Actor) (store.Revi
 // PublishQueued publishes drafts chosen from the review queue in one act with
 // one note. Every one must still be waiting in the queue — not uploaded into
 // since it was submitted, nor published or discarded meanwhile — else the act
-// is refused (ECONFLICT, naming them) and nothing is published. Then the
-// drafts are published together: one act, one release per dataset touched.
-func (s *Service) PublishQueued(ctx context.Context, ids []int64, actor Actor, note string) (Publication, error) {
-	if len(ids) == 0 {
+// is refused (ECONFLICT, naming them) and nothing is published. Drafts chosen
+// beside the queue (also: clean drafts never submitted, as the queue page
+// offers them to an admin) join the same act unchecked against the queue.
+// Then the drafts are published together: one act, one release per dataset
+// touched; a draft with an error refuses the whole act.
+func (s *Service) PublishQueued(ctx context.Context, ids, also []int64, actor Actor, note string) (Publication, error) {
+	if len(ids)+len(also) == 0 {
 		return Publication{}, models.Errorf(models.EINVALID, "请至少勾选一份草稿")
 	}
 	seen := map[int64]bool{}
@@ -120,6 +123,12 @@ func (s *Service) PublishQueued(ctx context.Context, ids []int64, actor Actor, n
 		}
 		return Publication{}, models.Errorf(models.ECONFLICT, "申报 %s 已不在待审核队列中（提交后又重新上传过，或已被公开、放弃），本次没有公开任何申报；请刷新队列后重新勾选",
 			strings.Join(names, "、"))
+	}
+	for _, id := range also {
+		if !seen[id] {
+			seen[id] = true
+			uniq = append(uniq, id)
+		}
 	}
 	return s.publishAll(ctx, uniq, actor, note)
 }

@@ -52,7 +52,7 @@ func TestReview_SubmitRequeueAndPublishFromTheQueue(t *testing.T) {
 
 		// b is uploaded into again: out of the queue, and an act naming it is refused whole.
 		upload(t, svc, "431081,002,教育局,2025,budget,万元,3.00,0,0,2.00,1.00\n", clerk)
-		_, err = svc.PublishQueued(ctx, []int64{a.ID, b.ID}, admin, "")
+		_, err = svc.PublishQueued(ctx, []int64{a.ID, b.ID}, nil, admin, "")
 		if models.ErrorCode(err) != models.ECONFLICT || !strings.Contains(models.ErrorMessage(err), strconv.FormatInt(b.ID, 10)) {
 			t.Fatalf("publishing a draft that left the queue: %v", err)
 		}
@@ -62,11 +62,11 @@ func TestReview_SubmitRequeueAndPublishFromTheQueue(t *testing.T) {
 		if _, err := svc.Submit(ctx, b.ID, clerk); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.PublishQueued(ctx, []int64{a.ID, b.ID}, clerk, ""); models.ErrorCode(err) != models.EFORBIDDEN {
+		if _, err := svc.PublishQueued(ctx, []int64{a.ID, b.ID}, nil, clerk, ""); models.ErrorCode(err) != models.EFORBIDDEN {
 			t.Fatalf("an uploader publishes from the queue: %v", err)
 		}
 
-		act, err := svc.PublishQueued(ctx, []int64{b.ID, a.ID, a.ID}, admin, "2025 年部门预算统一公开")
+		act, err := svc.PublishQueued(ctx, []int64{b.ID, a.ID, a.ID}, nil, admin, "2025 年部门预算统一公开")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,8 +81,22 @@ func TestReview_SubmitRequeueAndPublishFromTheQueue(t *testing.T) {
 		if q, _ := s.ReviewQueue(ctx, "", 0); len(q) != 0 {
 			t.Errorf("the queue after publication: %+v", q)
 		}
-		if _, err := svc.PublishQueued(ctx, nil, admin, ""); models.ErrorCode(err) != models.EINVALID {
+		if _, err := svc.PublishQueued(ctx, nil, nil, admin, ""); models.ErrorCode(err) != models.EINVALID {
 			t.Errorf("an empty act: %v", err)
+		}
+
+		// Beside the queue: drafts never submitted join the act; one with an error refuses it whole.
+		c := upload(t, svc, "431081,003,卫健委,2025,budget,万元,1.00,0,0,0.50,0.50\n", clerk).Filings[0]
+		e := upload(t, svc, "431081,004,民政局,2025,budget,万元,9.00,0,0,0.50,0.50\n", clerk).Filings[0]
+		_, err = svc.PublishQueued(ctx, nil, []int64{c.ID, e.ID}, admin, "补充公开")
+		if !errors.As(err, &blocked) {
+			t.Fatalf("an act with a draft with an error beside the queue: %v", err)
+		}
+		if got, _ := s.Filing(ctx, c.ID); got.Status != models.StatusDraft {
+			t.Fatalf("the refused act published %d", c.ID)
+		}
+		if act, err := svc.PublishQueued(ctx, nil, []int64{c.ID}, admin, "补充公开"); err != nil || len(act.Filings) != 1 {
+			t.Fatalf("a clean draft beside the queue: %+v %v", act, err)
 		}
 	})
 }

@@ -106,8 +106,8 @@ func TestDeskReview_SubmitQueueAndPublishInOneAct(t *testing.T) {
 	csrf := boss.csrf()
 	clerk.get("/desk")
 	clerk.upload("三公（再改）.csv", []byte(strings.Replace(goodThreePublic, "12.35,0,0,8.50,3.85", "12.36,0,0,8.51,3.85", 1)), clerk.csrf())
-	if q := boss.get("/desk/queue").Body.String(); strings.Contains(q, `value="`+id+`"`) {
-		t.Errorf("a draft uploaded into after submission is still queued")
+	if q := boss.get("/desk/queue").Body.String(); strings.Contains(q, `name="id" value="`+id+`"`) || !strings.Contains(q, `name="pick" value="`+id+`"`) {
+		t.Errorf("a draft uploaded into after submission is still queued, or not offered beside the queue: %.5000s", q)
 	}
 	rec = boss.post("/desk/queue/publish", url.Values{"csrf": {csrf}, "id": {id}, "note": {"统一公开"}})
 	if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "已不在待审核队列中") {
@@ -129,18 +129,34 @@ func TestDeskReview_SubmitQueueAndPublishInOneAct(t *testing.T) {
 		t.Errorf("after submitting: no message, or still a submit button: %.3000s", page)
 	}
 
-	// Publish from the queue, one click, with the note.
+	// A clean draft never submitted (002's) is offered beside the queue, unticked, to the admin only.
+	clerk.get("/desk")
+	other002 := deskDraftID(t, clerk.upload("教育局三公.csv", []byte(strings.ReplaceAll(goodThreePublic, "001,资兴市财政局", "002,资兴市教育局")), clerk.csrf()).Body.String())
+	queue = boss.get("/desk/queue").Body.String()
+	if !regexp.MustCompile(`<input type="checkbox" name="pick" value="` + other002 + `" id="p-` + other002 + `" aria-label="[^"]*">`).MatchString(queue) ||
+		strings.Contains(queue, `name="pick" value="`+id+`"`) {
+		t.Errorf("the clean unsubmitted draft %s is not offered unticked beside the queue: %.5000s", other002, queue)
+	}
+	if q := clerk.get("/desk/queue").Body.String(); strings.Contains(q, `name="pick"`) {
+		t.Errorf("an uploader is offered drafts to publish")
+	}
+
+	// Publish from the queue, one click, with the note; the ticked draft beside it joins the act.
 	boss.get("/desk/queue")
-	rec = boss.post("/desk/queue/publish", url.Values{"csrf": {boss.csrf()}, "id": {id}, "note": {"2024 年决算统一公开"}})
-	if rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/desk/queue?done=published&n=1") {
+	rec = boss.post("/desk/queue/publish", url.Values{"csrf": {boss.csrf()}, "id": {id}, "pick": {other002}, "note": {"2024 年决算统一公开"}})
+	if rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/desk/queue?done=published&n=2&r=1") {
 		t.Fatalf("publish from the queue: %d %s %.500s", rec.Code, rec.Header().Get("Location"), rec.Body)
 	}
-	if msg := boss.get(rec.Header().Get("Location")).Body.String(); !strings.Contains(msg, "已公开 1 份申报") || strings.Contains(msg, `value="`+id+`"`) {
+	if msg := boss.get(rec.Header().Get("Location")).Body.String(); !strings.Contains(msg, "已公开 2 份申报，作为一次公开生成了 1 个数据集新版本") ||
+		strings.Contains(msg, `value="`+id+`"`) || strings.Contains(msg, `value="`+other002+`"`) {
 		t.Errorf("after publishing: %.2000s", msg)
 	}
 	f, err := s.Filing(context.Background(), mustID(t, id))
 	if err != nil || f.Status != models.StatusPublished || f.Note == nil || *f.Note != "2024 年决算统一公开" || f.PublishedBy == nil || *f.PublishedBy != "管理员" {
 		t.Fatalf("the published filing: %+v %v", f, err)
+	}
+	if f, err := s.Filing(context.Background(), mustID(t, other002)); err != nil || f.Status != models.StatusPublished {
+		t.Fatalf("the draft ticked beside the queue: %+v %v", f, err)
 	}
 }
 

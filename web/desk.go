@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -1089,13 +1090,18 @@ func (s *Site) queue(c *gin.Context, t *models.Token) ([]queueRow, error) {
 
 type deskQueuePage struct {
 	page
-	Rows       []queueRow
+	Rows []queueRow
+	// Others are the clean drafts of the scope never submitted (or uploaded
+	// into since), offered unticked beside the queue to whoever may publish them.
+	Others     []queueRow
+	MoreOthers bool
 	CanPublish bool // some box is offered: the form and its button are shown
-	NeedsNote  bool // a corrected version is among them: the note is required
+	NeedsNote  bool // a corrected version is in the queue: the note is required for it
 	Message    string
 	Error      string
 	Note       string
 	Checked    map[int64]bool // the boxes ticked: all publishable ones, or those posted back with an error
+	Picked     map[int64]bool // the drafts beside the queue ticked, when the form comes back with an error
 }
 
 // DeskQueue lists the drafts submitted for review with their finding counts;
@@ -1121,12 +1127,18 @@ func (s *Site) DeskQueue(c *gin.Context) {
 }
 
 func (s *Site) queuePage(c *gin.Context, sess *deskSession, t *models.Token) (deskQueuePage, error) {
-	p := deskQueuePage{page: s.deskPage("审核队列", sess, t), Checked: map[int64]bool{}}
+	p := deskQueuePage{page: s.deskPage("审核队列", sess, t), Checked: map[int64]bool{}, Picked: map[int64]bool{}}
 	rows, err := s.queue(c, t)
 	if err != nil {
 		return p, err
 	}
 	p.Rows = rows
+	if p.Others, p.MoreOthers, err = s.cleanUnqueued(c, t, rows); err != nil {
+		return p, err
+	}
+	if len(p.Others) > 0 {
+		p.CanPublish = true
+	}
 	for _, r := range rows {
 		if r.CanPublish {
 			p.CanPublish = true
@@ -1137,6 +1149,68 @@ func (s *Site) queuePage(c *gin.Context, sess *deskSession, t *models.Token) (de
 		}
 	}
 	return p, nil
+}
+
+// maxOthers caps the clean drafts listed beside the queue.
+const maxOthers = 500
+
+// cleanUnqueued lists the drafts of the token's scope that it may publish, with
+// no error, and not waiting in the queue: by region, year, phase and department.
+func (s *Site) cleanUnqueued(c *gin.Context, t *models.Token, queued []queueRow) ([]queueRow, bool, error) {
+	if s.d.Filings == nil || (t.Role != models.RoleAdmin && !s.d.Filings.AllowUploaderPublish) {
+		return nil, false, nil
+	}
+	ctx := c.Request.Context()
+	inQueue := map[int64]bool{}
+	for _, r := range queued {
+		inQueue[r.Filing.ID] = true
+	}
+	var rows []queueRow
+	var ids []int64
+	var after int64
+	for {
+		fs, err := s.d.Store.Filings(ctx, store.FilingFilter{Region: t.RegionCode, Statuses: []models.Status{models.StatusDraft}, AfterID: after, Limit: 10000})
+		if err != nil {
+			return nil, false, err
+		}
+		for _, f := range fs {
+			if !inQueue[f.ID] && filings.CanPublish(t, f, s.d.Filings.AllowUploaderPublish) {
+				rows = append(rows, queueRow{Filing: f, DeptName: f.DeptName, CanPublish: true})
+				ids = append(ids, f.ID)
+			}
+		}
+		if len(fs) < 10000 {
+			break
+		}
+		after = fs[len(fs)-1].ID
+	}
+	stats, err := s.d.Store.FindingCounts(ctx, ids)
+	if err != nil {
+		return nil, false, err
+	}
+	clean := rows[:0]
+	for _, r := range rows {
+		if r.Stats = stats[r.Filing.ID]; r.Stats.Errors == 0 {
+			clean = append(clean, r)
+		}
+	}
+	sort.SliceStable(clean, func(i, j int) bool {
+		a, b := clean[i].Filing, clean[j].Filing
+		if a.RegionCode != b.RegionCode {
+			return a.RegionCode < b.RegionCode
+		}
+		if a.FiscalYear != b.FiscalYear {
+			return a.FiscalYear > b.FiscalYear
+		}
+		if a.Phase != b.Phase {
+			return a.Phase < b.Phase
+		}
+		return a.DeptCode < b.DeptCode
+	})
+	if len(clean) > maxOthers {
+		return clean[:maxOthers], true, nil
+	}
+	return clean, false, nil
 }
 
 // DeskQueuePublish publishes the ticked drafts of the queue in one act with the note.
@@ -1150,18 +1224,23 @@ func (s *Site) DeskQueuePublish(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	note := strings.TrimSpace(c.PostForm("note"))
-	var ids []int64
-	for _, v := range c.PostFormArray("id") {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || id <= 0 {
-			s.showError(c, http.StatusNotFound, "申报编号“"+v+"”无效")
-			return
+	var ids, picks []int64
+	for _, field := range []struct {
+		name string
+		to   *[]int64
+	}{{"id", &ids}, {"pick", &picks}} {
+		for _, v := range c.PostFormArray(field.name) {
+			id, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || id <= 0 {
+				s.showError(c, http.StatusNotFound, "申报编号“"+v+"”无效")
+				return
+			}
+			*field.to = append(*field.to, id)
 		}
-		ids = append(ids, id)
 	}
 	// A draft the token may not see does not exist; one it may see but not publish is forbidden.
 	uploadersPublish := s.d.Filings.AllowUploaderPublish
-	for _, id := range ids {
+	for _, id := range append(slices.Clone(ids), picks...) {
 		f, err := s.d.Store.Filing(ctx, id)
 		if err == nil && !filings.MaySee(t, f) {
 			err = models.Errorf(models.ENOTFOUND, "申报 %d 不存在", id)
@@ -1175,7 +1254,7 @@ func (s *Site) DeskQueuePublish(c *gin.Context) {
 			return
 		}
 	}
-	act, err := s.d.Filings.PublishQueued(ctx, ids, filings.Actor{Name: t.Name, Token: t}, note)
+	act, err := s.d.Filings.PublishQueued(ctx, ids, picks, filings.Actor{Name: t.Name, Token: t}, note)
 	published := act.Filings
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, "/desk/queue?done=published&n="+strconv.Itoa(len(published))+"&r="+strconv.Itoa(len(act.Releases)))
@@ -1199,9 +1278,12 @@ func (s *Site) DeskQueuePublish(c *gin.Context) {
 		p.Message = "已公开 " + strconv.Itoa(len(published)) + " 份申报；其余未公开，原因见下。"
 	}
 	p.Error, p.Note = msg, note
-	p.Checked = map[int64]bool{}
+	p.Checked, p.Picked = map[int64]bool{}, map[int64]bool{}
 	for _, id := range ids {
 		p.Checked[id] = true
+	}
+	for _, id := range picks {
+		p.Picked[id] = true
 	}
 	s.render(c, status, "desk_queue", p)
 }
