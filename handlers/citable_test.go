@@ -436,3 +436,34 @@ func TestChanges_AnActOfSeveralDepartmentsIsFoundByEach(t *testing.T) {
 		}
 	})
 }
+
+// A withdrawal: the release takes the department out, its page says so, and
+// the withdrawn version keeps its page, marked withdrawn.
+func TestCitable_WithdrawnDepartmentIsRemovedAndItsPageSaysSo(t *testing.T) {
+	s := storetest.SQLite(t)
+	a := newAPI(t, s)
+	publishedFixture(t, a)
+	fs, err := s.Filings(t.Context(), store.FilingFilter{Region: "431081", Dept: "002", Statuses: []models.Status{models.StatusPublished}})
+	if err != nil || len(fs) != 1 {
+		t.Fatalf("%v %v", fs, err)
+	}
+	svc := &filings.Service{Store: s}
+	if _, err := svc.Withdraw(t.Context(), fs[0].ID, filings.Actor{Name: "管理员"}, "数据有误，撤回核实"); err != nil {
+		t.Fatal(err)
+	}
+	text := pageText(t, a.get(t, "/datasets/"+citedDataset).Body.String())
+	if !strings.Contains(text, "第 4 版") || !strings.Contains(text, "撤回 资兴市教育局") || !strings.Contains(text, "数据有误，撤回核实") {
+		t.Errorf("dataset page after the withdrawal: %s", text)
+	}
+	text = pageText(t, a.get(t, "/datasets/"+citedDataset+"/releases/4").Body.String())
+	if !strings.Contains(text, "撤回的部门（1 个） 资兴市教育局 002") || strings.Contains(text, "更正的部门") {
+		t.Errorf("release 4: %s", text)
+	}
+	text = pageText(t, a.get(t, "/regions/431081/departments/002/2024/final/v1").Body.String())
+	if !strings.Contains(text, "已撤回") || !strings.Contains(text, "数据有误，撤回核实") {
+		t.Errorf("the withdrawn version's page: %s", text)
+	}
+	if w := a.get(t, "/api/v1/changes?kind=withdrawal&dept=002"); !strings.Contains(w.Body.String(), `"action":"withdrawal"`) {
+		t.Errorf("kind=withdrawal&dept=002: %s", w.Body)
+	}
+}

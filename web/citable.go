@@ -723,6 +723,7 @@ type filingPage struct {
 	Tables       []filingTable
 	Corrections  int // figures marked 已更正
 	Releases     []releaseRef
+	Withdrawal   *releaseRef // the release that withdrew this version, with its note
 	Cite         citation
 }
 
@@ -731,6 +732,7 @@ type releaseRef struct {
 	Kind        models.Kind
 	Title, Href string
 	Number      int
+	Note, When  string
 }
 
 // FilingRedirect sends /filings/{id} (the id of the API) to the version's page.
@@ -805,6 +807,19 @@ func (s *Site) FilingPage(c *gin.Context) {
 			continue
 		}
 		p.Releases = append(p.Releases, releaseRef{Kind: kind, Title: title, Number: n, Href: ReleasePath(id, n)})
+		if f.Status == models.StatusWithdrawn && p.Withdrawal == nil {
+			rs, err := s.d.Store.Releases(ctx, id)
+			if err != nil {
+				s.pageError(c, err)
+				return
+			}
+			for _, r := range rs {
+				if r.Action == models.ActionWithdrawal && r.FilingID == f.ID {
+					p.Withdrawal = &releaseRef{Kind: kind, Title: title, Number: r.Number, Href: ReleasePath(id, r.Number), Note: r.Note,
+						When: r.CreatedAt.In(chinaTime).Format("2006-01-02 15:04")}
+				}
+			}
+		}
 		if prev.ID != 0 && n > 1 {
 			diffs[kind] = DiffPath(id, n-1, n) + "#dept-" + url.PathEscape(f.DeptCode)
 		}
