@@ -133,7 +133,7 @@ func TestDeskReview_SubmitQueueAndPublishInOneAct(t *testing.T) {
 	clerk.get("/desk")
 	other002 := deskDraftID(t, clerk.upload("教育局三公.csv", []byte(strings.ReplaceAll(goodThreePublic, "001,资兴市财政局", "002,资兴市教育局")), clerk.csrf()).Body.String())
 	queue = boss.get("/desk/queue").Body.String()
-	if !regexp.MustCompile(`<input type="checkbox" name="pick" value="` + other002 + `" id="p-` + other002 + `" aria-label="[^"]*">`).MatchString(queue) ||
+	if !regexp.MustCompile(`<input type="checkbox" name="pick" value="`+other002+`" id="p-`+other002+`" aria-label="[^"]*">`).MatchString(queue) ||
 		strings.Contains(queue, `name="pick" value="`+id+`"`) {
 		t.Errorf("the clean unsubmitted draft %s is not offered unticked beside the queue: %.5000s", other002, queue)
 	}
