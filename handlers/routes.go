@@ -148,8 +148,10 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		api.GET("/datasets/:id/releases/:n/:file", httpx.PublicRead, httpx.AllowParams("unit", "bom", "headers", "encoding"), getReleaseFile(d.Store, d.BaseURL, d.LicenseURL, d.Cache))
 		api.GET("/datasets/:id/latest/:file", httpx.PublicRead, httpx.AllowParams("unit", "bom", "headers", "encoding"), getLatest(d.Store, d.BaseURL))
 
-		api.GET("/charts/three-public/:chart", httpx.PublicRead, httpx.AllowParams(chartParams...), query, cond, web.Chart(d.Store))
-		r.GET("/embed/three-public/:chart", cond, web.Embed(d.Store, d.BaseURL, d.FrameAncestors))
+		// The charts' own format version joins the exports' in their ETags: a new shape of chart is fetched afresh.
+		chartCond := httpx.Conditional(releaseState(d.Store), d.BaseURL, exports.FormatVersion+"/charts"+web.ChartFormat)
+		api.GET("/charts/three-public/:chart", httpx.PublicRead, httpx.AllowParams(chartParams...), query, chartCond, web.Chart(d.Store))
+		r.GET("/embed/three-public/:chart", chartCond, web.Embed(d.Store, d.BaseURL, d.FrameAncestors))
 		r.GET("/embed/embed.css", web.EmbedCSS)
 		// The disclosure scoreboard (scoreboard.go): tagged from the releases, the
 		// region's department lists and approval dates, and the day.

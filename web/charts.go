@@ -27,6 +27,11 @@ type ChartSource interface {
 	CheckPublic(ctx context.Context, region, dept string) error
 }
 
+// ChartFormat names the shape of the charts' answers; it is part of their
+// ETags, so a change to it makes clients fetch afresh. 2: the JSON's ECharts
+// option, fixed aspect ratios, the responsive embed, .png.
+const ChartFormat = "2"
+
 // chartKinds are the four charts of the portal.
 var chartKinds = []string{"trend", "composition", "ranking", "budget-vs-final"}
 
