@@ -394,6 +394,10 @@ func lineItemColumns() []Column[LineItemRow] {
 		amountColumn("amount", "金额", "金额", MeasureActual, func(r *LineItemRow) models.NullMoney { return r.Amount }),
 		unitColumn(func(r *LineItemRow) models.Unit { return r.Unit }),
 		permalinkColumn(func(r *LineItemRow) string { return r.Permalink }),
+		Column[LineItemRow]{Key: "source_page", Title: "原件页码", Type: TypeInteger,
+			Description: "金额印在公开 PDF 原件的第几页（该版本 JSON 的 sources 给出原件链接）；来自工作簿或 CSV 时为空 · page of the published PDF the figure was printed on; empty when it came from a workbook or CSV",
+			Constraints: Constraints{Minimum: i64(1)}, Missing: "非 PDF 来源 not from a PDF",
+			Get: func(r *LineItemRow) Cell { return positiveCell(r.SourcePage) }},
 	)
 }
 

@@ -150,7 +150,7 @@ func TestCSV_GB18030DecodesToTheSameText(t *testing.T) {
 
 func TestCSV_EmptyExportHasHeader(t *testing.T) {
 	b := encodeCSV(t, LineItemsTable, nil, CSVOptions{})
-	want := "filing_id,version,release,region_code,region_name,dept_code,dept_name,fiscal_year,phase,table,code,name,column,amount_yuan,source_unit,permalink\n"
+	want := "filing_id,version,release,region_code,region_name,dept_code,dept_name,fiscal_year,phase,table,code,name,column,amount_yuan,source_unit,permalink,source_page\n"
 	if string(b) != want {
 		t.Errorf("got %q", b)
 	}

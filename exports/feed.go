@@ -55,7 +55,9 @@ func EachThreePublic(ctx context.Context, feeds FeedReader, q FeedQuery, base st
 // EachLineItem streams line-item feed rows.
 func EachLineItem(ctx context.Context, feeds FeedReader, q FeedQuery, base string, fn func(LineItemRow, RowKey) error) error {
 	return feeds.EachLineItem(ctx, q.Filter, func(r store.LineItemRow) error {
-		return fn(NewLineItemRow(feedOrigin(r.FeedFiling, q.Release), &r.LineItem, Permalink(base, r.FeedFiling.FilingID)), RowKey{ID: r.ID})
+		row := NewLineItemRow(feedOrigin(r.FeedFiling, q.Release), &r.LineItem, Permalink(base, r.FeedFiling.FilingID))
+		row.SourcePage = r.SourcePage
+		return fn(row, RowKey{ID: r.ID})
 	})
 }
 

@@ -124,6 +124,9 @@ type LineItemRow struct {
 	Unit models.Unit
 	// Permalink is the stable URL of the filing version this row belongs to.
 	Permalink string
+	// SourcePage is the page of the PDF the figure was printed on, 0 when it
+	// came from a workbook or CSV.
+	SourcePage int
 }
 
 // NewLineItemRow copies a stored line item into a feed row.

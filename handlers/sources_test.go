@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"bytes"
+	"encoding/csv"
 	"image/png"
 	"net/http"
 	"os"
@@ -97,6 +98,18 @@ func TestSources_FilingJSONLinksEveryFigureToItsPageOfTheKeptPDF(t *testing.T) {
 	}
 	if w := a.req(t, "GET", path, map[string]string{"If-None-Match": w.Header().Get("ETag")}); w.Code != http.StatusNotModified {
 		t.Errorf("revalidation: %d", w.Code)
+	}
+	// The open-data rows carry the page: source_page, empty for figures from a workbook or CSV.
+	feed := a.get(t, "/api/v1/line-items.csv?region=310107")
+	rows, err := csv.NewReader(feed.Body).ReadAll()
+	if err != nil || len(rows) != figures+1 || rows[0][len(rows[0])-1] != "source_page" {
+		t.Fatalf("line-item feed: %v, %d rows, header %v", err, len(rows), rows[0])
+	}
+	for _, r := range rows[1:] {
+		key := r[9] + "/" + r[10] + "/" + r[12]
+		if r[len(r)-1] != strconv.Itoa(bySource[key]) {
+			t.Errorf("%s: source_page %q, the figure is on page %d", key, r[len(r)-1], bySource[key])
+		}
 	}
 	// The version's public page links each figure to its page of the PDF.
 	page := a.get(t, "/regions/310107/departments/CZJ/2025/budget/v1")

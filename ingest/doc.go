@@ -104,7 +104,8 @@
 // Findings, and never a reason to refuse a file:
 //
 //	header.release_only  a column the exports add that an upload has no use for (filing_id 公开编号, version
-//	                     版本, release 发布号, permalink 永久链接): ignored, so an export uploads back unchanged
+//	                     版本, release 发布号, permalink 永久链接, source_page 原件页码): ignored, so an export
+//	                     uploads back unchanged
 //
 // Findings are capped at models.MaxReportFindings; at the cap reading stops and
 // Partial reports true, which the caller carries into the report.

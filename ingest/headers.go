@@ -33,11 +33,12 @@ var keyFields = []field{
 var sourceUnitHeaders = []string{"source_unit", "原表单位"}
 
 // releaseOnlyHeaders are columns the exports add that an upload has no use
-// for — ids, versions, release numbers, permalinks — in English and Chinese:
+// for — ids, versions, release numbers, permalinks, source pages — in English and Chinese:
 // they are skipped, so an export uploads back as it is.
 var releaseOnlyHeaders = map[string]bool{
 	"filing_id": true, "公开编号": true, "version": true, "版本": true,
 	"release": true, "发布号": true, "permalink": true, "永久链接": true,
+	"source_page": true, "原件页码": true, // the page of the PDF a figure was read from
 }
 
 // unitSuffixes name the units in English column names: total_yuan,

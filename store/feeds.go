@@ -55,6 +55,9 @@ type LineItemRow struct {
 	ID int64
 	FeedFiling
 	models.LineItem
+	// SourcePage is the page of the PDF the figure was read from, 0 for a
+	// figure from a workbook or CSV (figure_sources, provenance.go).
+	SourcePage int
 }
 
 // Every row carries the names its filing version was published with: frozen
@@ -245,7 +248,7 @@ func eachLineItemOf(ctx context.Context, q queryer, ff FeedFilter, filingIDs []i
 	if ff.AfterID > 0 {
 		conds, args = append(conds, "(x.filing_id > ? OR x.id > ?)"), append(args, afterFiling, ff.AfterID)
 	}
-	query := `SELECT x.id, ` + lineItemColumns + ` FROM line_items x WHERE ` + strings.Join(conds, " AND ") +
+	query := `SELECT x.id, ` + sourcePageColumn + `, ` + lineItemColumns + ` FROM line_items x WHERE ` + strings.Join(conds, " AND ") +
 		` ORDER BY x.filing_id, x.id`
 	if limit > 0 {
 		query += fmt.Sprintf(" LIMIT %d", limit)
@@ -258,11 +261,12 @@ func eachLineItemOf(ctx context.Context, q queryer, ff FeedFilter, filingIDs []i
 	n := 0
 	for rows.Next() {
 		var r LineItemRow
-		li, err := scanLineItem(rows, &r.ID)
+		var page sql.NullInt64
+		li, err := scanLineItem(rows, &r.ID, &page)
 		if err != nil {
 			return n, unavailable(fmt.Errorf("store: unable to read line-item feed: %w", err))
 		}
-		r.LineItem = li
+		r.LineItem, r.SourcePage = li, int(page.Int64)
 		if err := fn(r); err != nil {
 			return n, err
 		}

@@ -16,6 +16,11 @@ import (
 
 const figureSourceColumns = "filing_id, tbl, code, col, sha256, page, x0, y0, x1, y1"
 
+// sourcePageColumn is the page a line item x (of a query over line_items x)
+// was read from, NULL when none: the feed rows' source_page.
+const sourcePageColumn = `(SELECT MIN(s.page) FROM figure_sources s
+	WHERE s.filing_id = x.filing_id AND s.tbl = x.tbl AND s.code = x.code AND s.col = x.col)`
+
 // InsertFigureSources records where figures of a draft were printed. The
 // upload replaces a table's sources with its lines (DeleteTable clears both).
 func (tx *Tx) InsertFigureSources(ctx context.Context, srcs []models.FigureSource) error {
