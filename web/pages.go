@@ -206,9 +206,10 @@ type chartFigure struct {
 	Title, Src, Alt, Data string
 	Head                  []string
 	Rows                  [][]string
-	NumFrom               int    // columns from this index on are figures (right-aligned)
-	Note                  string // how a figure was computed, when a reader needs to know (an undisclosed part, a budget's source)
-	Embed, PNG            string // the "嵌入" box's <iframe> and the PNG ("" when this host cannot draw one): embed.go
+	NumFrom               int         // columns from this index on are figures (right-aligned)
+	Note                  string      // how a figure was computed, when a reader needs to know (an undisclosed part, a budget's source)
+	Embed                 snippetHTML // the "嵌入" box's <iframe>, as text (embed.go: embedBox)
+	PNG                   string      // the chart's PNG; "" when this host cannot draw one
 }
 
 // pct prints a charts.Percent on a page: "96.4%", or "—" when undefined.
@@ -381,7 +382,7 @@ func (s *Site) RegionYear(c *gin.Context) {
 	p.Bulk = regionBulk(p.Region, p.Year)
 	p.Charts = regionCharts(&p, recs, bvf)
 	for i := range p.Charts {
-		p.Charts[i].Embed, p.Charts[i].PNG = EmbedSnippet(httpx.BaseURL(c, s.d.BaseURL), p.Charts[i].Data, p.Charts[i].Title)
+		p.Charts[i].Embed, p.Charts[i].PNG = embedBox(httpx.BaseURL(c, s.d.BaseURL), p.Charts[i].Data, p.Charts[i].Title)
 	}
 	status := 200
 	if len(p.Rows) == 0 {
@@ -754,7 +755,7 @@ func (s *Site) Department(c *gin.Context) {
 	if len(other) > 0 {
 		p.Trend.Note = "执行率 = 决算 ÷ 预算：预算取决算表所列的预算数，没有时取调整预算，再没有时取年初预算；" + strings.Join(other, "，") + "。"
 	}
-	p.Trend.Embed, p.Trend.PNG = EmbedSnippet(p.BaseURL, p.Trend.Data, p.Trend.Title)
+	p.Trend.Embed, p.Trend.PNG = embedBox(p.BaseURL, p.Trend.Data, p.Trend.Title)
 	s.render(c, 200, "department", p)
 }
 
