@@ -336,6 +336,7 @@ func authzMatrixOn(t *testing.T, s *store.Store) {
 // bulk ZIPs and XLSX files unpacked, and every link of the service's those
 // answers lead to — fetched anonymously, and the API's with an out-of-scope uploader's token.
 func TestAuthz_DraftFiguresReachNoPublicAnswer(t *testing.T) {
+	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	fx := newAuthzFixture(t, storetest.SQLite(t))
 	var needles []needle
 	for _, y := range []string{"987654.32", "587654.32", "246813.57", "146813.57"} {

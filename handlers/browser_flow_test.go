@@ -181,6 +181,7 @@ func (d *demoSite) threePublicTotals(t *testing.T, dept string, year int) map[st
 var figure = regexp.MustCompile(`^\d{1,3}(,\d{3})*\.\d\d$`)
 
 func TestBrowser_ClickFromHomeToADepartment(t *testing.T) {
+	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	d := newDemoSite(t)
 	b := startBrowser(t, d.srv)
 	const region, dept = "990101", "011" // 阳光市教育局
@@ -278,6 +279,7 @@ func TestBrowser_ClickFromHomeToADepartment(t *testing.T) {
 }
 
 func TestBrowser_EmbedCSVDownloadMatchesTheAPI(t *testing.T) {
+	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	d := newDemoSite(t)
 	b := startBrowser(t, d.srv)
 	b.open(d.srv.URL + "/embed/three-public/ranking?region=990101&year=2024&phase=final&item=total")
@@ -473,6 +475,7 @@ func framed(b *realBrowser) framedEmbed {
 }
 
 func TestBrowser_EmbedInAnIframeOfAnotherOrigin(t *testing.T) {
+	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	d := newDemoSite(t)
 	const query = "/embed/three-public/trend?region=990101&dept=011"
 	embedURL := d.srv.URL + query
@@ -600,6 +603,7 @@ func deskFile(t *testing.T, dir, name string, f demo.Filing, total models.Money)
 }
 
 func TestBrowser_DeskSignInUploadFixAndPublish(t *testing.T) {
+	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	d := newDemoSite(t)
 	b := startBrowser(t, d.srv)
 
@@ -773,6 +777,7 @@ func TestBrowser_DeskSignInUploadFixAndPublish(t *testing.T) {
 // The checks guard the tests above, so they are tested too: a page that calls
 // another host, writes an error and throws is caught on each count.
 func TestBrowser_TheChecksCatchLeaksAndConsoleErrors(t *testing.T) {
+	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		if r.URL.Path == "/clean" {

@@ -47,6 +47,7 @@ func openZip(t *testing.T, body []byte) *zip.Reader {
 }
 
 func TestBulk_ZipHoldsEveryDatasetOfTheRegionYearDescribedByOnePackage(t *testing.T) {
+	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		a := newAPI(t, s)
 		regionYearFixture(t, a)

@@ -201,6 +201,7 @@ func (a e2e) publishOK(t *testing.T, id int64, note string) {
 // fires at which row and column, that errors block publication with 409 and
 // the report, and that a rounding difference is only a note.
 func TestChecksE2E_CompleteDepartmentThenOneDefectAtATime(t *testing.T) {
+	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		a := checkedAPI(t, s, &filings.Rules{})
 

@@ -92,6 +92,7 @@ func (d *demoSite) correctDemo(t *testing.T, dept string) (old, cur models.Money
 }
 
 func TestBrowser_CitableDatasetReleaseAndFilingPages(t *testing.T) {
+	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	d := newDemoSite(t)
 	const dept = "011" // 阳光市教育局
 	old, cur := d.correctDemo(t, dept)
@@ -200,6 +201,7 @@ func TestBrowser_CitableDatasetReleaseAndFilingPages(t *testing.T) {
 }
 
 func TestBrowser_ChangeLogFilteredAndItsFeedPaged(t *testing.T) {
+	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	d := newDemoSite(t)
 	d.correctDemo(t, "011")
 	b := startBrowser(t, d.srv)

@@ -31,6 +31,19 @@ func (a *api) publish(t *testing.T, id int64, note string) {
 	}
 }
 
+// publishAll publishes drafts in one publication act, as a region publishes its departments together.
+func (a *api) publishAll(t *testing.T, fs []handlers.FilingRef) {
+	t.Helper()
+	ids := make([]int64, len(fs))
+	for i, f := range fs {
+		ids[i] = f.ID
+	}
+	svc := &filings.Service{Store: a.s}
+	if _, err := svc.PublishSet(context.Background(), ids, filings.Actor{Name: "管理员"}, ""); err != nil {
+		t.Fatal(err)
+	}
+}
+
 const correctedThreePublic = "区划代码,部门编码,部门名称,年度,阶段,单位,合计,因公出国(境)费,公务用车购置费,公务用车运行费,公务接待费\n" +
 	"431081,001,资兴市财政局,2024,决算,万元,12.00,0,0,8.50,3.50\n"
 
@@ -46,6 +59,7 @@ func publishedFixture(t *testing.T, a *api) {
 }
 
 func TestDatasets_CatalogueReleasesAndPaging(t *testing.T) {
+	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		a := newAPI(t, s)
 		publishedFixture(t, a)

@@ -43,6 +43,7 @@ var publicPages = []string{
 // are the same with and without the file cache and before and after the
 // draft, and the draft-only department is 404 everywhere.
 func TestNames_DraftsNeverReachThePublic(t *testing.T) {
+	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		a := newAPI(t, s)
 		cache, err := handlers.NewFileCache(t.TempDir())

@@ -124,6 +124,7 @@ func withoutReleaseColumns(t *testing.T, b []byte, gb bool) [][]string {
 // the same figures, and the new service exports them again with the same
 // bytes apart from the release-only columns.
 func TestExports_EveryVariantUploadsBackToTheSameFigures(t *testing.T) {
+	t.Parallel() // the suite's longest test: sixteen uploads and publications, each into a database of its own
 	src := newWebSite(t, storetest.SQLite(t))
 	loadDemo(t, src)
 	region, year, phase := demo.Region.Code, 2024, models.PhaseFinal
@@ -157,6 +158,7 @@ func TestExports_EveryVariantUploadsBackToTheSameFigures(t *testing.T) {
 	}
 	for _, v := range variants {
 		t.Run(v.name, func(t *testing.T) {
+			t.Parallel() // each variant writes only its own database; src is only read
 			want := publishedFigures(t, src.s, v.kind, ff)
 			if len(want) == 0 {
 				t.Fatal("the demo has nothing to export")
@@ -184,9 +186,7 @@ func TestExports_EveryVariantUploadsBackToTheSameFigures(t *testing.T) {
 			if v.xlsx {
 				return
 			}
-			for _, f := range ans.Filings {
-				dst.publish(t, f.ID, "")
-			}
+			dst.publishAll(t, ans.Filings) // in one act, as a region publishes (统一公开)
 			again := fetch(t, dst.h, v.path)
 			if a, b := withoutReleaseColumns(t, again, v.gb), withoutReleaseColumns(t, body, v.gb); !slices.EqualFunc(a, b, slices.Equal) {
 				t.Fatalf("re-export differs:\n%q\n%q", a[:min(3, len(a))], b[:min(3, len(b))])

@@ -109,6 +109,7 @@ func decode[T any](t *testing.T, w *httptest.ResponseRecorder) T {
 }
 
 func TestUpload_EachFormatEncodingAndKindEndToEnd(t *testing.T) {
+	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	cases := []struct {
 		file      string
 		kind      string
