@@ -151,10 +151,13 @@ func TestWebPages_DemoCity(t *testing.T) {
 		if !strings.Contains(body, `<td class="num ">`+edu+`</td>`) {
 			t.Errorf("教育局's 2024 final total %s is not in the table", edu)
 		}
+		// 028's 2023 final was published with warnings: flagged, linked to them (024's
+		// 2024 final was too, and was then corrected: see the department page)
+		if b := w.get(t, "/regions/990101/2023").Body.String(); !strings.Contains(b, `href="/regions/990101/departments/028#findings-2023-final"`) {
+			t.Errorf("the 2023 region page does not link 028's findings")
+		}
 		for _, want := range []string{
 			"阳光市教育局", "全部部门合计", "执行率",
-			// 024's 2024 final was published with warnings: flagged, linked to them
-			`href="/regions/990101/departments/024#findings-2024-final"`,
 			// the charts, with alt text
 			`src="/api/v1/charts/three-public/composition.svg?phase=final&amp;region=990101&amp;year=2024"`,
 			`src="/api/v1/charts/three-public/ranking.svg?item=total&amp;phase=final&amp;region=990101&amp;year=2024"`,
@@ -220,7 +223,7 @@ func TestWebPages_DemoCity(t *testing.T) {
 		for _, want := range []string{
 			"阳光市卫生健康局", "2021 年", "2025 年", "因公出国(境)团组数", "国内公务接待人次", "增减变化原因",
 			finals["024"].Money.FormatRounded(models.WanYuan, 2, true),
-			`id="findings-2024-final"`, "change.reason_missing", "未说明增减变化原因", "警告",
+			`id="findings-2024-final"`, "更正：补充三公经费增减变化原因", // v1 lacked the reason, v2 the correction gives it
 			`href="/api/v1/filings/` + itoa(final24.ID) + `"`, "/api/v1/three-public.csv?dept=024&amp;region=990101",
 			`src="/api/v1/charts/three-public/trend.svg?dept=024&amp;region=990101"`, "data.csv?bom=1",
 		} {
