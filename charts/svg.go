@@ -65,8 +65,9 @@ func AspectOf(kind string) (a Aspect, ok bool) {
 
 // Widths are the widths an embed page lays a chart out for (the narrowest
 // first): a frame between two of them shows the narrower one scaled up by at
-// most 25 %, so its text is never smaller than at its own width.
-var Widths = []int{320, 400, 480, 600, 750, 940, 1200}
+// most 25 % (a frame wider than the widest, the widest scaled to fill it), so
+// its text is never smaller than at its own width.
+var Widths = []int{320, 400, 480, 600, 750, 936, 1170}
 
 const (
 	minWidth     = 320
