@@ -329,6 +329,10 @@ func threePublicColumns() []Column[ThreePublicRow] {
 		Column[ThreePublicRow]{Key: "change_reason", Title: "增减变化原因", Type: TypeString, Description: "增减变化原因（自由文本） · reason for the change",
 			Constraints: Constraints{MaxLength: 10000}, Missing: "未填写 none given", Get: func(r *ThreePublicRow) Cell { return textCell(r.ChangeReason) }},
 		permalinkColumn(func(r *ThreePublicRow) string { return r.Permalink }),
+		Column[ThreePublicRow]{Key: "source_page", Title: "原件页码", Type: TypeInteger,
+			Description: "“三公”经费表印在公开 PDF 原件的第几页（该版本 JSON 的 sources 给出原件链接）；来自工作簿或 CSV 时为空 · page of the published PDF the table was printed on; empty when it came from a workbook or CSV",
+			Constraints: Constraints{Minimum: i64(1)}, Missing: "非 PDF 来源 not from a PDF",
+			Get: func(r *ThreePublicRow) Cell { return positiveCell(r.SourcePage) }},
 	)
 }
 

@@ -59,7 +59,7 @@ var (
 // clients and the file cache fetch afresh. 2: amount columns name their unit
 // (total_yuan) and the source's unit is source_unit. 3: datapackage.json
 // declares the v1 profiles and plain missingValues; the bulk ZIP lists its folders.
-// 4: line-item rows end with source_page (the page of the PDF a figure was read from).
+// 4: line-item and 三公 rows end with source_page (the page of the PDF a figure was read from).
 const FormatVersion = "4"
 
 // amountUnit is the unit amounts are written in: 元 unless asked otherwise.

@@ -48,7 +48,9 @@ func EachThreePublic(ctx context.Context, feeds FeedReader, q FeedQuery, base st
 			n := store.SortableTotal(r.Total)
 			k.N = &n
 		}
-		return fn(NewThreePublicRow(feedOrigin(r.FeedFiling, q.Release), &r.ThreePublic, Permalink(base, r.FeedFiling.FilingID)), k)
+		row := NewThreePublicRow(feedOrigin(r.FeedFiling, q.Release), &r.ThreePublic, Permalink(base, r.FeedFiling.FilingID))
+		row.SourcePage = r.SourcePage
+		return fn(row, k)
 	})
 }
 

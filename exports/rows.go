@@ -87,6 +87,9 @@ type ThreePublicRow struct {
 	ChangeReason string
 	// Permalink is the stable URL of the filing version this row belongs to.
 	Permalink string
+	// SourcePage is the page of the PDF the 三公 table was printed on, 0 when
+	// it came from a workbook or CSV.
+	SourcePage int
 }
 
 // NewThreePublicRow copies a stored 三公 record into a feed row.

@@ -111,6 +111,10 @@ func TestSources_FilingJSONLinksEveryFigureToItsPageOfTheKeptPDF(t *testing.T) {
 			t.Errorf("%s: source_page %q, the figure is on page %d", key, r[len(r)-1], bySource[key])
 		}
 	}
+	tp, err := csv.NewReader(a.get(t, "/api/v1/three-public.csv?region=310107").Body).ReadAll()
+	if err != nil || len(tp) != 2 || tp[0][len(tp[0])-1] != "source_page" || tp[1][len(tp[1])-1] != "21" {
+		t.Errorf("三公 feed: %v %v", err, tp)
+	}
 	// The version's public page links each figure to its page of the PDF.
 	page := a.get(t, "/regions/310107/departments/CZJ/2025/budget/v1")
 	body := page.Body.String()

@@ -48,6 +48,9 @@ type FeedFiling struct {
 type ThreePublicRow struct {
 	FeedFiling
 	models.ThreePublic
+	// SourcePage is the page of the PDF the 三公 table was read from (its
+	// first, when its figures are on several), 0 for a workbook or CSV.
+	SourcePage int
 }
 
 // LineItemRow is one published line item with its filing.
@@ -128,7 +131,7 @@ func (s *Store) EachThreePublic(ctx context.Context, ff FeedFilter, fn func(Thre
 		cols[i] = "x." + c
 	}
 	where, args, order := ff.threePublicOrder()
-	q := `SELECT ` + feedFilingColumns + `, x.filing_id, ` + strings.Join(cols, ", ") +
+	q := `SELECT ` + feedFilingColumns + `, x.filing_id, ` + strings.Join(cols, ", ") + `, ` + threePublicPageColumn +
 		` FROM three_public x` + feedFilingJoins + " " + where + " ORDER BY " + order + ff.limit()
 	rows, err := s.read.QueryxContext(ctx, q, args...)
 	if err != nil {
@@ -145,10 +148,12 @@ func (s *Store) EachThreePublic(ctx context.Context, ff FeedFilter, fn func(Thre
 		for _, c := range models.ThreePublicCounts {
 			dest = append(dest, c.Get(&r.ThreePublic))
 		}
-		dest = append(dest, &r.ChangeReason, &r.Unit, &r.SourceRow, &r.Decimals)
+		var page sql.NullInt64
+		dest = append(dest, &r.ChangeReason, &r.Unit, &r.SourceRow, &r.Decimals, &page)
 		if err := rows.Scan(dest...); err != nil {
 			return unavailable(fmt.Errorf("store: unable to read 三公 feed: %w", err))
 		}
+		r.SourcePage = int(page.Int64)
 		if err := fn(r); err != nil {
 			return err
 		}

@@ -21,6 +21,11 @@ const figureSourceColumns = "filing_id, tbl, code, col, sha256, page, x0, y0, x1
 const sourcePageColumn = `(SELECT MIN(s.page) FROM figure_sources s
 	WHERE s.filing_id = x.filing_id AND s.tbl = x.tbl AND s.code = x.code AND s.col = x.col)`
 
+// threePublicPageColumn is the first page the 三公 record x (of a query over
+// three_public x) was read from, NULL when none.
+const threePublicPageColumn = `(SELECT MIN(s.page) FROM figure_sources s
+	WHERE s.filing_id = x.filing_id AND s.tbl = 'three_public')`
+
 // InsertFigureSources records where figures of a draft were printed. The
 // upload replaces a table's sources with its lines (DeleteTable clears both).
 func (tx *Tx) InsertFigureSources(ctx context.Context, srcs []models.FigureSource) error {
