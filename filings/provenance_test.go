@@ -83,6 +83,25 @@ func TestUpload_PDFKeepsEveryFiguresPageAndTheOriginal(t *testing.T) {
 		if _, public, _ := s.SourceFile(ctx, res.Upload.SHA256); !public {
 			t.Error("the published version's PDF is not public")
 		}
+		// The feeds' rows carry the page (the open data's source_page).
+		rows := 0
+		if err := s.EachLineItem(ctx, store.FeedFilter{Region: "310107"}, func(r store.LineItemRow) error {
+			rows++
+			if want := byKey[models.FigureKey(r.Table, r.Code, r.Column)].Page; r.SourcePage != want || want == 0 {
+				t.Errorf("feed row %s/%s/%s: page %d, want %d", r.Table, r.Code, r.Column, r.SourcePage, want)
+			}
+			return nil
+		}); err != nil || rows != len(items) {
+			t.Fatalf("line-item feed: %v, %d rows", err, rows)
+		}
+		if err := s.EachThreePublic(ctx, store.FeedFilter{Region: "310107"}, func(r store.ThreePublicRow) error {
+			if r.SourcePage != 21 {
+				t.Errorf("三公 feed row: page %d", r.SourcePage)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
 
 		// Version 2 from a CSV of the 三公 table only.
 		res2 := upload(t, svc, "310107,CZJ,上海市普陀区财政局,2025,budget,万元,0.95,0,0,0,0.95\n", cli)
