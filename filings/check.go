@@ -3,9 +3,11 @@ package filings
 import (
 	"context"
 	"runtime"
+	"strings"
 	"sync"
 
 	"sunshine/checks"
+	"sunshine/ingest"
 	"sunshine/models"
 	"sunshine/store"
 )
@@ -46,13 +48,22 @@ const checkChunk = 256
 // Drafts are taken a chunk at a time: their content is loaded (from mem when
 // this upload wrote all of it, else from the database), the rules run on every
 // core — they are pure computation — and the findings are written back.
-func checkDrafts(ctx context.Context, tx *store.Tx, chk Checker, fs []models.Filing, mem *memory) ([]models.Finding, error) {
+//
+// A finding keeps the sheet and cell of the workbook figure it names. An
+// upload of a workbook passes loc, where its figures were printed (nil:
+// none), and written, the tables it replaced; a figure of a table the upload
+// did not replace keeps the place its earlier findings gave it (a draft
+// rechecked after a code list is loaded keeps every place).
+func checkDrafts(ctx context.Context, tx *store.Tx, chk Checker, fs []models.Filing, mem *memory, loc *ingest.Locator,
+	written map[tableKey]bool) ([]models.Finding, error) {
 	var all []models.Finding
 	for start := 0; start < len(fs); start += checkChunk {
 		part := fs[start:min(start+checkChunk, len(fs))]
 		drafts := make([]*checks.Filing, len(part))
+		fresh := make([]bool, len(part)) // written whole by this upload: no earlier findings
 		for i, f := range part {
 			d, ok := mem.filing(f)
+			fresh[i] = ok
 			if !ok {
 				var err error
 				if d, err = loadFiling(ctx, tx, f); err != nil {
@@ -66,8 +77,21 @@ func checkDrafts(ctx context.Context, tx *store.Tx, chk Checker, fs []models.Fil
 			return nil, err
 		}
 		for i, f := range part {
+			var kept map[figure]place
+			if !fresh[i] {
+				if kept, err = keptPlaces(ctx, tx, f.ID, written); err != nil {
+					return nil, err
+				}
+			}
 			for j := range results[i] {
-				results[i][j].FilingID = f.ID
+				x := &results[i][j]
+				x.FilingID = f.ID
+				if loc != nil && loc.Locate(f.FilingKey, x) {
+					continue
+				}
+				if p, ok := kept[figure{x.Table, x.Code, x.Column}]; ok && x.Cell == "" {
+					x.Sheet, x.Cell, x.Message = p.sheet, p.cell, p.prefix+x.Message
+				}
 			}
 			if err := tx.ReplaceFindings(ctx, f.ID, results[i]); err != nil {
 				return nil, err
@@ -76,6 +100,37 @@ func checkDrafts(ctx context.Context, tx *store.Tx, chk Checker, fs []models.Fil
 		}
 	}
 	return all, nil
+}
+
+// figure names a figure of a filing as a finding does.
+type figure struct{ table, code, column string }
+
+// place is where a workbook printed a figure, and how a message starts that names it (表3!D12：).
+type place struct{ sheet, cell, prefix string }
+
+// keptPlaces reads where the filing's stored findings placed their figures,
+// leaving out the tables in written (replaced since).
+func keptPlaces(ctx context.Context, tx *store.Tx, filingID int64, written map[tableKey]bool) (map[figure]place, error) {
+	old, err := tx.Findings(ctx, filingID)
+	if err != nil {
+		return nil, err
+	}
+	var out map[figure]place
+	for _, f := range old {
+		if f.Cell == "" || f.Table == "" || written[tableKey{filingID, models.Table(f.Table)}] {
+			continue
+		}
+		ref := "!" + f.Cell + "："
+		i := strings.Index(f.Message, ref)
+		if i < 0 {
+			continue
+		}
+		if out == nil {
+			out = map[figure]place{}
+		}
+		out[figure{f.Table, f.Code, f.Column}] = place{f.Sheet, f.Cell, f.Message[:i+len(ref)]}
+	}
+	return out, nil
 }
 
 // runChecks checks drafts in parallel, one worker per core.
@@ -198,7 +253,7 @@ func (s *Service) Recheck(ctx context.Context, ids []int64) ([]models.Finding, e
 			}
 		}
 		var err error
-		out, err = checkDrafts(ctx, tx, s.session(ctx, tx), drafts, nil)
+		out, err = checkDrafts(ctx, tx, s.session(ctx, tx), drafts, nil, nil, nil)
 		return err
 	})
 	return out, err

@@ -152,7 +152,7 @@ func (s *Service) Upload(ctx context.Context, f File, actor Actor, progress Prog
 		if err := w.flushSources(ctx, f.Path); err != nil {
 			return err
 		}
-		findings, err := checkDrafts(ctx, tx, s.session(ctx, tx), w.filings, w.content)
+		findings, err := checkDrafts(ctx, tx, s.session(ctx, tx), w.filings, w.content, w.loc, w.cleared)
 		if err != nil {
 			return err
 		}
@@ -256,6 +256,8 @@ type writer struct {
 	// sha256 is the upload's; sources say where a PDF printed the figures.
 	sha256  string
 	sources []models.FigureSource
+	// loc remembers the cell of each figure read from a workbook, for the findings.
+	loc *ingest.Locator
 }
 
 type tableKey struct {
@@ -270,7 +272,7 @@ const batchSize = 2 * store.LineItemBatch
 func newWriter(tx *store.Tx, actor Actor) *writer {
 	return &writer{tx: tx, actor: actor, drafts: map[models.FilingKey]models.Filing{},
 		cleared: map[tableKey]bool{}, empty: map[int64]bool{}, regions: map[string]bool{}, threeRows: map[int64][]int{},
-		content: newMemory(maxRememberedRows)}
+		content: newMemory(maxRememberedRows), loc: ingest.NewLocator()}
 }
 
 func (w *writer) add(ctx context.Context, rec ingest.Record) error {
@@ -284,6 +286,9 @@ func (w *writer) add(ctx context.Context, rec ingest.Record) error {
 	f, err := w.draft(ctx, rec)
 	if err != nil {
 		return err
+	}
+	if excelCell(rec.Cell) {
+		w.loc.Add(rec)
 	}
 	if rec.Note != nil {
 		if err := w.addNote(ctx, f, *rec.Note, rec.Row); err != nil {
@@ -437,6 +442,25 @@ func (w *writer) filingIDs() []int64 {
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	return ids
+}
+
+// excelCell reports whether s is a cell as Excel names it (D12): a
+// workbook's figure. A PDF's figure has a place in words (第12行“合计”栏),
+// which its sources keep instead.
+func excelCell(s string) bool {
+	i := 0
+	for i < len(s) && i < 3 && s[i] >= 'A' && s[i] <= 'Z' {
+		i++
+	}
+	if i == 0 || i == len(s) || s[i] == '0' {
+		return false
+	}
+	for _, c := range s[i:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // forbiddenError names the rows the actor may not write, if any.

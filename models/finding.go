@@ -32,10 +32,10 @@ type Finding struct {
 	Row int `db:"row_num" json:"row,omitempty"`
 	// Sheet and Cell place a finding in an uploaded workbook as Excel shows
 	// it: the sheet's name and the cell (D12), which Message writes as 表3!D12.
-	// Empty for CSV; not stored with a filing's findings (a workbook's parse
-	// findings are answered, never stored).
-	Sheet    string `db:"-" json:"sheet,omitempty"`
-	Cell     string `db:"-" json:"cell,omitempty"`
+	// Empty for CSV and for figures no workbook gave. A check's finding keeps
+	// the cell of the figure it names, stored with the filing's findings.
+	Sheet    string `db:"sheet" json:"sheet,omitempty"`
+	Cell     string `db:"cell" json:"cell,omitempty"`
 	Value    string `db:"value" json:"value,omitempty"`
 	Expected string `db:"expected" json:"expected,omitempty"`
 	Actual   string `db:"actual" json:"actual,omitempty"`

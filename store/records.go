@@ -229,7 +229,12 @@ func scanLineItem(rows interface{ Scan(...any) error }, lead ...any) (models.Lin
 }
 
 const findingColumns = `filing_id, rule, severity, message, tbl, code, col, row_num, value, expected, actual,
-	other_filing_id, other_tbl, other_code, other_col, cells`
+	other_filing_id, other_tbl, other_code, other_col, cells, sheet, cell`
+
+// findingSelect reads findingColumns back; sheet and cell are NULL where the
+// finding's figure came from no workbook (migration 00011).
+const findingSelect = `filing_id, rule, severity, message, tbl, code, col, row_num, value, expected, actual,
+	other_filing_id, other_tbl, other_code, other_col, cells, COALESCE(sheet, '') AS sheet, COALESCE(cell, '') AS cell`
 
 // ReplaceFindings stores the findings of the checks over a filing in place of the previous ones.
 func (tx *Tx) ReplaceFindings(ctx context.Context, filingID int64, findings []models.Finding) error {
@@ -240,14 +245,15 @@ func (tx *Tx) ReplaceFindings(ctx context.Context, filingID int64, findings []mo
 		part := findings[start:min(start+200, len(findings))]
 		var b strings.Builder
 		b.WriteString(`INSERT INTO findings (` + findingColumns + `) VALUES `)
-		args := make([]any, 0, len(part)*16)
+		args := make([]any, 0, len(part)*18)
 		for i, f := range part {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString("(" + placeholders(16) + ")")
+			b.WriteString("(" + placeholders(18) + ")")
 			args = append(args, filingID, f.Rule, f.Severity, f.Message, f.Table, f.Code, clip(f.Column), f.Row, f.Value,
-				clip(f.Expected), clip(f.Actual), f.OtherFilingID, f.OtherTable, f.OtherCode, clip(f.OtherColumn), f.Cells)
+				clip(f.Expected), clip(f.Actual), f.OtherFilingID, f.OtherTable, f.OtherCode, clip(f.OtherColumn), f.Cells,
+				nullText(f.Sheet), nullText(f.Cell))
 		}
 		if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
 			return fmt.Errorf("store: unable to save findings of filing %d: %w", filingID, err)
@@ -284,13 +290,16 @@ func (tx *Tx) Findings(ctx context.Context, filingID int64) ([]models.Finding, e
 
 func getFindings(ctx context.Context, q queryer, filingID int64) ([]models.Finding, error) {
 	out := []models.Finding{}
-	err := q.SelectContext(ctx, &out, `SELECT `+findingColumns+` FROM findings WHERE filing_id = ?
+	err := q.SelectContext(ctx, &out, `SELECT `+findingSelect+` FROM findings WHERE filing_id = ?
 		ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, id`, filingID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to fetch findings of filing %d: %w", filingID, err)
 	}
 	return out, nil
 }
+
+// nullText stores "" as NULL.
+func nullText(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
 
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
