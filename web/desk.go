@@ -665,6 +665,9 @@ func viewFinding(n int, f models.Finding, phase models.Phase, parse bool) findin
 		if f.Value != "" {
 			parts = append(parts, "值“"+f.Value+"”")
 		}
+		if c := workbookCell(f); c != "" {
+			parts = append(parts, "工作簿单元格："+c)
+		}
 		v.Where = strings.Join(parts, " · ")
 		return v
 	}
@@ -680,8 +683,20 @@ func viewFinding(n int, f models.Finding, phase models.Phase, parse bool) findin
 	if f.Row > 0 {
 		parts = append(parts, "源文件第 "+strconv.Itoa(f.Row)+" 行")
 	}
+	if c := workbookCell(f); c != "" {
+		parts = append(parts, "工作簿单元格："+c)
+	}
 	v.Where = strings.Join(parts, " · ")
 	return v
+}
+
+// workbookCell is where an uploaded workbook printed the finding's figure, as
+// Excel shows it (表3!D12); "" when no workbook did.
+func workbookCell(f models.Finding) string {
+	if f.Sheet == "" || f.Cell == "" {
+		return ""
+	}
+	return f.Sheet + "!" + f.Cell
 }
 
 func tableName(table string, phase models.Phase) string {
