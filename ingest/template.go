@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"encoding/csv"
+	"fmt"
 	"io"
 	"strconv"
 
@@ -89,6 +90,24 @@ func badKind(kind string) error {
 // example row. Code cells are formatted as text so leading zeros survive.
 // Returns EINVALID for an unknown kind.
 func WriteTemplateXLSX(w io.Writer, kind string) error {
+	return WriteTemplateXLSXFor(w, kind, nil)
+}
+
+// TemplateScope is what the holder of an uploader's token may fill in: its
+// region and the departments it may write to.
+type TemplateScope struct {
+	RegionCode, RegionName string
+	Departments            []models.Department // Code and Name
+}
+
+// deptListSheet is the hidden sheet that lists a scope's departments for the drop-downs.
+const deptListSheet = "部门列表"
+
+// WriteTemplateXLSXFor writes the workbook template of kind for a token's
+// scope (nil: for anyone, as WriteTemplateXLSX): the region is filled in and
+// the 部门编码 and 部门名称 cells offer the scope's departments in a drop-down
+// list, read from a hidden sheet (an inline list holds only 255 characters).
+func WriteTemplateXLSXFor(w io.Writer, kind string, scope *TemplateScope) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	st, err := newTemplateStyles(f)
@@ -112,8 +131,84 @@ func WriteTemplateXLSX(w io.Writer, kind string) error {
 	if err := f.DeleteSheet("Sheet1"); err != nil {
 		return err
 	}
+	if err := addScope(f, kind, scope); err != nil {
+		return err
+	}
 	f.SetActiveSheet(0)
 	return f.Write(w)
+}
+
+// addScope fills in the scope's region and offers its departments on every
+// data sheet of the template, from a hidden last sheet (readers skip it:
+// it is neither a standard table nor the first sheet).
+func addScope(f *excelize.File, kind string, scope *TemplateScope) error {
+	if scope == nil || len(scope.Departments) == 0 {
+		return nil
+	}
+	sheets := f.GetSheetList()
+	if _, err := f.NewSheet(deptListSheet); err != nil {
+		return err
+	}
+	rows := [][]any{{"部门编码", "部门名称"}}
+	for _, d := range scope.Departments {
+		rows = append(rows, []any{d.Code, d.Name})
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(deptListSheet, cell, &r); err != nil {
+			return err
+		}
+	}
+	if err := f.SetSheetVisible(deptListSheet, false); err != nil {
+		return err
+	}
+	n := len(scope.Departments) + 1
+	codes := fmt.Sprintf("'%s'!$A$2:$A$%d", deptListSheet, n)
+	names := fmt.Sprintf("'%s'!$B$2:$B$%d", deptListSheet, n)
+	drop := func(sheet, sqref, list string) error {
+		dv := excelize.NewDataValidation(true)
+		dv.Sqref = sqref
+		dv.SetSqrefDropList(list)
+		dv.SetError(excelize.DataValidationErrorStyleStop, "部门不在令牌的授权范围内", "请从下拉列表中选择本令牌可以上传的部门")
+		return f.AddDataValidation(sheet, dv)
+	}
+	for _, sheet := range sheets {
+		if kind == models.KindThreePublic {
+			cols := map[string]string{}
+			for i, fl := range kindFields[kind] {
+				cols[fl.key], _ = excelize.ColumnNumberToName(i + 1)
+			}
+			if err := drop(sheet, cols["dept_code"]+"2:"+cols["dept_code"]+"20001", codes); err != nil {
+				return err
+			}
+			if err := drop(sheet, cols["dept_name"]+"2:"+cols["dept_name"]+"20001", names); err != nil {
+				return err
+			}
+			// The example row becomes the scope's first department.
+			for key, v := range map[string]string{"region_code": scope.RegionCode, "region_name": scope.RegionName,
+				"dept_code": scope.Departments[0].Code, "dept_name": scope.Departments[0].Name} {
+				if c, ok := cols[key]; ok && v != "" {
+					if err := f.SetCellStr(sheet, c+"2", v); err != nil {
+						return err
+					}
+				}
+			}
+			continue
+		}
+		// A table sheet: 区划代码 B2, 区划名称 D2, 部门编码 B3, 部门名称 D3.
+		for cell, v := range map[string]string{"B2": scope.RegionCode, "D2": scope.RegionName} {
+			if err := f.SetCellStr(sheet, cell, v); err != nil {
+				return err
+			}
+		}
+		if err := drop(sheet, "B3", codes); err != nil {
+			return err
+		}
+		if err := drop(sheet, "D3", names); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // lineItemTables are the standard tables uploaded as line items (all but 三公).
