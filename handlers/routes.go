@@ -114,7 +114,7 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 	if d.Store != nil {
 		api := r.Group("/api/v1", httpx.Authenticate(d.Store, signIns))
 		api.POST("/uploads", httpx.RequireToken, postUpload(d.Filings, d.Limits))
-		api.GET("/templates/:file", getTemplate)
+		api.GET("/templates/:file", getTemplate(d.Store))
 		api.GET("/rules", getRules(d.Filings))
 		api.GET("/filings/:id", getFiling(d.Store))
 		api.GET("/filings/:id/report", getFilingReport(d.Store))
