@@ -42,7 +42,9 @@ func TestCheckAndImport_PDF(t *testing.T) {
 	}
 	code, out, errOut = runCmd(t, noDB, "check", "--region-code", "310107", "--dept-code", "CZJ",
 		filepath.Join(dir, "2025-budget-shanghai-putuo-finance-bureau.pdf"))
-	if code != 1 || !strings.Contains(out+errOut, "页 表") {
+	// Its 一、财政拨款收入 row and 人员经费/公用经费/项目支出 columns are checked against what
+	// the model keeps (ingest/layout), so the whole budget reads and checks clean.
+	if code != 0 || !strings.Contains(out, "上海市普陀区财政局 2025 年预算") || !strings.Contains(out, "0 个错误") {
 		t.Fatalf("real budget: exit %d %q %q", code, out, errOut)
 	}
 }
