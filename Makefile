@@ -9,7 +9,7 @@ LINT_TAGS := -tags nomsgpack,faults,reliability
 # The listen address: `make run ADDR=:9090`, or SUNSHINE_ADDR=:9090 make run (the variable the binary reads too).
 ADDR    ?= $(if $(SUNSHINE_ADDR),$(SUNSHINE_ADDR),:8080)
 
-.PHONY: run build test test-sqlite test-mysql lint race bench bench-go screenshots faults faults-short clean
+.PHONY: run build test test-long test-sqlite test-mysql lint race bench bench-go screenshots faults faults-short clean
 
 ## run: build, migrate the embedded SQLite database under ./data, load the demo city once, serve on http://localhost:8080
 run: build
@@ -38,15 +38,23 @@ test:
 	@if ! command -v rsvg-convert >/dev/null; then \
 	  echo "make test: rsvg-convert is not installed, so the chart PNG tests are SKIPPED (apt-get install librsvg2-bin fonts-noto-cjk)."; \
 	fi
-	$(GO) test $(TAGS) -count=1 ./...
+	$(GO) test $(TAGS) -count=1 -short ./...
+
+## test-long: the long tests `make test` leaves out (-short): every test whose first statement is longRun(t) — the
+## real-browser tests (Chromium: pages, desk, embeds, ECharts, CORS), the npm Frictionless reader, the round trip of
+## every export variant. CI runs it after `make test`. Found by that marker, so a new long test needs no edit here.
+LONG_PKGS  = $(sort $(patsubst %/,%,$(dir $(shell grep -rl --include='*_test.go' '^	longRun(t)' .))))
+LONG_TESTS = $(shell grep -rh --include='*_test.go' -B2 '^	longRun(t)' . | grep -o '^func Test[A-Za-z0-9_]*' | cut -c6- | paste -sd'|')
+test-long:
+	$(GO) test $(TAGS) -count=1 -timeout 30m -run '^($(LONG_TESTS))$$' $(LONG_PKGS)
 
 ## test-sqlite: the suite on SQLite only
 test-sqlite:
-	TEST_MYSQL_DSN= $(GO) test $(TAGS) -count=1 ./...
+	TEST_MYSQL_DSN= $(GO) test $(TAGS) -count=1 -short ./...
 
 ## test-mysql: the suite with MySQL on 127.0.0.1:3306 as root without password (as on the dev machines)
 test-mysql:
-	TEST_MYSQL_DSN='mysql://root@tcp(127.0.0.1:3306)/mysql' $(GO) test $(TAGS) -count=1 ./...
+	TEST_MYSQL_DSN='mysql://root@tcp(127.0.0.1:3306)/mysql' $(GO) test $(TAGS) -count=1 -short ./...
 
 ## lint: go vet, gofmt, staticcheck (pinned in go.mod as a tool), go.mod tidiness and the OpenAPI lint; CI fails on any of them
 lint:

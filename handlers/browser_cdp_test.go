@@ -69,6 +69,17 @@ func faviconMiss(u string) bool {
 
 // startBrowser starts chromium for the test; the pages may reach the given servers and nothing else.
 // When the test ends it fails on any console error or any request that went elsewhere.
+// longRun marks a long test — a real browser, the npm readers, the round trip of
+// every export variant — which `go test -short` (make test) skips and make
+// test-long runs; CI runs both. It is the first statement of such a test, so the
+// Makefile finds the long tests by it.
+func longRun(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("long run: make test-long runs it (CI runs both)")
+	}
+}
+
 func startBrowser(t *testing.T, servers ...*httptest.Server) *realBrowser {
 	t.Helper()
 	return startBrowserWith(t, nil, servers...)

@@ -181,6 +181,7 @@ func (d *demoSite) threePublicTotals(t *testing.T, dept string, year int) map[st
 var figure = regexp.MustCompile(`^\d{1,3}(,\d{3})*\.\d\d$`)
 
 func TestBrowser_ClickFromHomeToADepartment(t *testing.T) {
+	longRun(t)
 	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	d := newDemoSite(t)
 	b := startBrowser(t, d.srv)
@@ -279,6 +280,7 @@ func TestBrowser_ClickFromHomeToADepartment(t *testing.T) {
 }
 
 func TestBrowser_EmbedCSVDownloadMatchesTheAPI(t *testing.T) {
+	longRun(t)
 	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	d := newDemoSite(t)
 	b := startBrowser(t, d.srv)
@@ -475,6 +477,7 @@ func framed(b *realBrowser) framedEmbed {
 }
 
 func TestBrowser_EmbedInAnIframeOfAnotherOrigin(t *testing.T) {
+	longRun(t)
 	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	d := newDemoSite(t)
 	const query = "/embed/three-public/trend?region=990101&dept=011"
@@ -603,6 +606,7 @@ func deskFile(t *testing.T, dir, name string, f demo.Filing, total models.Money)
 }
 
 func TestBrowser_DeskSignInUploadFixAndPublish(t *testing.T) {
+	longRun(t)
 	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	d := newDemoSite(t)
 	b := startBrowser(t, d.srv)
@@ -777,6 +781,7 @@ func TestBrowser_DeskSignInUploadFixAndPublish(t *testing.T) {
 // The checks guard the tests above, so they are tested too: a page that calls
 // another host, writes an error and throws is caught on each count.
 func TestBrowser_TheChecksCatchLeaksAndConsoleErrors(t *testing.T) {
+	longRun(t)
 	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")

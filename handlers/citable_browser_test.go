@@ -92,6 +92,7 @@ func (d *demoSite) correctDemo(t *testing.T, dept string) (old, cur models.Money
 }
 
 func TestBrowser_CitableDatasetReleaseAndFilingPages(t *testing.T) {
+	longRun(t)
 	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	d := newDemoSite(t)
 	const dept = "011" // 阳光市教育局
@@ -201,6 +202,7 @@ func TestBrowser_CitableDatasetReleaseAndFilingPages(t *testing.T) {
 }
 
 func TestBrowser_ChangeLogFilteredAndItsFeedPaged(t *testing.T) {
+	longRun(t)
 	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	d := newDemoSite(t)
 	d.correctDemo(t, "011")

@@ -13,6 +13,7 @@ import (
 // (Chromium): the preflight its If-None-Match needs passes, the answer's ETag,
 // Link and RateLimit headers are readable, and the conditional fetch is 304.
 func TestCORS_BrowserOnAnotherOriginRevalidates(t *testing.T) {
+	longRun(t)
 	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	a := newAPI(t, storetest.SQLite(t))
 	a.rateLimit = handlers.RateLimit{Rate: 100, Burst: 100}

@@ -56,6 +56,7 @@ func deskSignIn(t *testing.T, b *realBrowser, url, secret string) {
 // the clerk uploads a wrong file again, follows the finding to its cell (the
 // sheet's header stays in view), and discards that draft after confirming.
 func TestBrowser_DeskRoundSubmitQueuePublishAndDiscard(t *testing.T) {
+	longRun(t)
 	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	d := newDemoSite(t)
 	clerkSecret := makeToken(t, d.s, models.Token{Name: "阳光市财政局上传员", Role: models.RoleUploader,

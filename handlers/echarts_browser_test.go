@@ -143,6 +143,7 @@ func servePortalWithECharts(t *testing.T, js string) *httptest.Server {
 }
 
 func TestECharts_EveryChartJSONRendersAsItIs(t *testing.T) {
+	longRun(t)
 	js := echartsJS(t)
 	d := newDemoSite(t)
 	portal := servePortalWithECharts(t, js)

@@ -66,6 +66,7 @@ const measureEmbed = `(() => {
 })()`
 
 func TestEmbed_FitsEveryWidthWithLegibleText(t *testing.T) {
+	longRun(t)
 	d := newDemoSite(t)
 	b := startBrowser(t, d.srv)
 	embeds := map[string]string{
@@ -131,6 +132,7 @@ func TestEmbed_FitsEveryWidthWithLegibleText(t *testing.T) {
 }
 
 func TestEmbed_ScriptFreeEvenWhenAsked(t *testing.T) {
+	longRun(t)
 	d := newDemoSite(t)
 	w := d.get(t, "/embed/three-public/trend?region=990101&dept=011")
 	csp := w.Header().Get("Content-Security-Policy")

@@ -35,6 +35,7 @@ func cell(row map[string]any, field string) string {
 // every descriptor must pass the v1 profiles, every row must cast, 未公开 must
 // read as null and amounts as numbers in 元.
 func TestFrictionlessJS_ReadsPublishedReleasesAndTheBulkZip(t *testing.T) {
+	longRun(t)
 	a := newAPI(t, storetest.SQLite(t))
 	regionYearFixture(t, a)
 	srv := httptest.NewServer(a.h)

@@ -124,6 +124,7 @@ func withoutReleaseColumns(t *testing.T, b []byte, gb bool) [][]string {
 // the same figures, and the new service exports them again with the same
 // bytes apart from the release-only columns.
 func TestExports_EveryVariantUploadsBackToTheSameFigures(t *testing.T) {
+	longRun(t)
 	t.Parallel() // the suite's longest test: sixteen uploads and publications, each into a database of its own
 	src := newWebSite(t, storetest.SQLite(t))
 	loadDemo(t, src)

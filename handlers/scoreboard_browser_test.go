@@ -10,6 +10,7 @@ import (
 // a click on a column header (a plain link, no script), the embed; the numbers
 // the page shows are the API's.
 func TestBrowser_ScoreboardFromTheRankingToASortedBoard(t *testing.T) {
+	longRun(t)
 	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	d := newDemoSite(t)
 	b := startBrowser(t, d.srv)

@@ -11,6 +11,7 @@ import (
 // The search box in a real browser with scripts switched off: typed into on
 // the home page, it leads to the results, and a result to its page.
 func TestBrowser_SearchBoxWithoutJavaScript(t *testing.T) {
+	longRun(t)
 	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	d := newDemoSite(t)
 	b := startBrowser(t, d.srv)

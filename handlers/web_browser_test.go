@@ -143,6 +143,7 @@ func (c chromium) assertLocalOnly(page string, console []string, netlog string) 
 var hrefRe = regexp.MustCompile(`href="(/regions/[^"#?]+)"`)
 
 func TestBrowser_BrowseFromHomeToADepartment(t *testing.T) {
+	longRun(t)
 	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	bin := findChromium(t)
 	w := newWebSite(t, storetest.SQLite(t))
@@ -228,6 +229,7 @@ func TestBrowser_BrowseFromHomeToADepartment(t *testing.T) {
 }
 
 func TestBrowser_DeskReportHighlightsTheCell(t *testing.T) {
+	longRun(t)
 	t.Parallel() // self-contained (its own database, server and browser): runs beside the other slow tests
 	bin := findChromium(t)
 	s := storetest.SQLite(t)
