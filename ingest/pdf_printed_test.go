@@ -32,12 +32,12 @@ var printedNotYet = map[string]struct {
 	equal, different, extra int
 	why                     string
 }{
-	"budget-yuan-no-carryover":   {211, 4, 0, "部门收支总表 and 财政拨款收支总表: the header labels of the two sides (收入 › 项目 | 预算数, 支出 › 项目 | 预算数) are joined (预算数项目, 支出一般公共预算), so the income side's amounts are taken from the expenditure side"},
-	"budget-yuan-carryover":      {228, 5, 1, "as budget-yuan-no-carryover: the 总表 sides' header labels are joined and the income amounts are read from the wrong side"},
-	"budget-wanyuan":             {202, 0, 2, "部门收支总表 and 财政拨款收支总表: 收入项目预算数 joined into one header label; a figure 682 read as a code"},
-	"budget-yuan-whole-rounding": {223, 5, 0, "总表 sides joined as above; the 三公 table's 公务用车购置及运行费 › 小计 header is taken twice (header.duplicate), so no 三公 record is read"},
-	"final-wanyuan":              {189, 0, 0, "the 总表 with 行次/栏次 columns (项目栏次, 金额1, 合计2) is not read; the 三公 table under 预算数 / 决算数 groups gives header.duplicate, so no 三公 record"},
-	"final-yuan":                 {170, 0, 0, "as final-wanyuan, and 本年支出 › 基本支出 joined into one label (本年支出基本支出)"},
+	"budget-yuan-no-carryover":   {227, 0, 0, "财政拨款收支总表: the group label 支出, centred over its 一般公共预算 column, is read as that column's label wrapped (支出一般公共预算), so that column is not read (6); the 三公 header 公务用车购置及运行费 and its 公务用车购置费 are one cell in the grid (rows 11 points apart), so the 公务用车保有量 count is lost (1); the 政府采购 and 机关运行经费 tables are not found (5)"},
+	"budget-yuan-carryover":      {245, 0, 0, "as budget-yuan-no-carryover: 支出一般公共预算 (财政拨款收支总表, 12), the 三公 header cell (2), 政府采购 and 机关运行经费 not found (5)"},
+	"budget-wanyuan":             {211, 0, 0, "支出一般公共预算 (财政拨款收支总表, 10); the 基本支出 table's 公用经费 column (17); the 三公 table printed down: row 2.公务用车购置及运行费 joined with 其中：公务用车购置费 (1); 政府采购 and 机关运行经费 not found (5)"},
+	"budget-yuan-whole-rounding": {247, 0, 0, "支出一般公共预算 (财政拨款收支总表, 7); the 三公 小计 header taken twice (header.duplicate, 5); 政府采购 and 机关运行经费 not found (5)"},
+	"final-wanyuan":              {189, 0, 0, "the 总表 and 财政拨款总表 with 行次/栏次 columns (项目栏次, 金额1, 合计2) are not read (157); the 三公 table under 预算数 / 决算数 groups gives header.duplicate, so no 三公 record (16); 政府采购 and 机关运行经费 not found (5)"},
+	"final-yuan":                 {170, 0, 0, "as final-wanyuan (总表 13, 财政拨款总表 21, 三公 16, 政府采购 and 机关运行经费 5), and 本年支出 › 基本支出 joined (本年支出基本支出) in the 一般公共预算支出表 (19)"},
 }
 
 // printedOptions is what the upload form says of the workbooks' department.

@@ -53,6 +53,7 @@ func main() {
 		for _, s := range f.GetSheetList() {
 			pageSetup(f, s)
 			widen(f, s)
+			indent(f, s)
 			tallRows(f, s)
 		}
 		cover(f, title)
@@ -121,6 +122,47 @@ func widen(f *excelize.File, sheet string) {
 		col, _ := excelize.ColumnNumberToName(c)
 		if cur, _ := f.GetColWidth(sheet, col); cur < w {
 			f.SetColWidth(sheet, col, col, w)
+		}
+	}
+}
+
+// indent gives the text cells of a sheet that are left-aligned a one-character indent, as bureaus print their
+// item names; without it LibreOffice prints a left-aligned name 2 points after the right-aligned amount of the
+// cell before it.
+func indent(f *excelize.File, sheet string) {
+	rows, _ := f.GetRows(sheet)
+	made := map[int]int{}
+	for r, row := range rows {
+		for c, v := range row {
+			if v == "" || strings.ContainsAny(v[:1], "0123456789-") {
+				continue
+			}
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+			id, err := f.GetCellStyle(sheet, cell)
+			if err != nil {
+				continue
+			}
+			if n, ok := made[id]; ok {
+				if n >= 0 {
+					f.SetCellStyle(sheet, cell, cell, n)
+				}
+				continue
+			}
+			st, err := f.GetStyle(id)
+			if err != nil || (st.Alignment != nil && st.Alignment.Horizontal != "" && st.Alignment.Horizontal != "left") {
+				made[id] = -1
+				continue
+			}
+			if st.Alignment == nil {
+				st.Alignment = &excelize.Alignment{}
+			}
+			st.Alignment.Horizontal, st.Alignment.Indent = "left", 1
+			n, err := f.NewStyle(st)
+			if err != nil {
+				log.Fatal(err)
+			}
+			made[id] = n
+			f.SetCellStyle(sheet, cell, cell, n)
 		}
 	}
 }
