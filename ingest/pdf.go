@@ -531,7 +531,11 @@ func headerPaths(g *pdfgrid.Grid) [][]headerLabel {
 			// Two item names (…费) are two labels, not one wrapped.
 			inside := b.X0 >= a.X0-8 && b.X1 <= a.X1+8 && !centred && alone(labels, *a, j)
 			items := strings.HasSuffix(a.Text, "费") && strings.HasSuffix(b.Text, "费")
-			if b.Row <= a.Row || !(centred || inside) || items || b.Y0 <= a.Y0 || b.Y0-a.Y1 > 16 ||
+			// A text wraps when it fills its line: a first line narrower than
+			// the second by more than a character is a group's label over it
+			// (支出 over 一般公共预算).
+			narrower := a.X1-a.X0+(a.Y1-a.Y0) < b.X1-b.X0
+			if b.Row <= a.Row || !(centred || inside) || items || narrower || b.Y0 <= a.Y0 || b.Y0-a.Y1 > 16 ||
 				splitLabel(a.Text) || splitLabel(b.Text) {
 				continue
 			}

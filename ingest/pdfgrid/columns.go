@@ -3,6 +3,7 @@ package pdfgrid
 import (
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -143,14 +144,27 @@ func columns(body []*line) []band {
 	type span struct {
 		band
 		nums, texts int
+		// integers: the cells that are whole numbers (row numbers 1 … 40, or codes); lo0 … hi1 the range of their
+		// left and right edges.
+		ints               int
+		lo0, hi0, lo1, hi1 float64
+		seq                [][2]int // line index and value of each whole number
 	}
 	var bs []span
-	for _, l := range body {
+	for li, l := range body {
 		for _, c := range l.Chunks {
-			s := span{band: band{X0: c.X0, X1: c.X1}}
-			if isNumber(c.Text) {
+			s := span{band: band{X0: c.X0, X1: c.X1}, lo0: c.X0, hi0: c.X0, lo1: c.X1, hi1: c.X1}
+			switch {
+			case isNumber(c.Text):
 				s.nums = 1
-			} else {
+			case digitsOnly(c.Text):
+				s.ints = 1
+				v, _ := strconv.Atoi(c.Text)
+				if c.Text[0] == '0' || len(c.Text) > 3 {
+					v = -1 // a code's 01, or a code
+				}
+				s.seq = [][2]int{{li, v}}
+			default:
 				s.texts = 1
 			}
 			bs = append(bs, s)
@@ -164,6 +178,15 @@ func columns(body []*line) []band {
 			m.X1 = math.Max(m.X1, b.X1)
 			m.nums += b.nums
 			m.texts += b.texts
+			if b.ints > 0 {
+				if m.ints == 0 {
+					m.lo0, m.hi0, m.lo1, m.hi1 = b.lo0, b.hi0, b.lo1, b.hi1
+				}
+				m.ints += b.ints
+				m.seq = append(m.seq, b.seq...)
+				m.lo0, m.hi0 = math.Min(m.lo0, b.lo0), math.Max(m.hi0, b.hi0)
+				m.lo1, m.hi1 = math.Min(m.lo1, b.lo1), math.Max(m.hi1, b.hi1)
+			}
 			continue
 		}
 		merged = append(merged, b)
@@ -171,10 +194,41 @@ func columns(body []*line) []band {
 	out := make([]band, len(merged))
 	for i, m := range merged {
 		out[i] = m.band
-		out[i].num = m.nums > m.texts
+		// A column of whole numbers that share their right edge but not their left one is right-aligned: the
+		// 行次 of a final's tables (1 … 40). Codes (201, 20101) share their left edge.
+		rowNumbers := m.ints > 0 && m.texts == 0 && (m.hi1-m.lo1 < 0.5 && m.hi0-m.lo0 > 1 || counts(m.seq))
+		out[i].num = m.nums > m.texts || rowNumbers
 		out[i].text = !out[i].num
 	}
 	return out
+}
+
+// counts says whether the whole numbers of a column, in the order of their lines, count up one by one from
+// their first (13, 14, 15 …): the 行次 of a final's table, at least three of them. Codes (201, 06) do not.
+func counts(seq [][2]int) bool {
+	if len(seq) < 3 {
+		return false
+	}
+	sort.Slice(seq, func(i, j int) bool { return seq[i][0] < seq[j][0] })
+	for i, s := range seq {
+		if s[1] < 0 || i > 0 && s[1] != seq[i-1][1]+1 {
+			return false
+		}
+	}
+	return true
+}
+
+// digitsOnly says whether s is a whole number as printed, without sign or separators: a row number, a code.
+func digitsOnly(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // bounds are the columns' edges. Amounts are right-aligned with a little padding, so a column of amounts ends just
@@ -255,7 +309,7 @@ func withHeaderColumns(bs []band, header []*line) []band {
 			if overlaps {
 				continue
 			}
-			if near >= 0 && nd < 1.5*l.fs {
+			if near >= 0 && (nd < 1.5*l.fs || centredOver(c, bs, near, header, l.fs)) {
 				claimed := false
 				for k, o := range l.Chunks {
 					if k != j && gap(o, bs[near]) < nd && beside(o, bs[near]) {
@@ -266,7 +320,7 @@ func withHeaderColumns(bs []band, header []*line) []band {
 					continue
 				}
 			}
-			if spansBetween(c, bs, header[i+1:], l.fs) {
+			if spansBetween(c, bs, header[:i+1], header[i+1:], l.fs) {
 				continue
 			}
 			add = append(add, band{X0: c.X0, X1: c.X1})
@@ -277,10 +331,26 @@ func withHeaderColumns(bs []band, header []*line) []band {
 	return bs
 }
 
+// columnNumbering says whether a header line numbers the columns (栏次 │ 1 │ 2 …, or 1 │ 2 │ 3 alone): it holds
+// whole numbers and nothing but 栏次 or 行次 besides.
+func columnNumbering(l *line) bool {
+	nums := 0
+	for _, c := range l.Chunks {
+		switch {
+		case digitsOnly(c.Text) && len(c.Text) <= 2:
+			nums++
+		case c.Text == "栏次" || c.Text == "行次":
+		default:
+			return false
+		}
+	}
+	return nums > 0
+}
+
 // spansBetween says whether a header cell that overlaps no column is the label of the columns on both sides of it
 // (本年收入 over 项目 and 预算数): it is centred over the two nearest columns, left and right, and header cells of
 // the lines under it stand over them.
-func spansBetween(c chunk, bs []band, below []*line, fs float64) bool {
+func spansBetween(c chunk, bs []band, upper, below []*line, fs float64) bool {
 	left, right := -1, -1
 	for k, b := range bs {
 		if b.X1 <= c.X0 {
@@ -294,18 +364,101 @@ func spansBetween(c chunk, bs []band, below []*line, fs float64) bool {
 		return false
 	}
 	x0, x1 := bs[left].X0, bs[right].X1
-	if math.Abs((x0+x1)/2-c.center()) > 0.1*(x1-x0)+fs {
-		return false
+	if math.Abs((x0+x1)/2-c.center()) <= 0.1*(x1-x0)+fs {
+		under := 0
+		for _, l := range below {
+			for _, o := range l.Chunks {
+				if o.center() >= x0 && o.center() <= x1 {
+					under++
+				}
+			}
+		}
+		if under >= 2 {
+			return true
+		}
 	}
-	under := 0
-	for _, l := range below {
-		for _, o := range l.Chunks {
-			if o.center() >= x0 && o.center() <= x1 {
-				under++
+	// A group over more columns (支出 over 项目, 行次, 合计, 一般公共预算财政拨款 …): centred closely over a wider run of
+	// them, with header cells under it on both sides and none beside or above it over the run (本年收入, printed
+	// half way down a tall cell, is under 年初结转和结余 beside it: a column of its own).
+	for a := left; a >= 0; a-- {
+		for b := right; b < len(bs); b++ {
+			x0, x1 := bs[a].X0, bs[b].X1
+			if math.Abs((x0+x1)/2-c.center()) > 0.05*(x1-x0)+fs {
+				continue
+			}
+			clear := true
+			for _, l := range upper {
+				for _, o := range l.Chunks {
+					if o != c && o.X0 < x1 && o.X1 > x0 {
+						clear = false
+					}
+				}
+			}
+			if !clear {
+				continue
+			}
+			lefts, rights := 0, 0
+			for _, l := range below {
+				for _, o := range l.Chunks {
+					switch m := o.center(); {
+					case m >= x0 && m < c.X0:
+						lefts++
+					case m > c.X1 && m <= x1:
+						rights++
+					}
+				}
+			}
+			if lefts > 0 && rights > 0 {
+				return true
 			}
 		}
 	}
-	return under >= 2
+	return false
+}
+
+// centredOver says whether a header label that does not reach column b of right-aligned amounts (or 行次) on its
+// right is centred over that column alone: the column's left edge, as far left of the label's centre as the
+// amounts end right of it, does not cut into the column before it, no column stands between the two, and no
+// other header label stands over the amounts (机关运行经费预算数 over its column, not 运行费 beside it) unless it
+// stands over this label too (a group).
+func centredOver(c chunk, bs []band, k int, header []*line, fs float64) bool {
+	b := bs[k]
+	if b.num && b.X0 < c.X1 || b.text && b.X1 > c.X0 {
+		return false
+	}
+	for _, l := range header {
+		for _, o := range l.Chunks {
+			if o != c && o.X0 < b.X1 && o.X1 > b.X0 && !(o.X0 < c.X1 && o.X1 > c.X0) {
+				return false
+			}
+		}
+	}
+	if b.num {
+		prev := math.Inf(-1)
+		for i, o := range bs {
+			if i != k && o.X1 > c.X1 && o.X0 < b.X0 {
+				return false // a column between them
+			}
+			if o.X1 <= c.X0 {
+				prev = math.Max(prev, o.X1)
+			}
+		}
+		left := 2*c.center() - (b.X1 + 0.3*fs)
+		return left >= prev-0.5*fs
+	}
+	// Names and codes stand left-aligned: the column's right edge, as far right of the label's centre as they
+	// start left of it, does not cut into the column after it.
+	next := math.Inf(1)
+	for i, o := range bs {
+		if i != k && o.X0 < c.X0 && o.X1 > b.X1 {
+			return false
+		}
+		if o.X0 >= c.X1 {
+			next = math.Min(next, o.X0)
+		}
+	}
+	right := 2*c.center() - (b.X0 - 0.3*fs)
+	return right <= next+0.5*fs
 }
 
 // beside says whether a centred header label can be the label of column b that it does not overlap: amounts

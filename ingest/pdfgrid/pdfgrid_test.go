@@ -610,3 +610,44 @@ func TestRead_StopsAtTheTimeLimit(t *testing.T) {
 		t.Errorf("stopped after %s; the limit is 0.5 s", d)
 	}
 }
+
+// A final's 总表 printed by LibreOffice from the official workbook: 收入 and 支出 over 项目 │ 行次 │ 金额, a 栏次 line
+// numbering the columns, the 行次 right-aligned in their column and centred labels that reach neither their
+// amounts nor their row numbers. The grid has exactly those columns: the 栏次 line is no header row and no
+// column, the row numbers stand under 行次, the amounts under 金额 (or the fund they belong to), and the group
+// labels 收入 and 支出 are no columns of their own.
+func TestRead_RowNumberedTotalTablesHaveTheirColumns(t *testing.T) {
+	d := readDoc(t, "printed-final-wanyuan")
+	for _, tc := range []struct {
+		title string
+		heads []string
+		row   []string
+	}{
+		{"年度收入支出决算总表", []string{"项目", "行次", "金额", "项目", "行次", "金额"},
+			[]string{"一、一般公共预算财政拨款收入", "1", "666.30", "一、一般公共服务支出", "13", "61.69"}},
+		{"财政拨款收入支出决算总表", []string{"项目", "行次", "金额", "项目", "行次", "合计", "一般公共预算财政拨款",
+			"政府性基金预算财政拨款", "国有资本经营预算财政拨款"},
+			[]string{"一、一般公共预算财政拨款", "1", "666.30", "一、一般公共服务支出", "10", "61.69", "61.69", "0.00", "0.00"}},
+	} {
+		g := tableTitled(t, d, tc.title)
+		var heads []string
+		for c := 0; c < g.Width(); c++ {
+			h := g.HeaderText(c)
+			if len(h) == 0 {
+				heads = append(heads, "")
+				continue
+			}
+			heads = append(heads, h[len(h)-1])
+		}
+		if strings.Join(heads, " │ ") != strings.Join(tc.heads, " │ ") {
+			t.Errorf("%s: columns\n%s\nwant\n%s", tc.title, strings.Join(heads, " │ "), strings.Join(tc.heads, " │ "))
+		}
+		var first []string
+		for _, c := range g.Body()[0] {
+			first = append(first, c.Text)
+		}
+		if strings.Join(first, " │ ") != strings.Join(tc.row, " │ ") {
+			t.Errorf("%s: first row\n%s\nwant\n%s", tc.title, strings.Join(first, " │ "), strings.Join(tc.row, " │ "))
+		}
+	}
+}

@@ -82,8 +82,13 @@ func (r *region) grid() Grid {
 		h++
 	}
 	// A line of amounts above the first row (the 合计 row's amounts printed higher) is body, not header.
+	// A 栏次 line (栏次 │ 1 │ 2 …) numbers the columns: the reader has no use for it, and its numbers, centred over
+	// right-aligned amounts, would stand for columns of their own.
 	var header, body []*line
 	for i, l := range lines {
+		if i < h && columnNumbering(l) {
+			continue
+		}
 		if i < h && !amountsOnly(l) {
 			header = append(header, l)
 		} else {
@@ -499,7 +504,10 @@ func unwrapHeader(rows [][]Cell, header []*line) [][]Cell {
 				if up.Text == "" {
 					continue
 				}
-				if up.Span == cell.Span && header[r].mid()-header[u].mid() <= 1.5*header[r].fs {
+				// A text wraps when it fills its line: the line above is not narrower than the rest by more than
+				// a character (支出 centred over 一般公共预算 is a group's label, not the start of that one).
+				if up.Span == cell.Span && header[r].mid()-header[u].mid() <= 1.5*header[r].fs &&
+					up.X1-up.X0+header[r].fs >= cell.X1-cell.X0 {
 					rows[u][c].Text = squeeze(up.Text + cell.Text)
 					rows[u][c].X0, rows[u][c].X1 = math.Min(up.X0, cell.X0), math.Max(up.X1, cell.X1)
 					rows[u][c].Y1 = math.Max(up.Y1, cell.Y1)
