@@ -32,12 +32,12 @@ var printedNotYet = map[string]struct {
 	equal, different, extra int
 	why                     string
 }{
-	"budget-yuan-no-carryover":   {233, 0, 0, "the 三公 header 公务用车购置及运行费 and its 公务用车购置费 are one cell in the grid (rows 11 points apart), so the 公务用车保有量 count is lost (1); the 政府采购 and 机关运行经费 tables are not found (5)"},
-	"budget-yuan-carryover":      {258, 0, 0, "as budget-yuan-no-carryover: the 三公 header cell (1), 政府采购 and 机关运行经费 not found (5)"},
-	"budget-wanyuan":             {238, 0, 0, "the 三公 table printed down: row 2.公务用车购置及运行费 joined with 其中：公务用车购置费 (1); 政府采购 and 机关运行经费 not found (5)"},
-	"budget-yuan-whole-rounding": {254, 0, 0, "the 三公 小计 header taken twice (header.duplicate, 5); 政府采购 and 机关运行经费 not found (5)"},
-	"final-wanyuan":              {346, 0, 0, "the 三公 table under 预算数 / 决算数 groups gives header.duplicate, so no 三公 record (16); 政府采购 and 机关运行经费 not found (5); the empty 政府性基金 and 国有资本经营 tables head a column 本年支出基本支出 (a finding, no figure)"},
-	"final-yuan":                 {204, 0, 0, "as final-wanyuan (三公 16, 政府采购 and 机关运行经费 5), and 本年支出 › 基本支出 joined (本年支出基本支出) in the 一般公共预算支出表 (19)"},
+	"budget-yuan-no-carryover":   {238, 0, 0, "the 三公 header 公务用车购置及运行费 and its 公务用车购置费 are one cell in the grid (rows 11 points apart), so the 公务用车保有量 count is lost (1)"},
+	"budget-yuan-carryover":      {263, 0, 0, "as budget-yuan-no-carryover: the 三公 header cell (1)"},
+	"budget-wanyuan":             {243, 0, 0, "the 三公 table printed down: row 2.公务用车购置及运行费 joined with 其中：公务用车购置费 (1)"},
+	"budget-yuan-whole-rounding": {263, 0, 0, "the 三公 header cell (公务用车保有量, 1)"},
+	"final-wanyuan":              {351, 0, 0, "the 三公 table under 预算数 / 决算数 groups gives header.duplicate, so no 三公 record (16); the empty 政府性基金 and 国有资本经营 tables head a column 本年支出基本支出 (a finding, no figure)"},
+	"final-yuan":                 {209, 0, 0, "as final-wanyuan (三公 16), and 本年支出 › 基本支出 joined (本年支出基本支出) in the 一般公共预算支出表 (19)"},
 }
 
 // printedOptions is what the upload form says of the workbooks' department.

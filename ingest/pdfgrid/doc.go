@@ -26,13 +26,18 @@
 //     height is first moved by the offset at which it meets the page's CJK text; then boxes that overlap by half
 //     are one line, the narrowest first;
 //   - cells: words of a line closer than a space are one cell (“因 公 出 国”);
-//   - tables: a title line (…表) with a 单位： line at most three lines under it; header lines down to the first
+//   - tables: a title line (…表) with a 单位： line at most three lines under it, or a short line right over the
+//     单位： line that names money without its 表 (附表10：政府采购预算, a title the print area cut); header lines
+//     (a 栏次 │ 1 │ 2 line that numbers the columns dropped) down to the first
 //     line with an amount or a classification code; body lines up to the next title, the page's end or prose. The
 //     next page goes on with the table when it opens with rows in the table's width, or with the table's header
 //     printed again, which is dropped;
 //   - columns: the x-ranges of the body's cells merged where they overlap (amounts are right-aligned, so a
-//     column's amounts share their right edge; names and codes their left edge), plus columns only the header
-//     shows (blank in every row); a header label beside its column's amounts belongs to it;
+//     column's amounts share their right edge; names and codes their left edge; whole numbers that count up
+//     row by row or share their right edge are a final's 行次, right-aligned too), plus columns only the header
+//     shows (blank in every row); a header label beside its column's amounts, or centred over a column whose
+//     right-aligned amounts (left-aligned names) it does not reach, belongs to it, and a group label centred
+//     over several columns with labels under it (收入, 支出) is no column;
 //   - header spans: each header cell takes the narrowest run of columns that fits its text, is centred under it
 //     and nests with the runs of the cells under it; a header text wrapped in its cell is joined;
 //   - rows: one per body line; text alone on a line just under (or over) a row with room in those columns is

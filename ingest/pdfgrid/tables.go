@@ -16,8 +16,9 @@ var (
 	// An amount as printed: 2,940.05, -3.20, 0.95, 171,915,169.
 	amountRe = regexp.MustCompile(`^[-－]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$`)
 	// A classification code opening a row: 201, 20106, 2010601, 301, 30101 (split 类/款/项 columns put 06 and 01 after it).
-	codeRe = regexp.MustCompile(`^\d{3}(\d{2}){0,2}$`)
-	noteRe = regexp.MustCompile(`^(注|说明|备注)\s*[：:0-9１-９]`)
+	codeRe        = regexp.MustCompile(`^\d{3}(\d{2}){0,2}$`)
+	tableNumberRe = regexp.MustCompile(`^(附表|表)?\s*\d+\s*[：:、.．]?`)
+	noteRe        = regexp.MustCompile(`^(注|说明|备注)\s*[：:0-9１-９]`)
 )
 
 func isTitle(l *line) bool {
@@ -27,6 +28,23 @@ func isTitle(l *line) bool {
 	}
 	for _, w := range titleWords {
 		if strings.Contains(t, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// clippedTitle says whether a line can be a title without its 表 (cut off by the print area, or never printed:
+// 附表10：政府采购预算, …机关运行经费): short, no sentence after its number, no amount, ending in a word that names
+// money.
+func clippedTitle(l *line) bool {
+	t := tableNumberRe.ReplaceAllString(l.text(), "")
+	if strings.Contains(t, "…") || strings.Contains(t, "...") || utf8.RuneCountInString(t) > 48 || isData(l) ||
+		strings.ContainsAny(t, "：:。，") {
+		return false
+	}
+	for _, w := range titleWords {
+		if strings.HasSuffix(t, w) {
 			return true
 		}
 	}
@@ -74,6 +92,11 @@ func findTitles(ls []*line, page int) []titleAt {
 			if isTitle(ls[j]) {
 				t = j
 			}
+		}
+		// A title whose last characters were cut off by the print area (…2025年政府采购预算, …机关运行经费 without
+		// their 表): the line right over the unit, short, naming money, when no title stands above.
+		if t < 0 && i > 0 && clippedTitle(ls[i-1]) {
+			t = i - 1
 		}
 		if t >= 0 && (len(out) == 0 || out[len(out)-1].title != t) {
 			out = append(out, titleAt{page: page, title: t, unit: i})
