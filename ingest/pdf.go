@@ -535,7 +535,17 @@ func headerPaths(g *pdfgrid.Grid) [][]headerLabel {
 			// the second by more than a character is a group's label over it
 			// (支出 over 一般公共预算).
 			narrower := a.X1-a.X0+(a.Y1-a.Y0) < b.X1-b.X0
-			if b.Row <= a.Row || !(centred || inside) || items || narrower || b.Y0 <= a.Y0 || b.Y0-a.Y1 > 16 ||
+			// Nor is a label over more columns whose columns on both sides of
+			// b hold labels of b's line: 本年支出 over 合计 │ 基本支出 │ 项目支出.
+			left, right := false, false
+			for k, o := range labels {
+				if k != j && o.Row == b.Row && o.Col0 >= a.Col0 && o.Col1 <= a.Col1 {
+					left = left || o.Col1 < b.Col0
+					right = right || o.Col0 > b.Col1
+				}
+			}
+			group := left && right
+			if b.Row <= a.Row || !(centred || inside) || items || narrower || group || b.Y0 <= a.Y0 || b.Y0-a.Y1 > 16 ||
 				splitLabel(a.Text) || splitLabel(b.Text) {
 				continue
 			}
