@@ -136,6 +136,7 @@ func (r *region) extent() (float64, float64) {
 type band struct {
 	X0, X1    float64
 	num, text bool // the body's cells are amounts, or names and codes; neither for a column only a header shows
+	whole     bool // every body cell is a whole number (codes, or counts printed right-aligned: 公务用车保有量 4)
 }
 
 // columns merges the x-ranges of the body's cells where they overlap: amounts are right-aligned and names
@@ -199,6 +200,7 @@ func columns(body []*line) []band {
 		rowNumbers := m.ints > 0 && m.texts == 0 && (m.hi1-m.lo1 < 0.5 && m.hi0-m.lo0 > 1 || counts(m.seq))
 		out[i].num = m.nums > m.texts || rowNumbers
 		out[i].text = !out[i].num
+		out[i].whole = m.ints > 0 && m.nums == 0 && m.texts == 0
 	}
 	return out
 }
@@ -423,7 +425,8 @@ func spansBetween(c chunk, bs []band, upper, below []*line, fs float64) bool {
 // stands over this label too (a group).
 func centredOver(c chunk, bs []band, k int, header []*line, fs float64) bool {
 	b := bs[k]
-	if b.num && b.X0 < c.X1 || b.text && b.X1 > c.X0 {
+	right := b.num || b.whole && b.X0 >= c.X1 // a count may stand right-aligned too
+	if right && b.X0 < c.X1 || !right && b.X1 > c.X0 {
 		return false
 	}
 	for _, l := range header {
@@ -433,7 +436,7 @@ func centredOver(c chunk, bs []band, k int, header []*line, fs float64) bool {
 			}
 		}
 	}
-	if b.num {
+	if right {
 		prev := math.Inf(-1)
 		for i, o := range bs {
 			if i != k && o.X1 > c.X1 && o.X0 < b.X0 {
@@ -457,14 +460,17 @@ func centredOver(c chunk, bs []band, k int, header []*line, fs float64) bool {
 			next = math.Min(next, o.X0)
 		}
 	}
-	right := 2*c.center() - (b.X0 - 0.3*fs)
-	return right <= next+0.5*fs
+	edge := 2*c.center() - (b.X0 - 0.3*fs)
+	return edge <= next+0.5*fs
 }
 
 // beside says whether a centred header label can be the label of column b that it does not overlap: amounts
 // stand right-aligned, so their column reaches further right than the label; codes and names stand
 // left-aligned, so theirs starts further left.
 func beside(c chunk, b band) bool {
+	if b.whole && b.X0 >= c.X1 {
+		return true // counts, right-aligned
+	}
 	if b.num {
 		return b.X1 > c.X1
 	}
