@@ -506,8 +506,10 @@ func unwrapHeader(rows [][]Cell, header []*line) [][]Cell {
 				}
 				// A text wraps when it fills its line: the line above is not narrower than the rest by more than
 				// a character (支出 centred over 一般公共预算 is a group's label, not the start of that one).
+				// Nor are two item names (…费: 公务用车购置及运行费 over 公务用车购置费) one text.
+				items := strings.HasSuffix(up.Text, "费") && strings.HasSuffix(cell.Text, "费")
 				if up.Span == cell.Span && header[r].mid()-header[u].mid() <= 1.5*header[r].fs &&
-					up.X1-up.X0+header[r].fs >= cell.X1-cell.X0 {
+					up.X1-up.X0+header[r].fs >= cell.X1-cell.X0 && !items {
 					rows[u][c].Text = squeeze(up.Text + cell.Text)
 					rows[u][c].X0, rows[u][c].X1 = math.Min(up.X0, cell.X0), math.Max(up.X1, cell.X1)
 					rows[u][c].Y1 = math.Max(up.Y1, cell.Y1)
