@@ -7,8 +7,9 @@ import (
 	"strings"
 )
 
-// An ordinal opens a row of its own (一、 1. （一）), never a wrapped continuation.
-var ordinalRe = regexp.MustCompile(`^([一二三四五六七八九十]+、|\d+[.．、](\D|$)|[（(][一二三四五六七八九十\d]+[）)])`)
+// An ordinal opens a row of its own (一、 1. （一）), never a wrapped continuation; so does 其中： (a part of the row
+// above, 其中：公务用车购置费).
+var ordinalRe = regexp.MustCompile(`^([一二三四五六七八九十]+、|\d+[.．、](\D|$)|[（(][一二三四五六七八九十\d]+[）)]|其中[：:])`)
 
 func cellOf(page int, cs ...chunk) Cell {
 	c := Cell{Page: page, Span: 1, X0: math.Inf(1), Y0: math.Inf(1), X1: math.Inf(-1), Y1: math.Inf(-1)}
