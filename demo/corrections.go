@@ -41,21 +41,9 @@ func loadCorrections(ctx context.Context, svc *filings.Service, k models.FilingK
 		if err := writeFile(path, func(w io.Writer) error { return WriteThreePublicCSV(w, []Filing{f}) }); err != nil {
 			return sum, err
 		}
-		res, err := svc.Upload(ctx, filings.File{Path: path, Name: filepath.Base(path)}, filings.Actor{Name: Actor}, nil)
+		ids, err := uploadFile(ctx, svc, path, &sum)
 		if err != nil {
-			return sum, fmt.Errorf("demo: %s: %w", filepath.Base(path), err)
-		}
-		if res.Rejected {
-			return sum, fmt.Errorf("demo: %s was refused: %s", filepath.Base(path), firstMessage(res.Report))
-		}
-		if res.Duplicate {
-			sum.Duplicates++
-		} else {
-			sum.Uploaded++
-		}
-		var ids []int64
-		for _, fl := range res.Filings {
-			ids = append(ids, fl.ID)
+			return sum, err
 		}
 		published, drafts, err := publishDrafts(ctx, svc, ids, note)
 		if err != nil {

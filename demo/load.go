@@ -49,21 +49,11 @@ func Load(ctx context.Context, svc *filings.Service, now time.Time, dir string, 
 		}
 		var ids []int64
 		for _, path := range []string{tpPath, liPath} {
-			res, err := svc.Upload(ctx, filings.File{Path: path, Name: filepath.Base(path)}, filings.Actor{Name: Actor}, nil)
+			got, err := uploadFile(ctx, svc, path, &sum)
 			if err != nil {
-				return sum, fmt.Errorf("demo: %s: %w", filepath.Base(path), err)
+				return sum, err
 			}
-			if res.Rejected {
-				return sum, fmt.Errorf("demo: %s was refused: %s", filepath.Base(path), firstMessage(res.Report))
-			}
-			if res.Duplicate {
-				sum.Duplicates++
-			} else {
-				sum.Uploaded++
-			}
-			for _, f := range res.Filings {
-				ids = append(ids, f.ID)
-			}
+			ids = append(ids, got...)
 		}
 		published, drafts, err := publishDrafts(ctx, svc, ids, name+"统一公开")
 		if err != nil {
@@ -123,6 +113,28 @@ func publishDrafts(ctx context.Context, svc *filings.Service, ids []int64, note 
 		return published, drafts, fmt.Errorf("demo: publish %s: %w", note, err)
 	}
 	return len(clean), drafts, nil
+}
+
+// uploadFile uploads one file of the demo as its actor, counts it in sum
+// (uploaded, or a duplicate of an earlier load) and returns its filings' ids.
+func uploadFile(ctx context.Context, svc *filings.Service, path string, sum *Summary) ([]int64, error) {
+	res, err := svc.Upload(ctx, filings.File{Path: path, Name: filepath.Base(path)}, filings.Actor{Name: Actor}, nil)
+	if err != nil {
+		return nil, fmt.Errorf("demo: %s: %w", filepath.Base(path), err)
+	}
+	if res.Rejected {
+		return nil, fmt.Errorf("demo: %s was refused: %s", filepath.Base(path), firstMessage(res.Report))
+	}
+	if res.Duplicate {
+		sum.Duplicates++
+	} else {
+		sum.Uploaded++
+	}
+	ids := make([]int64, len(res.Filings))
+	for i, f := range res.Filings {
+		ids[i] = f.ID
+	}
+	return ids, nil
 }
 
 func firstMessage(r models.Report) string {

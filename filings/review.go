@@ -30,12 +30,9 @@ func MaySubmit(t *models.Token, f models.Filing) bool { return MayDiscard(t, f) 
 func (s *Service) Discard(ctx context.Context, id int64, actor Actor) (store.DiscardedDraft, error) {
 	var out store.DiscardedDraft
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
-		f, err := tx.LockFiling(ctx, id)
+		f, err := lockVisible(ctx, tx, id, actor)
 		if err != nil {
 			return err
-		}
-		if actor.Token != nil && !MaySee(actor.Token, f) {
-			return models.Errorf(models.ENOTFOUND, "申报 %d 不存在", id)
 		}
 		if actor.Token != nil && f.Status == models.StatusDraft && !MayDiscard(actor.Token, f) {
 			return models.Errorf(models.EFORBIDDEN, "令牌“%s”无权放弃部门 %s 的草稿", actor.Name, f.DeptCode)
@@ -58,12 +55,9 @@ func (s *Service) Submit(ctx context.Context, id int64, actor Actor) (store.Revi
 	var out store.ReviewRequest
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		// Locked: an upload into this draft running now finishes first, and its findings are judged here.
-		f, err := tx.LockFiling(ctx, id)
+		f, err := lockVisible(ctx, tx, id, actor)
 		if err != nil {
 			return err
-		}
-		if actor.Token != nil && !MaySee(actor.Token, f) {
-			return models.Errorf(models.ENOTFOUND, "申报 %d 不存在", id)
 		}
 		if f.Status != models.StatusDraft {
 			return models.Errorf(models.ECONFLICT, "申报 %d 已不是草稿，不能提交审核", id)
@@ -131,4 +125,17 @@ func (s *Service) PublishQueued(ctx context.Context, ids, also []int64, actor Ac
 		}
 	}
 	return s.publishAll(ctx, uniq, actor, note)
+}
+
+// lockVisible locks a filing for the actor's write: a filing the actor's token
+// may not see is ENOTFOUND, as if it did not exist.
+func lockVisible(ctx context.Context, tx *store.Tx, id int64, actor Actor) (models.Filing, error) {
+	f, err := tx.LockFiling(ctx, id)
+	if err != nil {
+		return f, err
+	}
+	if actor.Token != nil && !MaySee(actor.Token, f) {
+		return models.Filing{}, models.Errorf(models.ENOTFOUND, "申报 %d 不存在", id)
+	}
+	return f, nil
 }

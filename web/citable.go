@@ -541,36 +541,36 @@ func countValue(n models.NullCount, present bool) valueText {
 	return valueText{Text: countText(n)}
 }
 
+// threePublicChange compares one column of two 三公 records (nil: the version
+// had none); ok is false when it did not change.
+func threePublicChange[V comparable](a, b *models.ThreePublic, page, key, label string,
+	get func(*models.ThreePublic) *V, text func(V, bool) valueText) (c figureChange, ok bool) {
+	var x, y V
+	if a != nil {
+		x = *get(a)
+	}
+	if b != nil {
+		y = *get(b)
+	}
+	if (a != nil) == (b != nil) && x == y {
+		return c, false
+	}
+	return figureChange{Label: label, Old: text(x, a != nil), New: text(y, b != nil),
+		Href: page + "#" + figureAnchor(models.TableThreePublic, "", key)}, true
+}
+
 // threePublicChanges compares two 三公 records (nil: the version had none).
 func threePublicChanges(a, b *models.ThreePublic, page string) []figureChange {
 	var out []figureChange
 	for _, it := range models.ThreePublicAmounts {
-		var x, y models.NullMoney
-		if a != nil {
-			x = *it.Get(a)
+		if c, ok := threePublicChange(a, b, page, it.Key, it.Chinese, it.Get, moneyText); ok {
+			out = append(out, c)
 		}
-		if b != nil {
-			y = *it.Get(b)
-		}
-		if (a != nil) == (b != nil) && x == y {
-			continue
-		}
-		out = append(out, figureChange{Label: it.Chinese, Old: moneyText(x, a != nil), New: moneyText(y, b != nil),
-			Href: page + "#" + figureAnchor(models.TableThreePublic, "", it.Key)})
 	}
 	for _, it := range models.ThreePublicCounts {
-		var x, y models.NullCount
-		if a != nil {
-			x = *it.Get(a)
+		if c, ok := threePublicChange(a, b, page, it.Key, it.Chinese, it.Get, countValue); ok {
+			out = append(out, c)
 		}
-		if b != nil {
-			y = *it.Get(b)
-		}
-		if (a != nil) == (b != nil) && x == y {
-			continue
-		}
-		out = append(out, figureChange{Label: it.Chinese, Old: countValue(x, a != nil), New: countValue(y, b != nil),
-			Href: page + "#" + figureAnchor(models.TableThreePublic, "", it.Key)})
 	}
 	if a != nil && b != nil && a.ChangeReason != b.ChangeReason {
 		out = append(out, figureChange{Label: "增减变化原因", Old: valueText{Text: orDash(a.ChangeReason)}, New: valueText{Text: orDash(b.ChangeReason)},
