@@ -254,8 +254,9 @@ type writer struct {
 	forbidden []int
 	batch     []models.LineItem
 	// sha256 is the upload's; sources say where a PDF printed the figures.
-	sha256  string
-	sources []models.FigureSource
+	sha256    string
+	sources   []models.FigureSource
+	explained bool // a PDF's explanations were stored, which link to its pages
 	// loc remembers the cell of each figure read from a workbook, for the findings.
 	loc *ingest.Locator
 }
@@ -289,6 +290,11 @@ func (w *writer) add(ctx context.Context, rec ingest.Record) error {
 	}
 	if excelCell(rec.Cell) {
 		w.loc.Add(rec)
+	}
+	if rec.Explanations != nil {
+		if err := w.addExplanations(ctx, f, rec.Explanations); err != nil {
+			return err
+		}
 	}
 	if rec.Note != nil {
 		if err := w.addNote(ctx, f, *rec.Note, rec.Row); err != nil {
@@ -426,7 +432,7 @@ func (w *writer) addSources(f models.Filing, srcs []models.FigureSource) {
 // flushSources stores the sources and, when there are any, the PDF itself
 // as the upload's original, which the figures link to (page by page).
 func (w *writer) flushSources(ctx context.Context, path string) error {
-	if len(w.sources) == 0 {
+	if len(w.sources) == 0 && !w.explained {
 		return nil
 	}
 	if err := w.tx.InsertFigureSources(ctx, w.sources); err != nil {

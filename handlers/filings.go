@@ -39,6 +39,36 @@ type FilingAnswer struct {
 	// page and box, and url, that page of the PDF kept as the upload's
 	// original (/api/v1/sources/{sha256}/source.pdf#page=N).
 	Sources []FilingSource `json:"sources"`
+	// Explanations are the prose sections of the PDF the filing was read
+	// from (情况说明, 名词解释 …) in order: heading, text (paragraphs joined
+	// by "\n"), the page the heading is printed on and url, that page of the
+	// PDF; empty for a filing from workbooks or CSV files alone.
+	Explanations []FilingExplanation `json:"explanations"`
+}
+
+// FilingExplanation is one section of a filing's explanations.
+type FilingExplanation struct {
+	models.ExplanationSection
+	URL string `json:"url"`
+}
+
+// filingExplanations lists a filing's explanations when the store keeps them.
+func filingExplanations(ctx context.Context, db FilingReader, id int64) ([]FilingExplanation, error) {
+	out := []FilingExplanation{}
+	er, ok := db.(interface {
+		Explanations(ctx context.Context, filingID int64) ([]models.ExplanationSection, error)
+	})
+	if !ok {
+		return out, nil
+	}
+	secs, err := er.Explanations(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range secs {
+		out = append(out, FilingExplanation{ExplanationSection: e, URL: e.Link()})
+	}
+	return out, nil
 }
 
 // FilingSource is where one figure was printed.
@@ -125,8 +155,13 @@ func getFiling(db FilingReader) gin.HandlerFunc {
 			httpx.RespondError(c, err)
 			return
 		}
+		exps, err := filingExplanations(ctx, db, f.ID)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
 		ans := FilingAnswer{Filing: f, LineItems: make([]FilingLineItem, len(items)), Notes: notes, Report: models.NewReport(fs),
-			Sources: srcs}
+			Sources: srcs, Explanations: exps}
 		if tp != nil {
 			ans.ThreePublic = &FilingThreePublic{tp}
 		}

@@ -96,6 +96,11 @@ type Record struct {
 	// Sources say where a PDF printed the record's figures (page and box; the
 	// store adds the filing and the file's SHA-256); nil for other files.
 	Sources []models.FigureSource
+	// Explanations are the prose sections of a PDF (情况说明, 名词解释 …, see
+	// explanationsOf), on the first record of each filing the PDF yields and
+	// nil on every other record and for other files. They replace the
+	// draft's; a file that carries none keeps the draft's as they are.
+	Explanations []models.ExplanationSection
 }
 
 // Reader yields the records of one uploaded file, row by row.

@@ -153,6 +153,7 @@ func newPDFReader(doc *pdfgrid.Document, opts Options) Reader {
 			rec.Sheet, rec.Cell = p.sheet, p.cell
 		}
 	}
+	attachExplanations(l.queue, explanationsOf(doc))
 	for i := range l.out.list {
 		f := &l.out.list[i]
 		s := byName[f.Sheet]

@@ -122,8 +122,10 @@ func (s *Store) SourceFile(ctx context.Context, sha256 string) (SourceFile, bool
 		return f, false, fmt.Errorf("store: unable to read source file %s: %w", sha256, err)
 	}
 	var n int
-	if err := s.read.GetContext(ctx, &n, `SELECT COUNT(*) FROM figure_sources fs JOIN filings f ON f.id = fs.filing_id
-		WHERE fs.sha256 = ? AND f.status <> 'draft'`, sha256); err != nil {
+	// Its figures or its explanations (explanations.go) cite it.
+	if err := s.read.GetContext(ctx, &n, `SELECT (SELECT COUNT(*) FROM figure_sources fs JOIN filings f ON f.id = fs.filing_id
+		WHERE fs.sha256 = ? AND f.status <> 'draft') + (SELECT COUNT(*) FROM explanations e JOIN filings f ON f.id = e.filing_id
+		WHERE e.sha256 = ? AND f.status <> 'draft')`, sha256, sha256); err != nil {
 		return f, false, fmt.Errorf("store: unable to look up who cites source file %s: %w", sha256, err)
 	}
 	return f, n > 0, nil
@@ -139,10 +141,11 @@ func (s *Store) FilingSourceFiles(ctx context.Context, filingID int64) ([]string
 	return out, nil
 }
 
-// SourceFilings lists the filings whose figures cite a PDF, oldest first.
+// SourceFilings lists the filings whose figures or explanations cite a PDF, oldest first.
 func (s *Store) SourceFilings(ctx context.Context, sha256 string) ([]int64, error) {
 	out := []int64{}
-	if err := s.read.SelectContext(ctx, &out, `SELECT DISTINCT filing_id FROM figure_sources WHERE sha256 = ? ORDER BY filing_id`, sha256); err != nil {
+	if err := s.read.SelectContext(ctx, &out, `SELECT filing_id FROM figure_sources WHERE sha256 = ?
+		UNION SELECT filing_id FROM explanations WHERE sha256 = ? ORDER BY filing_id`, sha256, sha256); err != nil {
 		return nil, fmt.Errorf("store: unable to list the filings citing source file %s: %w", sha256, err)
 	}
 	return out, nil

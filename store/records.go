@@ -322,7 +322,10 @@ func (tx *Tx) CopyContent(ctx context.Context, from, to int64) error {
 		SELECT ?, tbl, note, source_row FROM table_notes WHERE filing_id = ? ORDER BY id`, to, from); err != nil {
 		return fmt.Errorf("store: unable to copy table notes %d → %d: %w", from, to, err)
 	}
-	return copyFigureSources(ctx, tx, from, to)
+	if err := copyFigureSources(ctx, tx, from, to); err != nil {
+		return err
+	}
+	return copyExplanations(ctx, tx, from, to)
 }
 
 // LineItemsWithCodes returns a filing's line items whose row code is one of

@@ -721,7 +721,8 @@ type filingPage struct {
 	Reason       string
 	ReasonMark   *figureRow
 	Tables       []filingTable
-	Corrections  int // figures marked 已更正
+	Explanations []models.ExplanationSection // the prose of the PDF it was read from (情况说明 …)
+	Corrections  int                         // figures marked 已更正
 	Releases     []releaseRef
 	Withdrawal   *releaseRef // the release that withdrew this version, with its note
 	Cite         citation
@@ -877,6 +878,10 @@ func (s *Site) FilingPage(c *gin.Context) {
 	}
 	p.Tables = filingTables(items, notes, wasItems, prev.ID != 0, f.Phase, diffs[models.KindLineItems])
 	if err := s.linkSources(ctx, f.ID, p.ThreePublic, p.Counts, p.Tables); err != nil {
+		s.pageError(c, err)
+		return
+	}
+	if p.Explanations, err = s.d.Store.Explanations(ctx, f.ID); err != nil {
 		s.pageError(c, err)
 		return
 	}
