@@ -503,8 +503,9 @@ type headerLabel struct {
 // back together what the printing split:
 //
 //   - a label wrapped in its cell (附属单 / 位上缴收入) is two lines centred on
-//     one x (or the second within the first), close under each other: they
-//     are joined, over the columns of the narrower part;
+//     one x (or the second within the first), close under each other, no
+//     label of a line between them over the second: they are joined, over
+//     the columns of the narrower part;
 //   - a code label glued to the 类 / 款 / 项 beside it (科目编码款, 类款) is cut
 //     into the label and the split words, each over its own column;
 //   - the code label (…编码) stands over the 类 / 款 / 项 columns next to it,
@@ -537,15 +538,19 @@ func headerPaths(g *pdfgrid.Grid) [][]headerLabel {
 			// (支出 over 一般公共预算).
 			narrower := a.X1-a.X0+(a.Y1-a.Y0) < b.X1-b.X0
 			// Nor is a label over more columns whose columns on both sides of
-			// b hold labels of b's line: 本年支出 over 合计 │ 基本支出 │ 项目支出.
-			left, right := false, false
+			// b hold labels of b's line: 本年支出 over 合计 │ 基本支出 │ 项目支出;
+			// nor one with a label between them over b's columns: 预算数 over
+			// 公务用车购置及运行费 over 小计 (a print so small that 小计 stands
+			// as close under 预算数 as a wrapped line).
+			left, right, between := false, false, false
 			for k, o := range labels {
 				if k != j && o.Row == b.Row && o.Col0 >= a.Col0 && o.Col1 <= a.Col1 {
 					left = left || o.Col1 < b.Col0
 					right = right || o.Col0 > b.Col1
 				}
+				between = between || o.Row > a.Row && o.Row < b.Row && o.Col0 <= b.Col1 && o.Col1 >= b.Col0
 			}
-			group := left && right
+			group := left && right || between
 			if b.Row <= a.Row || !(centred || inside) || items || narrower || group || b.Y0 <= a.Y0 || b.Y0-a.Y1 > 16 ||
 				splitLabel(a.Text) || splitLabel(b.Text) {
 				continue

@@ -161,7 +161,7 @@ func columns(body []*line) []band {
 			case digitsOnly(c.Text):
 				s.ints = 1
 				v, _ := strconv.Atoi(c.Text)
-				if c.Text[0] == '0' || len(c.Text) > 3 {
+				if c.Text[0] == '0' && c.Text != "0" || len(c.Text) > 3 {
 					v = -1 // a code's 01, or a code
 				}
 				s.seq = [][2]int{{li, v}}
@@ -193,14 +193,20 @@ func columns(body []*line) []band {
 		merged = append(merged, b)
 	}
 	out := make([]band, len(merged))
+	amounts := false // a column of amounts stands left of this one
 	for i, m := range merged {
 		out[i] = m.band
 		// A column of whole numbers that share their right edge but not their left one is right-aligned: the
 		// 行次 of a final's tables (1 … 40). Codes (201, 20101) share their left edge.
 		rowNumbers := m.ints > 0 && m.texts == 0 && (m.hi1-m.lo1 < 0.5 && m.hi0-m.lo0 > 1 || counts(m.seq))
-		out[i].num = m.nums > m.texts || rowNumbers
+		// A whole number alone in its column, whose edges cannot say how it is aligned, right of amounts and not a
+		// code, is a count printed as a number, right-aligned: the 因公出国(境)团组数 … 外宾接待人次 of a final's
+		// 三公 table, 0 │ 5 │ 42 beside its amounts in its one row.
+		loneCounts := m.ints == 1 && m.texts == 0 && m.nums == 0 && amounts && m.seq[0][1] >= 0
+		out[i].num = m.nums > m.texts || rowNumbers || loneCounts
 		out[i].text = !out[i].num
 		out[i].whole = m.ints > 0 && m.nums == 0 && m.texts == 0
+		amounts = amounts || m.nums > m.texts
 	}
 	return out
 }

@@ -651,3 +651,51 @@ func TestRead_RowNumberedTotalTablesHaveTheirColumns(t *testing.T) {
 		}
 	}
 }
+
+// A final's 三公 table printed by LibreOffice one page wide: 20 narrow columns in a print so small that its four
+// header rows stand as close as the lines of a wrapped label. 预算数 and 决算数 each head their six columns (合计 and
+// 公务接待费 at their sides included), 公务用车购置及运行费 its three (a row above 小计 │ 购置费 │ 运行维护费, not their
+// wrapped first line), and each count (0 │ 5 │ 42, right-aligned, one row) stands under its own label. In the empty
+// 政府性基金 table, 本年支出 heads 合计 │ 基本支出 │ 项目支出, not 基本支出 alone as its wrapped first line.
+func TestRead_FinalThreePublicTableHasItsColumnGroups(t *testing.T) {
+	for _, name := range []string{"printed-final-wanyuan", "printed-final-yuan"} {
+		d := readDoc(t, name)
+		g := tableTitled(t, d, "三公")
+		want := []string{
+			"预算数/合计", "预算数/因公出国（境）费", "预算数/公务用车购置及运行费/小计", "预算数/公务用车购置及运行费/公务用车购置费",
+			"预算数/公务用车购置及运行费/公务用车运行维护费", "预算数/公务接待费",
+			"决算数/合计", "决算数/因公出国（境）费", "决算数/公务用车购置及运行费/小计", "决算数/公务用车购置及运行费/公务用车购置费",
+			"决算数/公务用车购置及运行费/公务用车运行维护费", "决算数/公务接待费",
+			"因公出国(境)团组数", "因公出国(境)人次", "公务用车购置数", "公务用车保有量", "国内公务接待批次", "国内公务接待人次",
+			"外宾接待批次", "外宾接待人次",
+		}
+		if g.Width() != len(want) {
+			t.Fatalf("%s: %d columns, want %d", name, g.Width(), len(want))
+		}
+		for c, w := range want {
+			if got := strings.Join(g.HeaderText(c), "/"); got != w {
+				t.Errorf("%s: column %d is headed %s, want %s", name, c, got, w)
+			}
+		}
+		body := g.Body()
+		if len(body) != 1 {
+			t.Fatalf("%s: %d body rows", name, len(body))
+		}
+		for c, w := range map[int]string{12: "0", 15: "5", 16: "42", 17: "236", 19: "0"} {
+			if body[0][c].Text != w {
+				t.Errorf("%s: count column %d reads %q, want %s", name, c, body[0][c].Text, w)
+			}
+		}
+
+		fund := tableTitled(t, d, "政府性基金预算财政拨款收入支出决算表")
+		var spent []string
+		for c := 0; c < fund.Width(); c++ {
+			if h := fund.HeaderText(c); len(h) > 0 && h[0] == "本年支出" {
+				spent = append(spent, h[len(h)-1])
+			}
+		}
+		if got := strings.Join(spent, " │ "); got != "合计 │ 基本支出 │ 项目支出" {
+			t.Errorf("%s: 本年支出 heads %s", name, got)
+		}
+	}
+}

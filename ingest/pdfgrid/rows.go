@@ -3,6 +3,7 @@ package pdfgrid
 import (
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -107,6 +108,18 @@ func (r *region) grid() Grid {
 	}
 	edges := bounds(bands, x0, x1, fs)
 	n := len(edges)
+	// The first column's right-aligned amounts say where it ends, not where it starts: its label, centred over it
+	// (合计 over 110,000.00), does, as far left of the label's centre as the amounts end right of it.
+	if n > 0 && bands[0].num {
+		for i := len(header) - 1; i >= 0; i-- {
+			if k := slices.IndexFunc(header[i].Chunks, func(c chunk) bool {
+				return c.X0 >= edges[0][0]-0.5*fs && c.X1 <= bands[0].X1
+			}); k >= 0 {
+				edges[0][0] = math.Min(edges[0][0], 2*header[i].Chunks[k].center()-math.Min(edges[0][1], bands[0].X1+0.3*fs))
+				break
+			}
+		}
+	}
 	blank := func(page int) []Cell {
 		row := make([]Cell, n)
 		for i := range row {
@@ -422,12 +435,16 @@ func finishesRow(w, l *line, edges [][2]float64, row []Cell) bool {
 // lines need not line up (a cell two rows tall prints its text half way down), so the spans come from geometry
 // alone, the cells nearest the body first: each takes the narrowest run of columns that is at least as wide as its
 // text, whose middle is near its centre, and that nests with the runs taken under it: a run either contains another
-// one or stays clear of it (公务用车购置及运行费 over 小计, 购置费 and 运行费). The same run twice is allowed only to a
-// line of text wrapped in its cell: less than 1.5 characters above.
+// one or stays clear of it (公务用车购置及运行费 over 小计, 购置费 and 运行费); then a group label takes in the
+// columns beside its run that its level leaves blank (below). The same run twice is allowed only to a line of text
+// wrapped in its cell: less than 1.5 characters above, and centred on the same point or starting or ending at the
+// same edge (a print as small as a final's 三公 table in 20 columns puts its header rows as close as wrapped lines:
+// 公务用车购置及运行费 over 公务用车购置费).
 func headerSpans(header []*line, edges [][2]float64) [][][2]int {
 	type taken struct {
-		lo, hi int
-		mid    float64
+		lo, hi       int
+		mid          float64
+		x0, x1, cent float64
 	}
 	spans := make([][][2]int, len(header))
 	type ref struct{ i, j int }
@@ -439,36 +456,43 @@ func headerSpans(header []*line, edges [][2]float64) [][][2]int {
 		}
 	}
 	sort.SliceStable(order, func(a, b int) bool { return header[order[a].i].mid() > header[order[b].i].mid() })
-	var done []taken
+	var done []taken // done[k] is the run of order[k]
+	// nests says whether run a … b for chunk c of line l nests with the runs taken, but the skip-th.
+	nests := func(a, b int, l *line, c chunk, skip int) bool {
+		for k, t := range done {
+			if k == skip {
+				continue
+			}
+			same := a == t.lo && b == t.hi
+			sameLine := math.Abs(t.mid-l.mid()) < 0.5*l.fs
+			switch {
+			case t.hi < a || t.lo > b:
+			case sameLine:
+				if !same {
+					return false // pieces of one line sit side by side, or in one cell
+				}
+			case a <= t.lo && t.hi <= b && !same:
+			case same && math.Abs(t.mid-l.mid()) < 1.5*l.fs &&
+				(math.Abs(t.cent-c.center()) < 0.5*l.fs || math.Abs(t.x0-c.X0) < 0.5*l.fs || math.Abs(t.x1-c.X1) < 0.5*l.fs):
+			default:
+				return false
+			}
+		}
+		return true
+	}
+	centred := func(a, b int, c chunk) float64 { return math.Abs((edges[a][0]+edges[b][1])/2 - c.center()) }
 	for _, o := range order {
 		l, c := header[o.i], header[o.i].Chunks[o.j]
 		lo, hi, bestD := -1, -1, math.Inf(1)
 		for a := range edges {
 			for b := a; b < len(edges); b++ {
 				x0, x1 := edges[a][0], edges[b][1]
-				if c.center() < x0 || c.center() > x1 || x1-x0 < c.X1-c.X0-0.5*l.fs {
-					continue
-				}
-				fits := true
-				for _, t := range done {
-					same := a == t.lo && b == t.hi
-					sameLine := math.Abs(t.mid-l.mid()) < 0.5*l.fs
-					switch {
-					case t.hi < a || t.lo > b:
-					case sameLine:
-						fits = fits && same // pieces of one line sit side by side, or in one cell
-					case a <= t.lo && t.hi <= b && !same:
-					case same && math.Abs(t.mid-l.mid()) < 1.5*l.fs:
-					default:
-						fits = false
-					}
-				}
-				if !fits {
+				if c.center() < x0 || c.center() > x1 || x1-x0 < c.X1-c.X0-0.5*l.fs || !nests(a, b, l, c, -1) {
 					continue
 				}
 				// The narrowest run whose middle is near the text's centre (a tenth of the run and a character:
 				// printers centre text with a few points of bias); among runs as narrow, the nearest middle.
-				d := math.Abs((x0+x1)/2 - c.center())
+				d := centred(a, b, c)
 				if d > 0.1*(x1-x0)+l.fs {
 					continue
 				}
@@ -481,15 +505,58 @@ func headerSpans(header []*line, edges [][2]float64) [][][2]int {
 			lo = bandOf(edges, c)
 			hi = lo
 		}
-		spans[o.i][o.j] = [2]int{lo, hi}
-		done = append(done, taken{lo, hi, l.mid()})
+		done = append(done, taken{lo, hi, l.mid(), c.X0, c.X1, c.center()})
+	}
+	// A group label takes in the columns beside its run whose cells all stand no higher than the highest of the
+	// cells under it, on both sides (on the one side there is at the table's edge), when its middle comes nearer
+	// the label's centre: cells beside it at the level of those under it (合计 │ … │ 公务接待费 beside 因公出国（境）
+	// 费 … under 决算数) would leave a blank beside the label otherwise, which a printed header has not. A cell
+	// printed higher, half way down a tall cell (本年收入 beside 本年支出 over 合计 │ 基本支出 │ 项目支出), stands
+	// beside the group, not under it.
+	for k := len(done) - 1; k >= 0; k-- {
+		l, c := header[order[k].i], header[order[k].i].Chunks[order[k].j]
+		for {
+			t := done[k]
+			if t.lo == 0 && t.hi == len(edges)-1 {
+				break
+			}
+			top := math.Inf(1) // the highest cell under the label (not its wrapped rest, over the same run)
+			for m, u := range done {
+				if m != k && u.lo >= t.lo && u.hi <= t.hi && u.hi-u.lo < t.hi-t.lo && u.mid > l.mid()+0.5*l.fs {
+					top = math.Min(top, u.mid)
+				}
+			}
+			lo, hi, ok := t.lo, t.hi, !math.IsInf(top, 1)
+			for m, u := range done {
+				if !ok {
+					break
+				}
+				if m == k || !(u.lo <= t.lo-1 && u.hi >= t.lo-1 || u.lo <= t.hi+1 && u.hi >= t.hi+1) {
+					continue
+				}
+				if u.mid < top-0.5*l.fs || u.lo < t.lo && u.hi > t.hi {
+					ok = false // a cell beside higher than those under the label, or over it
+					break
+				}
+				lo, hi = min(lo, u.lo), max(hi, u.hi)
+			}
+			if !ok || lo == t.lo && t.lo > 0 || hi == t.hi && t.hi < len(edges)-1 ||
+				centred(lo, hi, c) >= centred(t.lo, t.hi, c) || !nests(lo, hi, l, c, k) {
+				break
+			}
+			done[k].lo, done[k].hi = lo, hi
+		}
+	}
+	for k, o := range order {
+		spans[o.i][o.j] = [2]int{done[k].lo, done[k].hi}
 	}
 	return spans
 }
 
 // unwrapHeader joins header text that a narrow cell wrapped onto the next line (本年收入合 / 计): a cell whose
 // column, with the same span, holds text on a line less than 1.5 characters above, with nothing in between, is
-// the rest of that text. Rows left empty go.
+// the rest of that text, when the two lines are centred on the same point or start or end at the same edge. Rows
+// left empty go.
 func unwrapHeader(rows [][]Cell, header []*line) [][]Cell {
 	for r := 1; r < len(rows); r++ {
 		for c := range rows[r] {
@@ -509,8 +576,11 @@ func unwrapHeader(rows [][]Cell, header []*line) [][]Cell {
 				// a character (支出 centred over 一般公共预算 is a group's label, not the start of that one).
 				// Nor are two item names (…费: 公务用车购置及运行费 over 公务用车购置费) one text.
 				items := strings.HasSuffix(up.Text, "费") && strings.HasSuffix(cell.Text, "费")
-				if up.Span == cell.Span && header[r].mid()-header[u].mid() <= 1.5*header[r].fs &&
-					up.X1-up.X0+header[r].fs >= cell.X1-cell.X0 && !items {
+				fs := header[r].fs
+				aligned := math.Abs((up.X0+up.X1)/2-(cell.X0+cell.X1)/2) < 0.5*fs || math.Abs(up.X0-cell.X0) < 0.5*fs ||
+					math.Abs(up.X1-cell.X1) < 0.5*fs
+				if up.Span == cell.Span && header[r].mid()-header[u].mid() <= 1.5*fs &&
+					up.X1-up.X0+fs >= cell.X1-cell.X0 && aligned && !items {
 					rows[u][c].Text = squeeze(up.Text + cell.Text)
 					rows[u][c].X0, rows[u][c].X1 = math.Min(up.X0, cell.X0), math.Max(up.X1, cell.X1)
 					rows[u][c].Y1 = math.Max(up.Y1, cell.Y1)
