@@ -196,6 +196,14 @@ var authzMatrix = map[string][]matrixCase{
 		want: statuses{303, 303, 303, 404, 404, 200, 303, 200, 303, 200}}},
 	"GET /desk/filings/:id/pages/:page": {{what: "a page of a draft read from no PDF", path: "/desk/filings/{draft}/pages/1.png",
 		want: statuses{303, 303, 303, 404, 404, 404, 303, 404, 303, 404}}},
+	// Correcting a figure from the review view: whoever may write the draft (096's 合计, typed as it is: nothing changes).
+	"POST /desk/filings/:id/figures": {{what: "a draft's 三公 合计", path: "/desk/filings/{draft}/figures",
+		body: &matrixBody{form: url.Values{"table": {"three_public"}, "col": {"total"}, "amount": {"246813.57"}}},
+		want: statuses{401, 401, 401, 404, 404, 303, 401, 403, 401, 303}}},
+	// Marking a page as checked: only a page the draft's figures were read from (096's come from a CSV: none).
+	"POST /desk/filings/:id/confirm": {{what: "a page of a draft read from no PDF", path: "/desk/filings/{draft}/confirm",
+		body: &matrixBody{form: url.Values{"page": {"1"}}},
+		want: statuses{401, 401, 401, 404, 404, 404, 401, 403, 401, 404}}},
 	"POST /desk/filings/:id/publish": {{what: "a draft (098)", path: "/desk/filings/{draftDesk}/publish",
 		body: &matrixBody{form: url.Values{"note": {"矩阵：上传台公开"}}},
 		want: statuses{401, 401, 401, 404, 404, 403, 401, 403, 401, 303}}},

@@ -200,6 +200,8 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		// A filing read from a PDF, page by page beside its figures (web/review.go).
 		desk.GET("/filings/:id/review", s.DeskReview)
 		desk.GET("/filings/:id/pages/:page", s.DeskPageImage)
+		desk.POST("/filings/:id/figures", s.DeskCorrect)
+		desk.POST("/filings/:id/confirm", s.DeskConfirmPage)
 		desk.POST("/filings/:id/publish", s.DeskPublish)
 		desk.POST("/filings/:id/withdraw", s.DeskWithdraw)
 		desk.POST("/filings/:id/submit", s.DeskSubmit)

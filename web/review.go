@@ -3,9 +3,12 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"html/template"
 	"log/slog"
+	"math"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,7 +26,8 @@ import (
 // poppler's pdftoppm renders it, with a numbered box over every figure read
 // from it, beside the figures as stored (table, code, name, column, amount
 // and unit), so a clerk confirms each figure against the page before
-// publishing, or corrects a misread table by uploading it again.
+// publishing: corrects a misread figure in place (POST …/figures, see
+// filings.Correct) and marks the page as checked (POST …/confirm).
 
 // reviewDPI is the resolution of the page images: a point is 2 pixels.
 const reviewDPI = 144
@@ -43,18 +47,33 @@ type reviewPage struct {
 	Page     int
 	Width    float64 // the page in points
 	Height   float64
+	PixelW   int // the page image in pixels
+	PixelH   int
 	Image    string
 	PDF      string // the page in the PDF itself
 	Figures  []reviewFigure
 	Missing  int // figures of the filing with no source (from a workbook or CSV)
 	NoSource bool
+	// Editable: the filing is a draft the token may write, so its figures take corrections.
+	Editable  bool
+	Confirmed *reviewConfirmation // of the page shown
+	Message   string              // what the last correction or confirmation did
+	Error     string              // why a correction was refused
+	ErrorAt   string              // the anchor of the figure it names
 }
 
 type reviewPageLink struct {
-	Page    int
-	Figures int
-	Current bool
-	Href    string
+	Page      int
+	Figures   int
+	Current   bool
+	Href      string
+	Confirmed *reviewConfirmation
+}
+
+// reviewConfirmation is who marked a page as checked, and when.
+type reviewConfirmation struct {
+	By string
+	At time.Time
 }
 
 type reviewFigure struct {
@@ -66,6 +85,21 @@ type reviewFigure struct {
 	X, Y, W, H       float64 // the box in points
 	LabelX, LabelY   float64
 	Anchor, DeskLink string
+	// The correction form: the figure's keys and its value as typed in its unit ("" when not disclosed).
+	TableKey, ColKey string
+	Value            string
+	Count            bool // a 三公 count (a whole number), not an amount
+	ShowCode         bool // Code is a classification code, printed beside the name (not a row key such as total)
+}
+
+// reviewAnchor names a figure's row in the review's list: the same figure keeps it after a correction.
+func reviewAnchor(table models.Table, code, col string) string {
+	return "fig-" + string(table) + "-" + code + "-" + col
+}
+
+// reviewHref is the review view of one page of one PDF of a filing.
+func reviewHref(id int64, sha string, page int) string {
+	return "/desk/filings/" + strconv.FormatInt(id, 10) + "/review?sha=" + url.QueryEscape(sha) + "&page=" + strconv.Itoa(page)
 }
 
 // DeskReview shows one page of a filing's PDF beside the figures read from
@@ -80,18 +114,35 @@ func (s *Site) DeskReview(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ctx := c.Request.Context()
-	id := strconv.FormatInt(f.ID, 10)
-	p := reviewPage{page: s.deskPage("核对 PDF · 申报 "+id, sess, t), Filing: f}
-	srcs, err := s.d.Store.FigureSources(ctx, f.ID)
+	n, _ := strconv.Atoi(c.Query("page"))
+	p, err := s.reviewPageOf(c, sess, t, f, c.Query("sha"), n)
 	if err != nil {
 		s.pageError(c, err)
 		return
 	}
+	switch c.Query("done") {
+	case "corrected":
+		p.Message = s.lastCorrection(c, f.ID, t.Name)
+	case "unchanged":
+		p.Message = "未更改：输入的数字与保存的相同。"
+	case "confirmed":
+		p.Message = "已记录：第 " + strconv.Itoa(p.Page) + " 页已核对。"
+	}
+	s.renderReview(c, http.StatusOK, p)
+}
+
+// reviewPageOf builds the review view of page n (0: the first with a figure) of the PDF sha ("": the first).
+func (s *Site) reviewPageOf(c *gin.Context, sess *deskSession, t *models.Token, f models.Filing, sha string, n int) (reviewPage, error) {
+	ctx := c.Request.Context()
+	id := strconv.FormatInt(f.ID, 10)
+	p := reviewPage{page: s.deskPage("核对 PDF · 申报 "+id, sess, t), Filing: f, Editable: filings.MayCorrect(t, f)}
+	srcs, err := s.d.Store.FigureSources(ctx, f.ID)
+	if err != nil {
+		return p, err
+	}
 	if len(srcs) == 0 {
 		p.NoSource = true
-		s.renderReview(c, p)
-		return
+		return p, nil
 	}
 	files := map[string]bool{}
 	for _, src := range srcs {
@@ -102,7 +153,7 @@ func (s *Site) DeskReview(c *gin.Context) {
 	}
 	sort.Strings(p.Files)
 	p.SHA256 = p.Files[0]
-	if sha := c.Query("sha"); files[sha] {
+	if files[sha] {
 		p.SHA256 = sha
 	}
 	perPage := map[int]int{}
@@ -116,54 +167,58 @@ func (s *Site) DeskReview(c *gin.Context) {
 	}
 	sort.Slice(p.Pages, func(i, j int) bool { return p.Pages[i].Page < p.Pages[j].Page })
 	p.Page = p.Pages[0].Page
-	if n, err := strconv.Atoi(c.Query("page")); err == nil && perPage[n] > 0 {
+	if perPage[n] > 0 {
 		p.Page = n
+	}
+	confirmed, err := s.confirmations(c, f, p.SHA256)
+	if err != nil {
+		return p, err
 	}
 	for i := range p.Pages {
 		l := &p.Pages[i]
 		l.Current = l.Page == p.Page
-		l.Href = "/desk/filings/" + id + "/review?sha=" + p.SHA256 + "&page=" + strconv.Itoa(l.Page)
+		l.Href = reviewHref(f.ID, p.SHA256, l.Page)
+		l.Confirmed = confirmed[l.Page]
 	}
+	p.Confirmed = confirmed[p.Page]
 	file, _, err := s.d.Store.SourceFile(ctx, p.SHA256)
 	if err != nil {
-		s.pageError(c, err)
-		return
+		return p, err
 	}
 	p.Width, p.Height, err = pdfgrid.PageSize(ctx, bytes.NewReader(file.Content), p.Page, renderLimits)
 	if err != nil {
-		s.pageError(c, err)
-		return
+		return p, err
 	}
+	p.PixelW, p.PixelH = int(math.Round(p.Width*reviewDPI/72)), int(math.Round(p.Height*reviewDPI/72))
 	p.Image = "/desk/filings/" + id + "/pages/" + strconv.Itoa(p.Page) + ".png?sha=" + p.SHA256
 	p.PDF = models.SourcePath(p.SHA256) + "#page=" + strconv.Itoa(p.Page)
 
 	items, err := s.d.Store.LineItems(ctx, f.ID)
 	if err != nil {
-		s.pageError(c, err)
-		return
+		return p, err
 	}
 	tp, err := s.d.Store.ThreePublic(ctx, f.ID)
 	if err != nil {
-		s.pageError(c, err)
-		return
+		return p, err
 	}
 	bySource := map[string]models.FigureSource{}
 	for _, src := range srcs {
 		bySource[src.Key()] = src
 	}
-	add := func(src models.FigureSource, table, code, name, col, amount, unit string) {
-		n := len(p.Figures) + 1
-		p.Figures = append(p.Figures, reviewFigure{N: n, Table: table, Code: code, Name: name, Col: col, Amount: amount, Unit: unit,
-			X: src.X0, Y: src.Y0, W: src.X1 - src.X0, H: src.Y1 - src.Y0, LabelX: src.X1 + 1, LabelY: src.Y0 + 7,
-			Anchor: "f" + strconv.Itoa(n), DeskLink: "/desk/filings/" + id + "#" + cellID(string(src.Table), src.Code, src.Column)})
+	add := func(src models.FigureSource, fig reviewFigure) {
+		fig.N = len(p.Figures) + 1
+		fig.X, fig.Y, fig.W, fig.H = src.X0, src.Y0, src.X1-src.X0, src.Y1-src.Y0
+		fig.LabelX, fig.LabelY = src.X1+1, src.Y0+7
+		fig.Anchor = reviewAnchor(src.Table, src.Code, src.Column)
+		fig.DeskLink = "/desk/filings/" + id + "#" + cellID(string(src.Table), src.Code, src.Column)
+		p.Figures = append(p.Figures, fig)
 	}
 	for _, it := range items {
-		if !it.Amount.Valid {
-			continue
-		}
 		src, ok := bySource[models.FigureKey(it.Table, it.Code, it.Column)]
 		if !ok {
-			p.Missing++
+			if it.Amount.Valid {
+				p.Missing++
+			}
 			continue
 		}
 		if src.SHA256 != p.SHA256 || src.Page != p.Page {
@@ -180,7 +235,9 @@ func (s *Site) DeskReview(c *gin.Context) {
 				name = rs.Chinese
 			}
 		}
-		add(src, spec.Name(f.Phase), it.Code, name, col, amountIn(it.Amount, it.Unit), string(it.Unit))
+		_, keyed := spec.Row(it.Code)
+		add(src, reviewFigure{Table: spec.Name(f.Phase), Code: it.Code, ShowCode: !keyed, Name: name, Col: col, Amount: amountIn(it.Amount, it.Unit),
+			Unit: string(it.Unit), TableKey: string(it.Table), ColKey: it.Column, Value: typedAmount(it.Amount, it.Unit, it.Decimals)})
 	}
 	if tp != nil {
 		spec, _ := models.LookupTable(string(models.TableThreePublic))
@@ -189,20 +246,184 @@ func (s *Site) DeskReview(c *gin.Context) {
 			if !ok || src.SHA256 != p.SHA256 || src.Page != p.Page {
 				continue
 			}
-			add(src, spec.Name(f.Phase), "", a.Chinese, "", amountIn(*a.Get(tp), tp.Unit), string(tp.Unit))
+			add(src, reviewFigure{Table: spec.Name(f.Phase), Name: a.Chinese, Amount: amountIn(*a.Get(tp), tp.Unit), Unit: string(tp.Unit),
+				TableKey: string(models.TableThreePublic), ColKey: a.Key, Value: typedAmount(*a.Get(tp), tp.Unit, tp.Decimals)})
 		}
 		for _, cnt := range models.ThreePublicCounts {
 			src, ok := bySource[models.FigureKey(models.TableThreePublic, "", cnt.Key)]
 			if !ok || src.SHA256 != p.SHA256 || src.Page != p.Page {
 				continue
 			}
-			add(src, spec.Name(f.Phase), "", cnt.Chinese, "", countText(*cnt.Get(tp)), "")
+			v := *cnt.Get(tp)
+			value := ""
+			if v.Valid {
+				value = strconv.FormatInt(v.Count, 10)
+			}
+			add(src, reviewFigure{Table: spec.Name(f.Phase), Name: cnt.Chinese, Amount: countText(v),
+				TableKey: string(models.TableThreePublic), ColKey: cnt.Key, Value: value, Count: true})
 		}
 	}
-	s.renderReview(c, p)
+	return p, nil
 }
 
-func (s *Site) renderReview(c *gin.Context, p reviewPage) {
+// typedAmount is a figure as a clerk would type it in its unit: its printed
+// decimals, no thousands separators; "" when it is not disclosed.
+func typedAmount(n models.NullMoney, u models.Unit, d models.Decimals) string {
+	if !n.Valid {
+		return ""
+	}
+	if !u.Valid() {
+		u = models.Yuan
+	}
+	if k, ok := d.N(); ok {
+		return n.Money.FormatRounded(u, k, false)
+	}
+	return n.Money.Format(u)
+}
+
+// confirmations reads who last marked each page of the PDF sha as checked (the audit log).
+func (s *Site) confirmations(c *gin.Context, f models.Filing, sha string) (map[int]*reviewConfirmation, error) {
+	log, err := s.d.Store.AuditLog(c.Request.Context(), "filing:"+strconv.FormatInt(f.ID, 10), 10000)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int]*reviewConfirmation{}
+	for _, e := range log { // newest first
+		if e.Action != filings.AuditConfirmPage {
+			continue
+		}
+		var d struct {
+			SHA256 string `json:"sha256"`
+			Page   int    `json:"page"`
+		}
+		if json.Unmarshal([]byte(e.Detail), &d) != nil || d.SHA256 != sha || out[d.Page] != nil {
+			continue
+		}
+		out[d.Page] = &reviewConfirmation{By: e.Actor, At: e.At}
+	}
+	return out, nil
+}
+
+// lastCorrection is the message of the newest correction by actor to the
+// filing, made in the last few minutes: the flash after the redirect (no text travels in the URL).
+func (s *Site) lastCorrection(c *gin.Context, filingID int64, actor string) string {
+	log, err := s.d.Store.AuditLog(c.Request.Context(), "filing:"+strconv.FormatInt(filingID, 10), 50)
+	if err != nil {
+		return ""
+	}
+	for _, e := range log {
+		if e.Action != filings.AuditCorrect || e.Actor != actor {
+			continue
+		}
+		var d struct {
+			Message string `json:"message"`
+		}
+		if s.d.Store.Now().Sub(e.At) > 10*time.Minute || json.Unmarshal([]byte(e.Detail), &d) != nil {
+			return ""
+		}
+		return d.Message
+	}
+	return ""
+}
+
+// DeskCorrect corrects one figure of a draft from the review view: POST
+// /desk/filings/{id}/figures (table, code, col, amount; sha and page of the
+// view), to whoever may write the draft, while it is a draft. It answers with
+// the review page again, at the figure, saying what changed and what the
+// checks found; a figure that cannot be read is refused (400) naming it.
+func (s *Site) DeskCorrect(c *gin.Context) {
+	sess, t, id, ok := s.deskFilingForm(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	pageNo, _ := strconv.Atoi(c.PostForm("page"))
+	sha := c.PostForm("sha")
+	corr := filings.Correction{FilingID: id, Table: models.Table(c.PostForm("table")), Code: c.PostForm("code"),
+		Column: c.PostForm("col"), Text: c.PostForm("amount"), SHA256: sha, Page: pageNo}
+	got, err := s.d.Filings.Correct(ctx, corr, filings.Actor{Name: t.Name, Token: t})
+	anchor := reviewAnchor(corr.Table, corr.Code, corr.Column)
+	if err == nil {
+		done := "corrected"
+		if !got.Changed {
+			done = "unchanged"
+		}
+		c.Redirect(http.StatusSeeOther, reviewHref(id, sha, pageNo)+"&done="+done+"#"+anchor)
+		return
+	}
+	s.refuseReview(c, sess, t, id, sha, pageNo, err, anchor, corr.Text)
+}
+
+// refuseReview shows the review page again with why a form was refused; a
+// filing the token may not see, or may not write, is the error page.
+func (s *Site) refuseReview(c *gin.Context, sess *deskSession, t *models.Token, id int64, sha string, pageNo int, err error, anchor, typed string) {
+	status := httpx.Status(err)
+	if code := models.ErrorCode(err); status >= 500 || code == models.ENOTFOUND || code == models.EFORBIDDEN {
+		s.pageError(c, err)
+		return
+	}
+	f, ferr := s.d.Store.Filing(c.Request.Context(), id)
+	if ferr != nil || !filings.MaySee(t, f) {
+		s.showError(c, status, models.ErrorMessage(err))
+		return
+	}
+	p, perr := s.reviewPageOf(c, sess, t, f, sha, pageNo)
+	if perr != nil {
+		s.showError(c, status, models.ErrorMessage(err))
+		return
+	}
+	if models.ErrorCode(err) == models.EINVALID {
+		status = http.StatusBadRequest // the form's figure, not the request, is wrong: said on the page
+	}
+	p.Error, p.ErrorAt = models.ErrorMessage(err), anchor
+	for i := range p.Figures {
+		if p.Figures[i].Anchor == anchor {
+			p.Figures[i].Value = typed // what was typed, to be mended
+		}
+	}
+	s.renderReview(c, status, p)
+}
+
+// DeskConfirmPage marks a page of the review view as checked: POST
+// /desk/filings/{id}/confirm (sha, page), to whoever may write the draft; an
+// audit entry (filings.ConfirmPage), shown on the view's list of pages.
+func (s *Site) DeskConfirmPage(c *gin.Context) {
+	sess, t, id, ok := s.deskFilingForm(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	pageNo, _ := strconv.Atoi(c.PostForm("page"))
+	sha := c.PostForm("sha")
+	f, err := s.d.Store.Filing(ctx, id)
+	if err == nil && !filings.MaySee(t, f) {
+		err = models.Errorf(models.ENOTFOUND, "申报 %d 不存在", id)
+	}
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	srcs, err := s.d.Store.FigureSources(ctx, id)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	cited := false
+	for _, src := range srcs {
+		cited = cited || (src.SHA256 == sha && src.Page == pageNo)
+	}
+	if !cited {
+		s.pageError(c, models.Errorf(models.ENOTFOUND, "申报 %d 没有从第 %d 页读入的数字", id, pageNo))
+		return
+	}
+	if err := s.d.Filings.ConfirmPage(ctx, id, sha, pageNo, filings.Actor{Name: t.Name, Token: t}); err != nil {
+		s.refuseReview(c, sess, t, id, sha, pageNo, err, "", "")
+		return
+	}
+	c.Redirect(http.StatusSeeOther, reviewHref(id, sha, pageNo)+"&done=confirmed")
+}
+
+func (s *Site) renderReview(c *gin.Context, status int, p reviewPage) {
 	var buf bytes.Buffer
 	if err := reviewTemplate.ExecuteTemplate(&buf, "layout", p); err != nil {
 		httpx.Logger(c).Error("template failed", slog.String("page", "desk_review"), slog.Any("err", err))
@@ -210,7 +431,7 @@ func (s *Site) renderReview(c *gin.Context, p reviewPage) {
 			[]byte("<!doctype html><meta charset=utf-8><title>服务器内部错误</title><p>服务器内部错误，请稍后再试。"))
 		return
 	}
-	c.Data(http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
 // DeskPageImage renders one page of a PDF a filing's figures come from:
