@@ -35,6 +35,10 @@ const (
 //     (一、收入支出决算总体情况说明) or centred on the text column with
 //     margins on both sides (名词解释, 2025年部门预算编制说明); it opens a
 //     section, whose page is the heading's;
+//   - a numbered chapter's heading the PDF runs on into its first paragraph
+//     is split from it where it ends (runOnHeading);
+//   - a part with nothing under it before the next part (第二部分…决算表,
+//     whose tables are read as tables) is left out;
 //   - every other block is a paragraph of the open section; a block that
 //     goes on from a paragraph cut by a page break or by the PDF's own block
 //     boundaries (the one before ends without 。！？；, this one does not start
@@ -56,6 +60,12 @@ func explanationsOf(doc *pdfgrid.Document) []models.ExplanationSection {
 	}
 	for _, b := range blocks {
 		t := b.Text
+		if h, rest := runOnHeading(t); h != "" {
+			flush()
+			out = append(out, models.ExplanationSection{Heading: h, Page: b.Page})
+			paras = append(paras, rest)
+			continue
+		}
 		if isHeading(b, t, centre, margin) {
 			flush()
 			out = append(out, models.ExplanationSection{Heading: t, Page: b.Page})
@@ -71,6 +81,16 @@ func explanationsOf(doc *pdfgrid.Document) []models.ExplanationSection {
 		paras = append(paras, t)
 	}
 	flush()
+	// A part with nothing under it before the next part (第二部分…决算表, the
+	// tables' part) says nothing of its own.
+	kept := out[:0]
+	for i, e := range out {
+		if partHeading.MatchString(e.Heading) && e.Text == "" && (i+1 == len(out) || partHeading.MatchString(out[i+1].Heading)) {
+			continue
+		}
+		kept = append(kept, e)
+	}
+	out = kept
 	for i := range out {
 		out[i].Seq = i + 1
 		out[i].Text = cutSection(out[i].Text, out[i].Page)
@@ -190,6 +210,38 @@ func isHeading(b pdfgrid.Block, t string, centre, left float64) bool {
 	}
 	mid := (b.X0 + b.X1) / 2
 	return mid-centre <= 24 && centre-mid <= 24 && b.X0-left >= 36
+}
+
+// headingEnds are the words a chapter's heading ends with, to find where a
+// heading the PDF runs on into its first paragraph stops.
+var headingEnds = []string{"情况说明", "主要职能", "机构设置", "单位构成", "名词解释", "编制说明"}
+
+// runOnHeading splits a numbered chapter's heading from the paragraph the PDF
+// runs it on into (一、2025年“三公”经费预算情况说明2025年“三公”经费预算数为…):
+// the heading ends at the first of headingEnds within its first 40
+// characters, with no punctuation before it but the quotes and brackets of a
+// name. "", "" when t is no such block.
+func runOnHeading(t string) (heading, rest string) {
+	if !chapterNumber.MatchString(t) {
+		return "", ""
+	}
+	head := t
+	if i := strings.IndexAny(head, "：:，,。；;"); i >= 0 {
+		head = head[:i]
+	}
+	if rs := []rune(head); len(rs) > maxHeading {
+		head = string(rs[:maxHeading])
+	}
+	end := -1
+	for _, w := range headingEnds {
+		if i := strings.Index(head, w); i >= 0 && (end < 0 || i+len(w) < end) {
+			end = i + len(w)
+		}
+	}
+	if end < 0 || strings.TrimSpace(t[end:]) == "" {
+		return "", ""
+	}
+	return t[:end], strings.TrimSpace(t[end:])
 }
 
 // continues reports that block t goes on from paragraph p: p ends mid-sentence
