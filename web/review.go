@@ -340,7 +340,18 @@ func (s *Site) DeskCorrect(c *gin.Context) {
 	pageNo, _ := strconv.Atoi(c.PostForm("page"))
 	sha := c.PostForm("sha")
 	corr := filings.Correction{FilingID: id, Table: models.Table(c.PostForm("table")), Code: c.PostForm("code"),
-		Column: c.PostForm("col"), Text: c.PostForm("amount"), SHA256: sha, Page: pageNo}
+		Column: c.PostForm("col"), Text: c.PostForm("amount")}
+	// The page the audit names is where the figure was read from, whatever the form says.
+	srcs, err := s.d.Store.FigureSources(ctx, id)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	for _, src := range srcs {
+		if src.Key() == models.FigureKey(corr.Table, corr.Code, corr.Column) && (corr.SHA256 == "" || src.SHA256 == sha) {
+			corr.SHA256, corr.Page = src.SHA256, src.Page
+		}
+	}
 	got, err := s.d.Filings.Correct(ctx, corr, filings.Actor{Name: t.Name, Token: t})
 	anchor := reviewAnchor(corr.Table, corr.Code, corr.Column)
 	if err == nil {
