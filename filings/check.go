@@ -54,14 +54,21 @@ const checkChunk = 256
 // none), and written, the tables it replaced; a figure of a table the upload
 // did not replace keeps the place its earlier findings gave it (a draft
 // rechecked after a code list is loaded keeps every place).
+//
+// pre holds the findings of drafts the upload checked while it wrote them
+// (see precheck), which are not checked again; nil for none.
 func checkDrafts(ctx context.Context, tx *store.Tx, chk Checker, fs []models.Filing, mem *memory, loc *ingest.Locator,
-	written map[tableKey]bool) ([]models.Finding, error) {
+	written map[tableKey]bool, pre map[int64][]models.Finding) ([]models.Finding, error) {
 	var all []models.Finding
 	for start := 0; start < len(fs); start += checkChunk {
 		part := fs[start:min(start+checkChunk, len(fs))]
 		drafts := make([]*checks.Filing, len(part))
 		fresh := make([]bool, len(part)) // written whole by this upload: no earlier findings
 		for i, f := range part {
+			if _, ok := pre[f.ID]; ok {
+				fresh[i] = true // created by this upload, checked whole already
+				continue
+			}
 			d, ok := mem.filing(f)
 			fresh[i] = ok
 			if !ok {
@@ -75,6 +82,11 @@ func checkDrafts(ctx context.Context, tx *store.Tx, chk Checker, fs []models.Fil
 		results, err := runChecks(ctx, tx, chk, drafts)
 		if err != nil {
 			return nil, err
+		}
+		for i, f := range part {
+			if fs, ok := pre[f.ID]; ok {
+				results[i] = fs
+			}
 		}
 		for i, f := range part {
 			var kept map[figure]place
@@ -151,8 +163,10 @@ func runChecks(ctx context.Context, tx *store.Tx, chk Checker, drafts []*checks.
 			}
 		}()
 	}
-	for i := range drafts {
-		next <- i
+	for i, d := range drafts {
+		if d != nil { // nil: checked already
+			next <- i
+		}
 	}
 	close(next)
 	wg.Wait()
@@ -192,21 +206,35 @@ type memory struct {
 	items       map[int64][]models.LineItem
 	three       map[int64]*models.ThreePublic
 	notes       map[int64][]models.TableNote
+	// taken are drafts whose content was handed over (forget): the memory no
+	// longer holds all of them, so they are read back from the database.
+	taken map[int64]bool
 }
 
 func newMemory(limit int) *memory {
 	return &memory{limit: limit, items: map[int64][]models.LineItem{}, three: map[int64]*models.ThreePublic{},
-		notes: map[int64][]models.TableNote{}}
+		notes: map[int64][]models.TableNote{}, taken: map[int64]bool{}}
+}
+
+// forget drops the remembered content of a draft whose content was handed
+// over: later rows of it are not remembered, and filing no longer answers
+// for it (it is read back from the database).
+func (m *memory) forget(id int64) {
+	m.rows -= len(m.items[id])
+	delete(m.items, id)
+	delete(m.three, id)
+	delete(m.notes, id)
+	m.taken[id] = true
 }
 
 func (m *memory) addNote(n models.TableNote) {
-	if !m.full {
+	if !m.full && !m.taken[n.FilingID] {
 		m.notes[n.FilingID] = append(m.notes[n.FilingID], n)
 	}
 }
 
 func (m *memory) addItem(li models.LineItem) {
-	if m.full {
+	if m.full || m.taken[li.FilingID] {
 		return
 	}
 	if m.rows++; m.rows > m.limit {
@@ -217,14 +245,14 @@ func (m *memory) addItem(li models.LineItem) {
 }
 
 func (m *memory) putThreePublic(tp models.ThreePublic) {
-	if !m.full {
+	if !m.full && !m.taken[tp.FilingID] {
 		m.three[tp.FilingID] = &tp
 	}
 }
 
 // filing returns the remembered content of f, if the upload kept it.
 func (m *memory) filing(f models.Filing) (*checks.Filing, bool) {
-	if m == nil || m.full {
+	if m == nil || m.full || m.taken[f.ID] {
 		return nil, false
 	}
 	items, hasItems := m.items[f.ID]
@@ -253,7 +281,7 @@ func (s *Service) Recheck(ctx context.Context, ids []int64) ([]models.Finding, e
 			}
 		}
 		var err error
-		out, err = checkDrafts(ctx, tx, s.session(ctx, tx), drafts, nil, nil, nil)
+		out, err = checkDrafts(ctx, tx, s.session(ctx, tx), drafts, nil, nil, nil, nil)
 		return err
 	})
 	return out, err

@@ -294,7 +294,7 @@ func (s *Service) publishSet(ctx context.Context, tx *store.Tx, pubID int64, ids
 	// A scheduled act judges its drafts as they stand when it runs: checked
 	// again (with the code lists and published filings of now), then judged.
 	if recheck && s.Checker != nil {
-		if _, err := checkDrafts(ctx, tx, s.session(ctx, tx), drafts, nil, nil, nil); err != nil {
+		if _, err := checkDrafts(ctx, tx, s.session(ctx, tx), drafts, nil, nil, nil, nil); err != nil {
 			return nil, nil, err
 		}
 	}

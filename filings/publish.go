@@ -93,6 +93,6 @@ func (s *Service) recheckDependents(ctx context.Context, tx *store.Tx, f models.
 	if err != nil || len(deps) == 0 {
 		return err
 	}
-	_, err = checkDrafts(ctx, tx, s.session(ctx, tx), deps, nil, nil, nil)
+	_, err = checkDrafts(ctx, tx, s.session(ctx, tx), deps, nil, nil, nil, nil)
 	return err
 }

@@ -28,16 +28,79 @@ func (r *Rules) Check(ctx context.Context, tx *store.Tx, draft *checks.Filing) (
 // Session returns a Checker for one transaction that reads each published
 // filing and each region's peers at most once: an upload of forty departments
 // compares every one of them with the same published peers. Its Check may be
-// called from several goroutines; reads of the database are serialised.
+// called from several goroutines; reads of the database are serialised. It
+// is also a prechecker: an upload checks its new drafts while it writes.
 func (r *Rules) Session(ctx context.Context, tx *store.Tx) Checker {
-	view := NewPublishedView(ctx, tx)
-	return CheckerFunc(func(ctx context.Context, tx *store.Tx, draft *checks.Filing) ([]models.Finding, error) {
-		findings := checks.Run(draft, checks.Env{Codes: r.Codes, Published: view, Severity: r.Severity})
-		if err := view.Err(); err != nil {
-			return nil, err
+	return &ruleSession{rules: r, view: NewPublishedView(ctx, tx)}
+}
+
+type ruleSession struct {
+	rules *Rules
+	view  *PublishedView
+}
+
+func (s *ruleSession) env(pub checks.Published) checks.Env {
+	return checks.Env{Codes: s.rules.Codes, Published: pub, Severity: s.rules.Severity}
+}
+
+func (s *ruleSession) Check(ctx context.Context, tx *store.Tx, draft *checks.Filing) ([]models.Finding, error) {
+	findings := checks.Run(draft, s.env(s.view))
+	if err := s.view.Err(); err != nil {
+		return nil, err
+	}
+	return findings, nil
+}
+
+// Prefetch reads what the cross-filing rules ask about a draft of key: last
+// year's filing, for a final its year's budgets, and the region's peers.
+func (s *ruleSession) Prefetch(key models.FilingKey) error {
+	last := key
+	last.FiscalYear--
+	s.view.Latest(last)
+	if key.Phase == models.PhaseFinal {
+		for _, phase := range []models.Phase{models.PhaseAdjusted, models.PhaseBudget} {
+			k := key
+			k.Phase = phase
+			s.view.Latest(k)
 		}
-		return findings, nil
-	})
+	}
+	s.view.Peers(key.RegionCode, key.FiscalYear, key.Phase)
+	return s.view.Err()
+}
+
+// CheckCached runs the rules with what the view holds already; ok is false
+// when they asked for something it does not (the findings are then unusable).
+func (s *ruleSession) CheckCached(draft *checks.Filing) ([]models.Finding, bool) {
+	c := &cachedView{view: s.view}
+	findings := checks.Run(draft, s.env(c))
+	return findings, !c.missed
+}
+
+// cachedView answers checks.Published from a PublishedView's cache alone,
+// never from the database (whose transaction another goroutine is using).
+type cachedView struct {
+	view   *PublishedView
+	missed bool
+}
+
+func (c *cachedView) Latest(key models.FilingKey) (*checks.Filing, bool) {
+	c.view.mu.Lock()
+	defer c.view.mu.Unlock()
+	f, ok := c.view.latest[key]
+	if !ok {
+		c.missed = true
+	}
+	return f, f != nil
+}
+
+func (c *cachedView) Peers(region string, year int, phase models.Phase) []checks.Filing {
+	c.view.mu.Lock()
+	defer c.view.mu.Unlock()
+	ps, ok := c.view.peers[peerKey{region, year, phase}]
+	if !ok {
+		c.missed = true
+	}
+	return ps
 }
 
 type peerKey struct {

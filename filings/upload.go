@@ -116,6 +116,11 @@ func (s *Service) Upload(ctx context.Context, f File, actor Actor, progress Prog
 		defer rd.Close()
 		w := newWriter(tx, actor)
 		w.sha256 = sum
+		chk := s.session(ctx, tx)
+		if pc, ok := chk.(prechecker); ok {
+			w.pre = startPrecheck(pc)
+			defer w.pre.stop()
+		}
 		ra := startReadAhead(rd, progress)
 		defer ra.stop()
 		for batch := range ra.batches {
@@ -152,7 +157,7 @@ func (s *Service) Upload(ctx context.Context, f File, actor Actor, progress Prog
 		if err := w.flushSources(ctx, f.Path); err != nil {
 			return err
 		}
-		findings, err := checkDrafts(ctx, tx, s.session(ctx, tx), w.filings, w.content, w.loc, w.cleared)
+		findings, err := checkDrafts(ctx, tx, chk, w.filings, w.content, w.loc, w.cleared, w.prechecked())
 		if err != nil {
 			return err
 		}
@@ -240,6 +245,7 @@ type writer struct {
 	tx     *store.Tx
 	actor  Actor
 	drafts map[models.FilingKey]models.Filing
+	keys   map[int64]models.FilingKey // of drafts, by id
 	// filings in the order the file first names them.
 	filings []models.Filing
 	// cleared records which (filing, table) pairs this upload has replaced already.
@@ -259,6 +265,10 @@ type writer struct {
 	explained bool // a PDF's explanations were stored, which link to its pages
 	// loc remembers the cell of each figure read from a workbook, for the findings.
 	loc *ingest.Locator
+	// pre checks the drafts this upload created while it goes on writing;
+	// nil when the checker cannot. current is the draft of the last record.
+	pre     *precheck
+	current int64
 }
 
 type tableKey struct {
@@ -271,7 +281,7 @@ type tableKey struct {
 const batchSize = 2 * store.LineItemBatch
 
 func newWriter(tx *store.Tx, actor Actor) *writer {
-	return &writer{tx: tx, actor: actor, drafts: map[models.FilingKey]models.Filing{},
+	return &writer{tx: tx, actor: actor, drafts: map[models.FilingKey]models.Filing{}, keys: map[int64]models.FilingKey{},
 		cleared: map[tableKey]bool{}, empty: map[int64]bool{}, regions: map[string]bool{}, threeRows: map[int64][]int{},
 		content: newMemory(maxRememberedRows), loc: ingest.NewLocator()}
 }
@@ -287,6 +297,9 @@ func (w *writer) add(ctx context.Context, rec ingest.Record) error {
 	f, err := w.draft(ctx, rec)
 	if err != nil {
 		return err
+	}
+	if f.ID != w.current {
+		w.moveTo(f)
 	}
 	if excelCell(rec.Cell) {
 		w.loc.Add(rec)
@@ -402,13 +415,43 @@ func (w *writer) draft(ctx context.Context, rec ingest.Record) (models.Filing, e
 			}
 		case models.ErrorCode(err) == models.ENOTFOUND:
 			w.empty[f.ID] = true
+			if w.pre != nil {
+				if err := w.pre.chk.Prefetch(rec.Key); err != nil {
+					return f, err
+				}
+			}
 		default:
 			return f, err
 		}
 	}
 	w.drafts[rec.Key] = f
+	w.keys[f.ID] = rec.Key
 	w.filings = append(w.filings, f)
 	return f, nil
+}
+
+// moveTo notes that the file went on from the current draft to f: the
+// current one, if the upload made it from nothing, is complete unless the
+// file names it again, and goes to be checked.
+func (w *writer) moveTo(f models.Filing) {
+	if w.pre != nil {
+		w.pre.reopened(f.ID)
+		if w.current != 0 && w.empty[w.current] && !w.pre.sent[w.current] {
+			done := w.drafts[w.keys[w.current]]
+			if d, ok := w.content.filing(done); ok && w.pre.offer(d) {
+				w.content.forget(done.ID)
+			}
+		}
+	}
+	w.current = f.ID
+}
+
+// prechecked is what the checks found in drafts while the upload wrote (nil: none).
+func (w *writer) prechecked() map[int64][]models.Finding {
+	if w.pre == nil {
+		return nil
+	}
+	return w.pre.results()
 }
 
 func (w *writer) flush(ctx context.Context) error {
