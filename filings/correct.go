@@ -94,7 +94,7 @@ func (s *Service) Correct(ctx context.Context, c Correction, actor Actor) (Corre
 			return err
 		}
 		f.UpdatedAt = tx.Now()
-		findings, err := checkDrafts(ctx, tx, s.session(ctx, tx), []models.Filing{f}, nil, nil, nil)
+		findings, err := checkDrafts(ctx, tx, s.session(ctx, tx), []models.Filing{f}, nil, nil, nil, nil)
 		if err != nil {
 			return err
 		}
