@@ -482,6 +482,12 @@ func TestDesk_SignInSetsAStrictHttpOnlyCookieWithoutTheSecret(t *testing.T) {
 	if b.get("/desk").Code != 200 || !strings.Contains(b.last.Body.String(), "已登录：<strong>管理员</strong>") {
 		t.Fatalf("signed in: %s", b.last.Body)
 	}
+	// The file picker offers every format the upload reads, PDFs and old .xls workbooks too.
+	for _, ext := range []string{".csv", ".xlsx", ".xls,", ".pdf"} {
+		if !strings.Contains(b.last.Body.String(), ext) {
+			t.Errorf("the upload form's accept= leaves out %s", strings.TrimSuffix(ext, ","))
+		}
+	}
 
 	// Behind a TLS proxy the cookie is Secure.
 	tls := newBrowser(t, w.h)
