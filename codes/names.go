@@ -3,6 +3,7 @@ package codes
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // NormalizeName reduces a code's name to what code.name_mismatch compares, so
@@ -20,7 +21,12 @@ import (
 // Nothing else: other characters, the order of words and older official names
 // (医疗卫生与计划生育 for 卫生健康) still differ; the latter come from each year's list.
 func NormalizeName(name string) string {
+	if !needsFolding(name) {
+		// Nothing to fold or remove: steps 3 and 4 only cut the string.
+		return strings.TrimSuffix(trimOrdinal(name), "支出")
+	}
 	var b strings.Builder
+	b.Grow(len(name))
 	for _, r := range name {
 		switch {
 		case r >= 0xFF01 && r <= 0xFF5E:
@@ -31,6 +37,16 @@ func NormalizeName(name string) string {
 		}
 	}
 	return strings.TrimSuffix(trimOrdinal(b.String()), "支出")
+}
+
+// needsFolding reports whether step 1 or 2 of NormalizeName changes name.
+func needsFolding(name string) bool {
+	for _, r := range name {
+		if r >= 0xFF01 && r <= 0xFF5E || unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' || r == utf8.RuneError {
+			return true
+		}
+	}
+	return false
 }
 
 // trimOrdinal removes the numbering a printed table puts before a row name
@@ -60,5 +76,8 @@ func trimOrdinal(s string) string {
 // SameName reports whether a name as printed matches a code's official name
 // once both are normalised by NormalizeName.
 func SameName(printed, official string) bool {
+	if printed == official {
+		return true // NormalizeName is a function of its argument
+	}
 	return NormalizeName(printed) == NormalizeName(official)
 }
