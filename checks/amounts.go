@@ -41,10 +41,11 @@ func checkAmountNegative(in *input, out *output) {
 		}
 	}
 	in.eachTable(func(t *table) {
-		for _, code := range t.rows {
+		for i, code := range t.rows {
+			r := int(t.rowNums[i])
 			for _, col := range t.usedColumns() {
-				if li := t.cells[cellKey{code, col}]; li != nil && li.Amount.Valid && li.Amount.Money < 0 {
-					negative(out, t.at(code, col), money(li.Amount.Money, unitOf(li.Unit)))
+				if li := t.lineAt(r, col.num); li != nil && li.Amount.Valid && li.Amount.Money < 0 {
+					negative(out, t.atNum(r, col.num, code, col.key), money(li.Amount.Money, unitOf(li.Unit)))
 				}
 			}
 		}
@@ -56,22 +57,14 @@ func negative(out *output, at where, amount string) {
 	out.reportf(at, "≥ 0", amount, "金额 %s%s为负数", amount, gap(amount))
 }
 
-// checkRowDuplicate reports every line after the first of the same cell, in upload order.
+// checkRowDuplicate reports every line after the first of the same cell, in
+// upload order (newInput found them).
 func checkRowDuplicate(in *input, out *output) {
-	type tableCell struct {
-		table models.Table
-		cellKey
-	}
-	seen := make(map[tableCell]*models.LineItem, len(in.Items))
-	for i := range in.Items {
+	for _, i := range in.dups {
 		li := &in.Items[i]
-		k := tableCell{li.Table, cellKey{li.Code, li.Column}}
-		prev, dup := seen[k]
-		if !dup {
-			seen[k] = li
-			continue
-		}
-		at := in.table(li.Table).at(li.Code, li.Column)
+		t := in.table(li.Table)
+		prev := t.cell(li.Code, li.Column)
+		at := t.at(li.Code, li.Column)
 		at.Row = li.SourceRow
 		amount := "未公开"
 		if li.Amount.Valid {

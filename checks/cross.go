@@ -75,7 +75,7 @@ func checkCrossSummaryIncome(in *input, out *output) {
 		// The budget's 部门收入总表 has a 上年结转 column inside its total; the
 		// final's 收入决算表 has none, so its total is the year's income alone.
 		rows := []string{"income_subtotal"}
-		if in.Phase != models.PhaseFinal || inc.used["carryover"] {
+		if in.Phase != models.PhaseFinal || inc.used("carryover") {
 			rows = append(rows, "carryover_in")
 		}
 		expected, ok := s.sumOfDerived(rows, amount)

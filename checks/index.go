@@ -12,30 +12,64 @@ type input struct {
 	*Filing
 	env    Env
 	tables map[models.Table]*table
+	// dups are the indexes in Items of the lines that repeat a cell an
+	// earlier line has (row.duplicate's business), in upload order.
+	dups []int
+	// scratch is reused for the figures of a comparison, which compare
+	// does not keep (Run checks one input on one goroutine).
+	scratch []figure
 }
 
 func newInput(f *Filing, env Env) *input {
-	in := &input{Filing: f, env: env, tables: map[models.Table]*table{}}
+	in := &input{Filing: f, env: env, tables: make(map[models.Table]*table, len(models.Tables))}
 	lines := map[models.Table]int{}
 	for i := range f.Items {
 		lines[f.Items[i].Table]++
 	}
+	var last *table // consecutive lines are mostly of one table
 	for i := range f.Items {
 		li := &f.Items[i]
-		t := in.tables[li.Table]
+		t := last
+		if t == nil || t.key != li.Table {
+			t = in.tables[li.Table]
+		}
 		if t == nil {
 			spec, _ := models.LookupTable(string(li.Table))
 			n := lines[li.Table]
-			t = &table{key: li.Table, spec: spec, phase: f.Phase, cells: make(map[cellKey]*models.LineItem, n),
-				first: make(map[string]*models.LineItem, n), used: map[string]bool{}}
+			t = &table{key: li.Table, spec: spec, phase: f.Phase, rowOf: make(map[string]int32, n)}
+			t.colKeys = append(t.colKeys, t.columns()...)
+			t.colUsed = make([]bool, len(t.colKeys))
+			t.specNums = make([]int, len(t.colKeys))
+			for i, c := range t.colKeys {
+				t.specNums[i] = t.colNum(c) // i, unless the spec names a column twice
+			}
 			in.tables[li.Table] = t
 		}
-		t.add(li)
+		last = t
+		if !t.add(li) {
+			in.dups = append(in.dups, i)
+		}
 	}
 	for _, t := range in.tables {
 		t.sortRows()
 	}
 	return in
+}
+
+// figures returns the input's scratch buffer for the figures of one
+// comparison, emptied; the comparison must be over before it is asked again.
+func (in *input) figures() []figure {
+	if in.scratch == nil {
+		in.scratch = make([]figure, 0, 32)
+	}
+	return in.scratch[:0]
+}
+
+// keep hands a grown scratch buffer back for the next comparison.
+func (in *input) keep(fs []figure) {
+	if cap(fs) > cap(in.scratch) {
+		in.scratch = fs[:0]
+	}
 }
 
 // table returns an indexed table of the filing, or nil when the filing has no line of it.
@@ -66,29 +100,110 @@ func (in *input) codeList(kind string) (*codes.List, int) {
 
 // table is one standard table of the filing: the first line of each cell
 // (a second one is row.duplicate's business) and its rows in print order.
+//
+// Rows and columns are numbered: a row by the order of its first line in
+// the upload, a column by its place in the table's columns in the filing's
+// phase, then any other column in the order its first line came.
 type table struct {
 	key   models.Table
 	spec  models.TableSpec
 	phase models.Phase
-	cells map[cellKey]*models.LineItem
-	first map[string]*models.LineItem // the first line of each row
-	rows  []string                    // distinct row codes in print order
-	cols  []string                    // the column keys of the table in the filing's phase
-	used  map[string]bool             // the columns that have at least one line
+
+	rowOf    map[string]int32     // row code → row number
+	cells    [][]*models.LineItem // by row number, by column number: the first line of the cell
+	firsts   []*models.LineItem   // by row number: the first line of the row
+	colKeys  []string             // column number → key; columns() first
+	colUsed  []bool               // by column number: the column has at least one line
+	rows     []string             // distinct row codes in print order
+	rowNums  []int32              // the row numbers of rows, in print order
+	cols     []string             // the column keys of the table in the filing's phase
+	specNums []int                // the column number of each of cols
+
+	usedCols []usedColumn        // usedColumns, worked out once
+	kids     map[string][]string // tree, worked out once
 }
 
-type cellKey struct{ code, column string }
+// usedColumn is a column that has at least one line, with its number.
+type usedColumn struct {
+	key string
+	num int
+}
 
-func (t *table) add(li *models.LineItem) {
-	k := cellKey{li.Code, li.Column}
-	if _, dup := t.cells[k]; !dup {
-		t.cells[k] = li
+// colNum returns the number of a column, -1 when the table has no such column.
+func (t *table) colNum(column string) int {
+	for i, c := range t.colKeys {
+		if c == column {
+			return i
+		}
 	}
-	t.used[li.Column] = true
-	if _, seen := t.first[li.Code]; !seen {
-		t.first[li.Code] = li
+	return -1
+}
+
+// rowNum returns the number of a row, -1 when the table has no such row.
+func (t *table) rowNum(code string) int {
+	if r, ok := t.rowOf[code]; ok {
+		return int(r)
+	}
+	return -1
+}
+
+// add indexes a line; false when its cell has a line already.
+func (t *table) add(li *models.LineItem) bool {
+	r, seen := t.rowOf[li.Code]
+	if !seen {
+		r = int32(len(t.firsts))
+		t.rowOf[li.Code] = r
+		t.firsts = append(t.firsts, li)
+		t.cells = append(t.cells, make([]*models.LineItem, len(t.colKeys)))
 		t.rows = append(t.rows, li.Code)
 	}
+	c := t.colNum(li.Column)
+	if c < 0 {
+		c = len(t.colKeys)
+		t.colKeys = append(t.colKeys, li.Column)
+		t.colUsed = append(t.colUsed, false)
+	}
+	t.colUsed[c] = true
+	row := t.cells[r]
+	if c >= len(row) {
+		row = append(row, make([]*models.LineItem, c+1-len(row))...)
+		t.cells[r] = row
+	}
+	if row[c] != nil {
+		return false
+	}
+	row[c] = li
+	return true
+}
+
+// lineAt returns the first line of a cell by row and column number, nil when none.
+func (t *table) lineAt(r, c int) *models.LineItem {
+	if r < 0 || c < 0 {
+		return nil
+	}
+	if row := t.cells[r]; c < len(row) {
+		return row[c]
+	}
+	return nil
+}
+
+// cell returns the first line of a cell, nil when the table has none.
+func (t *table) cell(code, column string) *models.LineItem {
+	return t.lineAt(t.rowNum(code), t.colNum(column))
+}
+
+// first returns the first line of a row, nil when the table has none.
+func (t *table) first(code string) *models.LineItem {
+	if r := t.rowNum(code); r >= 0 {
+		return t.firsts[r]
+	}
+	return nil
+}
+
+// used reports whether a column has at least one line.
+func (t *table) used(column string) bool {
+	c := t.colNum(column)
+	return c >= 0 && t.colUsed[c]
 }
 
 // namedRows are the row keys the table may have besides codes and 合计:
@@ -105,37 +220,56 @@ func (t *table) namedRows() []models.RowSpec {
 // spec order, then classification codes (201, 20106, 2010601, 2010602, 204, …).
 func (t *table) sortRows() {
 	named := t.namedRows()
-	rank := func(code string) (int, string) {
+	rank := func(code string) int {
 		if code == models.RowTotal {
-			return 0, ""
+			return 0
 		}
 		for i, r := range named {
 			if r.Key == code {
-				return 1 + i, ""
+				return 1 + i
 			}
 		}
-		return 1 + len(named), code
+		return 1 + len(named)
 	}
-	sort.SliceStable(t.rows, func(i, j int) bool {
-		ri, ci := rank(t.rows[i])
-		rj, cj := rank(t.rows[j])
-		if ri != rj {
-			return ri < rj
+	type key struct {
+		rank int
+		num  int32
+	}
+	keys := make([]key, len(t.rows))
+	for i, code := range t.rows {
+		keys[i] = key{rank(code), int32(i)} // t.rows is in row number order still
+	}
+	codeOf := t.rows
+	// Codes are distinct, so ties (the codes of one rank) fall to the code's order.
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].rank != keys[j].rank {
+			return keys[i].rank < keys[j].rank
 		}
-		return ci < cj
+		return keys[i].rank == 1+len(named) && codeOf[keys[i].num] < codeOf[keys[j].num]
 	})
+	rows := make([]string, len(keys))
+	t.rowNums = make([]int32, len(keys))
+	for i, k := range keys {
+		rows[i], t.rowNums[i] = codeOf[k.num], k.num
+	}
+	t.rows = rows
 }
 
 // has reports whether the table has a row with the code.
-func (t *table) has(code string) bool { _, ok := t.first[code]; return ok }
+func (t *table) has(code string) bool { _, ok := t.rowOf[code]; return ok }
 
 // present reports whether the cell has a line.
-func (t *table) present(code, column string) bool { _, ok := t.cells[cellKey{code, column}]; return ok }
+func (t *table) present(code, column string) bool { return t.cell(code, column) != nil }
 
 // fig returns the cell as a figure: absent lines count 0, a line given empty is not disclosed.
 func (t *table) fig(code, column string) figure {
-	li, ok := t.cells[cellKey{code, column}]
-	if !ok {
+	return t.figAt(t.rowNum(code), t.colNum(column), code, column)
+}
+
+// figAt is fig by row and column number (code and column name them).
+func (t *table) figAt(r, c int, code, column string) figure {
+	li := t.lineAt(r, c)
+	if li == nil {
 		return figure{}
 	}
 	f := disclosed(li.Amount, li.Unit, li.Decimals)
@@ -148,8 +282,21 @@ func (t *table) absentHint(code, column string) string {
 	if t.present(code, column) {
 		return ""
 	}
-	return "该格未上传，按空白（0）核对"
+	return absentHint
 }
+
+// specCol returns the number of the i-th of columns().
+func (t *table) specCol(i int) int { return t.specNums[i] }
+
+// absentHintAt is absentHint by row and column number.
+func (t *table) absentHintAt(r, c int) string {
+	if t.lineAt(r, c) != nil {
+		return ""
+	}
+	return absentHint
+}
+
+const absentHint = "该格未上传，按空白（0）核对"
 
 // columns returns the column keys the table has in the filing's phase, in print order.
 func (t *table) columns() []string {
@@ -168,14 +315,16 @@ func (t *table) columns() []string {
 
 // usedColumns returns the columns that have at least one line, in print
 // order: a column with none is all zeros, which no sum needs to look at.
-func (t *table) usedColumns() []string {
-	var out []string
-	for _, c := range t.columns() {
-		if t.used[c] {
-			out = append(out, c)
+func (t *table) usedColumns() []usedColumn {
+	if t.usedCols == nil {
+		t.usedCols = []usedColumn{}
+		for i, c := range t.columns() {
+			if n := t.specCol(i); t.colUsed[n] {
+				t.usedCols = append(t.usedCols, usedColumn{c, n})
+			}
 		}
 	}
-	return out
+	return t.usedCols
 }
 
 // classCodes returns the 类 rows (3-digit codes) in print order.
@@ -215,11 +364,15 @@ func (t *table) rowLabel(code string) string {
 
 // nameOf returns the first name printed for a row, "" when none was.
 func (t *table) nameOf(code string) string {
-	if li := t.first[code]; li != nil && li.Name != "" {
+	r := t.rowNum(code)
+	if r < 0 {
+		return ""
+	}
+	if li := t.firsts[r]; li.Name != "" {
 		return li.Name
 	}
-	for _, col := range t.columns() {
-		if li := t.cells[cellKey{code, col}]; li != nil && li.Name != "" {
+	for c := range t.columns() {
+		if li := t.lineAt(r, t.specCol(c)); li != nil && li.Name != "" {
 			return li.Name
 		}
 	}
@@ -239,11 +392,16 @@ func (t *table) singleColumn() bool { return len(t.spec.Columns) == 1 }
 
 // at locates a cell: 部门支出总表“2010601 行政运行”行“基本支出”栏.
 func (t *table) at(code, column string) where {
+	return t.atNum(t.rowNum(code), t.colNum(column), code, column)
+}
+
+// atNum is at by row and column number (code and column name them).
+func (t *table) atNum(r, c int, code, column string) where {
 	w := where{printedIn: t, Table: t.key, Code: code, Column: column}
-	if li, ok := t.cells[cellKey{code, column}]; ok {
+	if li := t.lineAt(r, c); li != nil {
 		w.Row = li.SourceRow
-	} else if li := t.first[code]; li != nil {
-		w.Row = li.SourceRow
+	} else if r >= 0 {
+		w.Row = t.firsts[r].SourceRow
 	}
 	return w
 }
@@ -251,7 +409,7 @@ func (t *table) at(code, column string) where {
 // atRow locates a whole row: 部门支出总表“201 一般公共服务支出”行.
 func (t *table) atRow(code string) where {
 	w := where{printedIn: t, wholeRow: true, Table: t.key, Code: code}
-	if li := t.first[code]; li != nil {
+	if li := t.first(code); li != nil {
 		w.Row = li.SourceRow
 	}
 	return w
@@ -267,7 +425,11 @@ func (t *table) side(code, column string) side {
 // (so a 类 printed with 项 rows but no 款 row has those 项 as children), and
 // the total row's children are the codes with no present ancestor.
 func (t *table) tree() map[string][]string {
+	if t.kids != nil {
+		return t.kids
+	}
 	kids := map[string][]string{}
+	t.kids = kids
 	for _, code := range t.rows {
 		if _, ok := codes.LevelOf(code); !ok {
 			continue
@@ -286,8 +448,9 @@ func (t *table) tree() map[string][]string {
 
 // allZero reports whether every disclosed amount of a row is 0.
 func (t *table) allZero(code string) bool {
-	for _, col := range t.columns() {
-		if li := t.cells[cellKey{code, col}]; li != nil && li.Amount.Valid && li.Amount.Money != 0 {
+	r := t.rowNum(code)
+	for c := range t.columns() {
+		if li := t.lineAt(r, t.specCol(c)); li != nil && li.Amount.Valid && li.Amount.Money != 0 {
 			return false
 		}
 	}
@@ -411,14 +574,4 @@ func (t *table) basicGroup(row string) []string {
 		}
 	}
 	return out
-}
-
-// anyPresent reports whether the row has a line in any of the columns.
-func (t *table) anyPresent(row string, cols []string) bool {
-	for _, c := range cols {
-		if t.present(row, c) {
-			return true
-		}
-	}
-	return false
 }

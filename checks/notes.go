@@ -77,7 +77,7 @@ func (in *input) moneyIn(key models.Table) (money bool, at where, any bool) {
 	}
 	for _, code := range t.rows {
 		for _, col := range t.columns() {
-			if li := t.cells[cellKey{code, col}]; li != nil && li.Amount.Valid {
+			if li := t.cell(code, col); li != nil && li.Amount.Valid {
 				any = true
 				if li.Amount.Money != 0 {
 					w := t.at(code, col)

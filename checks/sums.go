@@ -39,10 +39,10 @@ func checkRowSum(in *input, out *output) {
 		if len(parts) > 3 {
 			label = "各栏之和"
 		}
-		var used []string // the parts with no line at all add 0
-		for _, col := range parts {
-			if t.used[col] {
-				used = append(used, col)
+		var used []usedColumn // the parts with no line at all add 0
+		for i, col := range parts {
+			if n := t.specCol(1 + i); t.colUsed[n] {
+				used = append(used, usedColumn{col, n})
 			}
 		}
 		if len(used) == 0 {
@@ -50,19 +50,32 @@ func checkRowSum(in *input, out *output) {
 			// prints one 决算数 per code): there is no split to add up.
 			return
 		}
-		for _, code := range t.rows {
-			if t.key == models.TableFiscalSummary && incomeSide(code) && !t.anyPresent(code, used) {
+		const total = "total"
+		tc := t.specCol(0)
+		for i, code := range t.rows {
+			r := int(t.rowNums[i])
+			anyPresent := false
+			for _, col := range used {
+				if t.lineAt(r, col.num) != nil {
+					anyPresent = true
+					break
+				}
+			}
+			if t.key == models.TableFiscalSummary && incomeSide(code) && !anyPresent {
 				continue // the income side printed with one amount column
 			}
-			if !t.anyPresent(code, used) && (code == models.RowPersonnelTotal || code == models.RowPublicUseTotal) {
+			if !anyPresent && (code == models.RowPersonnelTotal || code == models.RowPublicUseTotal) {
 				continue
 			}
-			expected := side{Label: label}
+			figs := in.figures()
 			for _, col := range used {
-				expected.Figures = append(expected.Figures, t.fig(code, col))
+				figs = append(figs, t.figAt(r, col.num, code, col.key))
 			}
-			out.compare(comparison{at: t.at(code, "total"), actual: one("", t.fig(code, "total")), expected: expected,
-				hint: t.absentHint(code, "total")})
+			n := len(figs)
+			figs = append(figs, t.figAt(r, tc, code, total))
+			out.compare(comparison{at: t.atNum(r, tc, code, total), actual: side{Figures: figs[n : n+1 : n+1]},
+				expected: side{Label: label, Figures: figs[:n:n]}, hint: t.absentHintAt(r, tc)})
+			in.keep(figs)
 		}
 	})
 }
@@ -75,8 +88,9 @@ func checkHierarchySum(in *input, out *output) {
 			return
 		}
 		tree := t.tree()
+		var kidNums []int
 		// A total row the table does not print is derived from its 类, not read as 0.
-		for _, parent := range t.rows {
+		for i, parent := range t.rows {
 			kids := tree[parent]
 			if parent == models.RowPersonnelTotal || parent == models.RowPublicUseTotal {
 				kids = t.basicGroup(parent)
@@ -85,13 +99,21 @@ func checkHierarchySum(in *input, out *output) {
 				continue
 			}
 			label := childrenLabel(parent, kids)
+			r := int(t.rowNums[i])
+			kidNums = kidNums[:0]
+			for _, k := range kids {
+				kidNums = append(kidNums, t.rowNum(k))
+			}
 			for _, col := range t.usedColumns() {
-				expected := side{Label: label}
-				for _, k := range kids {
-					expected.Figures = append(expected.Figures, t.fig(k, col))
+				figs := in.figures()
+				for j, k := range kids {
+					figs = append(figs, t.figAt(kidNums[j], col.num, k, col.key))
 				}
-				out.compare(comparison{at: t.at(parent, col), actual: one("", t.fig(parent, col)), expected: expected,
-					hint: t.absentHint(parent, col)})
+				n := len(figs)
+				figs = append(figs, t.figAt(r, col.num, parent, col.key))
+				out.compare(comparison{at: t.atNum(r, col.num, parent, col.key), actual: side{Figures: figs[n : n+1 : n+1]},
+					expected: side{Label: label, Figures: figs[:n:n]}, hint: t.absentHintAt(r, col.num)})
+				in.keep(figs)
 			}
 		}
 	})
@@ -107,11 +129,27 @@ func childrenLabel(parent string, kids []string) string {
 	}
 	switch parent {
 	case models.RowTotal:
+		switch level {
+		case codes.LevelClass:
+			return "各类之和"
+		case codes.LevelSection:
+			return "各款之和"
+		case codes.LevelItem:
+			return "各项之和"
+		}
 		return "各" + level.String() + "之和"
 	case models.RowPersonnelTotal:
 		return "工资福利支出、对个人和家庭的补助之和"
 	case models.RowPublicUseTotal:
 		return "其他各类经济科目之和"
+	}
+	switch level {
+	case codes.LevelClass:
+		return "所属类之和"
+	case codes.LevelSection:
+		return "所属款之和"
+	case codes.LevelItem:
+		return "所属项之和"
 	}
 	return "所属" + level.String() + "之和"
 }
