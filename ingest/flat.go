@@ -37,6 +37,7 @@ type flatReader struct {
 
 	vals []string // the current row's trimmed cells, by column
 	skip []bool   // cells already reported as too long
+	memo rowMemo  // how the last row's repeated cells parsed
 }
 
 // newFlatReader reads the header row (the first non-blank row) and detects the kind.
@@ -293,6 +294,19 @@ type rowKey struct {
 }
 
 func (c *rowCtx) parseKey() rowKey {
+	cells, same := c.keyCells()
+	if same {
+		return c.r.memo.parsed
+	}
+	failed := c.failed
+	c.failed = false
+	k := c.parseKeyCells()
+	c.rememberKey(cells, k, !c.failed)
+	c.failed = c.failed || failed
+	return k
+}
+
+func (c *rowCtx) parseKeyCells() rowKey {
 	var k rowKey
 	if v, ok := c.required("region_code"); ok {
 		code, p := parseRegionCode(v)
@@ -449,7 +463,7 @@ func (c *rowCtx) lineItem(k rowKey) *models.LineItem {
 	var spec models.TableSpec
 	specOK := false
 	if v, ok := c.required("table"); ok {
-		s, p := parseTable(v)
+		s, p := c.tableSpec(v)
 		c.report("table", p, v)
 		if p == nil {
 			spec, specOK, li.Table, c.table = s, true, s.Key, string(s.Key)
@@ -464,11 +478,11 @@ func (c *rowCtx) lineItem(k rowKey) *models.LineItem {
 		}
 	}
 	if v, ok := c.value("name"); ok {
-		c.report("name", checkText(v, maxItemName), v)
+		c.report("name", c.itemName(v), v)
 		li.Name = v
 	}
 	if v, ok := c.required("column"); ok && specOK {
-		col, p := parseColumn(spec, v, k.key.Phase, k.phaseOK)
+		col, p := c.column(spec, v, k.key.Phase, k.phaseOK)
 		c.report("column", p, v)
 		li.Column = col
 	}
