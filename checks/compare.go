@@ -146,6 +146,17 @@ type outcome struct {
 // beyond it the figures differ. With upTo, actual may be anything up to expected.
 // This is the one place the tolerance is applied.
 func evaluate(actual, expected side, upTo bool) outcome {
+	o := judge(actual, expected, upTo)
+	if o.verdict == agree {
+		o.tolerance = tolerance(actual, expected)
+	}
+	return o
+}
+
+// judge is evaluate without working out the tolerance of sides that agree,
+// which compare does not print (most comparisons agree); it is where the
+// tolerance is applied.
+func judge(actual, expected side, upTo bool) outcome {
 	if actual.missing() || expected.missing() {
 		return outcome{verdict: skipped}
 	}
@@ -155,13 +166,16 @@ func evaluate(actual, expected side, upTo bool) outcome {
 	if !okA || !okE || !okD || diff == math.MinInt64 {
 		return outcome{verdict: overflow}
 	}
-	o := outcome{actual: a, expected: e, excess: diff, tolerance: tolerance(actual, expected)}
+	o := outcome{actual: a, expected: e, excess: diff}
 	if !upTo && o.excess < 0 {
 		o.excess = -o.excess
 	}
-	switch {
-	case o.excess <= 0:
+	if o.excess <= 0 {
 		o.verdict = agree
+		return o
+	}
+	o.tolerance = tolerance(actual, expected)
+	switch {
 	case o.excess <= o.tolerance:
 		o.verdict = rounding
 	default:
@@ -197,7 +211,7 @@ type comparison struct {
 //
 //	…：合计 12.35 万元（123,500.00 元）≠ 分项之和 12.30 万元（123,000.00 元），相差 500.00 元（超出四舍五入容差 250.00 元）
 func (o *output) compare(c comparison) outcome {
-	r := evaluate(c.actual, c.expected, c.upTo)
+	r := judge(c.actual, c.expected, c.upTo)
 	switch r.verdict {
 	case skipped, agree:
 		return r

@@ -3,6 +3,7 @@ package checks
 import (
 	"fmt"
 	"math/big"
+	"slices"
 	"sort"
 	"strings"
 
@@ -231,6 +232,9 @@ func headlineFigures(f *Filing) map[headline]figure {
 	seen := map[headline]bool{} // the first line of a cell counts, as everywhere
 	for i := range f.Items {
 		li := &f.Items[i]
+		if !headlineCode(li.Code) {
+			continue
+		}
 		h := headline{li.Table, li.Code, li.Column}
 		if !seen[h] && isHeadline[h] {
 			seen[h] = true
@@ -239,6 +243,43 @@ func headlineFigures(f *Filing) map[headline]figure {
 	}
 	return out
 }
+
+// headlineFigures is the function of that name for the filing under check,
+// read from its index rather than from every line.
+func (in *input) headlineFigures() map[headline]figure {
+	out := map[headline]figure{}
+	keep := func(h headline, fig figure) {
+		if !fig.Missing && fig.Amount > 0 {
+			out[h] = fig
+		}
+	}
+	for _, h := range headlines {
+		if t := in.ThreePublic; t != nil && h.table == models.TableThreePublic {
+			keep(h, disclosed(threePublicAmount(t, h.column), unitOf(t.Unit), t.Decimals))
+		}
+		// As there, a line of the cell counts after the 三公 record.
+		if t := in.table(h.table); t != nil {
+			if li := t.cell(h.code, h.column); li != nil {
+				keep(h, disclosed(li.Amount, li.Unit, li.Decimals))
+			}
+		}
+	}
+	return out
+}
+
+// headlineCodes are the row codes of the headlines.
+var headlineCodes = func() []string {
+	var out []string
+	for _, h := range headlines {
+		if !slices.Contains(out, h.code) {
+			out = append(out, h.code)
+		}
+	}
+	return out
+}()
+
+// headlineCode reports whether a row code is one of a headline's.
+func headlineCode(code string) bool { return slices.Contains(headlineCodes, code) }
 
 // minScalePeers is how many other departments must have a figure before their median stands in for last year's.
 const minScalePeers = 3
@@ -252,7 +293,7 @@ func checkUnitSuspect(in *input, out *output) {
 	if pub == nil {
 		return
 	}
-	this := headlineFigures(in.Filing)
+	this := in.headlineFigures()
 	lastKey := in.FilingKey
 	lastKey.FiscalYear--
 	var last map[headline]figure

@@ -22,11 +22,16 @@ type input struct {
 
 func newInput(f *Filing, env Env) *input {
 	in := &input{Filing: f, env: env, tables: make(map[models.Table]*table, len(models.Tables))}
-	lines := map[models.Table]int{}
-	for i := range f.Items {
-		lines[f.Items[i].Table]++
+	lines := map[models.Table]int{} // counted by runs: the lines of a table mostly come together
+	for i := 0; i < len(f.Items); {
+		j := i + 1
+		for j < len(f.Items) && f.Items[j].Table == f.Items[i].Table {
+			j++
+		}
+		lines[f.Items[i].Table] += j - i
+		i = j
 	}
-	var last *table // consecutive lines are mostly of one table
+	var last *table
 	for i := range f.Items {
 		li := &f.Items[i]
 		t := last
@@ -36,7 +41,9 @@ func newInput(f *Filing, env Env) *input {
 		if t == nil {
 			spec, _ := models.LookupTable(string(li.Table))
 			n := lines[li.Table]
-			t = &table{key: li.Table, spec: spec, phase: f.Phase, rowOf: make(map[string]int32, n)}
+			t = &table{key: li.Table, spec: spec, phase: f.Phase, rowOf: make(map[string]int32, n),
+				firsts: make([]*models.LineItem, 0, n), cells: make([][]*models.LineItem, 0, n),
+				rows: make([]string, 0, n)}
 			t.colKeys = append(t.colKeys, t.columns()...)
 			t.colUsed = make([]bool, len(t.colKeys))
 			t.specNums = make([]int, len(t.colKeys))
@@ -119,6 +126,7 @@ type table struct {
 	cols     []string             // the column keys of the table in the filing's phase
 	specNums []int                // the column number of each of cols
 
+	pool     []*models.LineItem  // where add takes the cells of a new row from
 	usedCols []usedColumn        // usedColumns, worked out once
 	kids     map[string][]string // tree, worked out once
 }
@@ -154,7 +162,12 @@ func (t *table) add(li *models.LineItem) bool {
 		r = int32(len(t.firsts))
 		t.rowOf[li.Code] = r
 		t.firsts = append(t.firsts, li)
-		t.cells = append(t.cells, make([]*models.LineItem, len(t.colKeys)))
+		w := len(t.colKeys)
+		if len(t.pool) < w {
+			t.pool = make([]*models.LineItem, min(64, cap(t.rows)-len(t.rows)+1)*w)
+		}
+		t.cells = append(t.cells, t.pool[:w:w])
+		t.pool = t.pool[w:]
 		t.rows = append(t.rows, li.Code)
 	}
 	c := t.colNum(li.Column)
