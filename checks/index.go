@@ -1,7 +1,9 @@
 package checks
 
 import (
-	"sort"
+	"cmp"
+	"slices"
+	"strings"
 
 	"sunshine/codes"
 	"sunshine/models"
@@ -22,13 +24,17 @@ type input struct {
 
 func newInput(f *Filing, env Env) *input {
 	in := &input{Filing: f, env: env, tables: make(map[models.Table]*table, len(models.Tables))}
-	lines := map[models.Table]int{} // counted by runs: the lines of a table mostly come together
+	// How many rows each table may have at most: the runs of lines of one
+	// code (an upload gives a row's cells together, and a table's rows).
+	runs := map[models.Table]int{}
 	for i := 0; i < len(f.Items); {
-		j := i + 1
-		for j < len(f.Items) && f.Items[j].Table == f.Items[i].Table {
-			j++
+		j, n := i+1, 1
+		for ; j < len(f.Items) && f.Items[j].Table == f.Items[i].Table; j++ {
+			if f.Items[j].Code != f.Items[j-1].Code {
+				n++
+			}
 		}
-		lines[f.Items[i].Table] += j - i
+		runs[f.Items[i].Table] += n
 		i = j
 	}
 	var last *table
@@ -40,11 +46,12 @@ func newInput(f *Filing, env Env) *input {
 		}
 		if t == nil {
 			spec, _ := models.LookupTable(string(li.Table))
-			n := lines[li.Table]
+			n := runs[li.Table]
 			t = &table{key: li.Table, spec: spec, phase: f.Phase, rowOf: make(map[string]int32, n),
 				firsts: make([]*models.LineItem, 0, n), cells: make([][]*models.LineItem, 0, n),
-				rows: make([]string, 0, n)}
+				rows: make([]string, 0, n), lastRow: -1}
 			t.colKeys = append(t.colKeys, t.columns()...)
+			t.pool = make([]*models.LineItem, n*len(t.colKeys))
 			t.colUsed = make([]bool, len(t.colKeys))
 			t.specNums = make([]int, len(t.colKeys))
 			for i, c := range t.colKeys {
@@ -127,6 +134,7 @@ type table struct {
 	specNums []int                // the column number of each of cols
 
 	pool     []*models.LineItem  // where add takes the cells of a new row from
+	lastRow  int32               // the row of the line add had last, -1 before the first
 	usedCols []usedColumn        // usedColumns, worked out once
 	kids     map[string][]string // tree, worked out once
 }
@@ -157,7 +165,13 @@ func (t *table) rowNum(code string) int {
 
 // add indexes a line; false when its cell has a line already.
 func (t *table) add(li *models.LineItem) bool {
-	r, seen := t.rowOf[li.Code]
+	var r int32
+	seen := t.lastRow >= 0 && t.firsts[t.lastRow].Code == li.Code // the row of the line before
+	if seen {
+		r = t.lastRow
+	} else {
+		r, seen = t.rowOf[li.Code]
+	}
 	if !seen {
 		r = int32(len(t.firsts))
 		t.rowOf[li.Code] = r
@@ -170,6 +184,7 @@ func (t *table) add(li *models.LineItem) bool {
 		t.pool = t.pool[w:]
 		t.rows = append(t.rows, li.Code)
 	}
+	t.lastRow = r
 	c := t.colNum(li.Column)
 	if c < 0 {
 		c = len(t.colKeys)
@@ -246,26 +261,27 @@ func (t *table) sortRows() {
 	}
 	type key struct {
 		rank int
+		code string
 		num  int32
 	}
 	keys := make([]key, len(t.rows))
 	for i, code := range t.rows {
-		keys[i] = key{rank(code), int32(i)} // t.rows is in row number order still
-	}
-	codeOf := t.rows
-	// Codes are distinct, so ties (the codes of one rank) fall to the code's order.
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].rank != keys[j].rank {
-			return keys[i].rank < keys[j].rank
+		keys[i] = key{rank(code), code, int32(i)} // t.rows is in row number order still
+		if keys[i].rank <= len(named) {
+			keys[i].code = "" // a named row ranks by its place alone
 		}
-		return keys[i].rank == 1+len(named) && codeOf[keys[i].num] < codeOf[keys[j].num]
+	}
+	// Codes are distinct, so no two keys are equal.
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.rank != b.rank {
+			return cmp.Compare(a.rank, b.rank)
+		}
+		return strings.Compare(a.code, b.code)
 	})
-	rows := make([]string, len(keys))
 	t.rowNums = make([]int32, len(keys))
 	for i, k := range keys {
-		rows[i], t.rowNums[i] = codeOf[k.num], k.num
+		t.rows[i], t.rowNums[i] = t.firsts[k.num].Code, k.num
 	}
-	t.rows = rows
 }
 
 // has reports whether the table has a row with the code.
