@@ -131,9 +131,9 @@ func checkDetailLevel(in *input, out *output) {
 		}
 		list, _ := in.codeList(t.spec.Classification)
 		tree := t.tree()
-		for _, code := range t.rows {
+		for i, code := range t.rows {
 			level, ok := codes.LevelOf(code)
-			if !ok || level >= want || len(tree[code]) > 0 || !list.HasChildren(code) || t.allZero(code) {
+			if !ok || level >= want || len(tree.below[t.rowNums[i]]) > 0 || !list.HasChildren(code) || t.allZero(code) {
 				continue
 			}
 			below := "款"

@@ -133,10 +133,10 @@ type table struct {
 	cols     []string             // the column keys of the table in the filing's phase
 	specNums []int                // the column number of each of cols
 
-	pool     []*models.LineItem  // where add takes the cells of a new row from
-	lastRow  int32               // the row of the line add had last, -1 before the first
-	usedCols []usedColumn        // usedColumns, worked out once
-	kids     map[string][]string // tree, worked out once
+	pool     []*models.LineItem // where add takes the cells of a new row from
+	lastRow  int32              // the row of the line add had last, -1 before the first
+	usedCols []usedColumn       // usedColumns, worked out once
+	kids     *rowTree           // tree, worked out once
 }
 
 // usedColumn is a column that has at least one line, with its number.
@@ -453,26 +453,57 @@ func (t *table) side(code, column string) side {
 // code's children are the present codes whose nearest present ancestor it is
 // (so a 类 printed with 项 rows but no 款 row has those 项 as children), and
 // the total row's children are the codes with no present ancestor.
-func (t *table) tree() map[string][]string {
+// The children are row numbers, in print order.
+func (t *table) tree() *rowTree {
 	if t.kids != nil {
 		return t.kids
 	}
-	kids := map[string][]string{}
-	t.kids = kids
-	for _, code := range t.rows {
+	n := len(t.firsts)
+	parentOf := make([]int32, len(t.rows)) // by print position: the parent's row number, n for the total row, -1 for none
+	count := make([]int, n+1)              // by the parent's row number, n for the total row
+	for i, code := range t.rows {
+		parentOf[i] = -1
 		if _, ok := codes.LevelOf(code); !ok {
 			continue
 		}
-		parent := models.RowTotal
+		parent := int32(n)
 		for p := codes.Parent(code); p != ""; p = codes.Parent(p) {
-			if t.has(p) {
-				parent = p
+			if r, ok := t.rowOf[p]; ok {
+				parent = r
 				break
 			}
 		}
-		kids[parent] = append(kids[parent], code)
+		parentOf[i] = parent
+		count[parent]++
 	}
-	return kids
+	flat := make([]int32, len(t.rows))
+	kids := make([][]int32, n+1)
+	for p, c := range count {
+		kids[p], flat = flat[:0:c], flat[c:]
+	}
+	for i, p := range parentOf {
+		if p >= 0 {
+			kids[p] = append(kids[p], t.rowNums[i])
+		}
+	}
+	t.kids = &rowTree{top: kids[n], below: kids[:n]}
+	return t.kids
+}
+
+// rowTree is a table's tree: the children of each row.
+type rowTree struct {
+	top   []int32   // the total row's: the codes with no present ancestor
+	below [][]int32 // by row number, a code's
+}
+
+// topCodes returns the codes with no present ancestor, the total row's children.
+func (t *table) topCodes() []string {
+	top := t.tree().top
+	out := make([]string, len(top))
+	for i, r := range top {
+		out[i] = t.firsts[r].Code
+	}
+	return out
 }
 
 // allZero reports whether every disclosed amount of a row is 0.
@@ -552,7 +583,7 @@ func (t *table) derived(row, col string) (side, bool) {
 			(t.has(models.RowPersonnelTotal) || t.has(models.RowPublicUseTotal)):
 			parts = t.presentRows([]string{models.RowPersonnelTotal, models.RowPublicUseTotal})
 		case row == models.RowTotal:
-			parts = t.tree()[models.RowTotal]
+			parts = t.topCodes()
 		case row == models.RowPersonnelTotal || row == models.RowPublicUseTotal:
 			parts = t.basicGroup(row)
 		default:
@@ -597,7 +628,8 @@ var personnelClasses = map[string]bool{"301": true, "303": true}
 // no printed ancestor) that make up 人员经费合计 or 公用经费合计.
 func (t *table) basicGroup(row string) []string {
 	var out []string
-	for _, code := range t.tree()[models.RowTotal] {
+	for _, r := range t.tree().top {
+		code := t.firsts[r].Code
 		if personnelClasses[code[:min(3, len(code))]] == (row == models.RowPersonnelTotal) {
 			out = append(out, code)
 		}

@@ -88,26 +88,31 @@ func checkHierarchySum(in *input, out *output) {
 			return
 		}
 		tree := t.tree()
-		var kidNums []int
+		var group []int32
 		// A total row the table does not print is derived from its 类, not read as 0.
 		for i, parent := range t.rows {
-			kids := tree[parent]
-			if parent == models.RowPersonnelTotal || parent == models.RowPublicUseTotal {
-				kids = t.basicGroup(parent)
+			r := int(t.rowNums[i])
+			var kids []int32 // row numbers
+			switch parent {
+			case models.RowTotal:
+				kids = tree.top
+			case models.RowPersonnelTotal, models.RowPublicUseTotal:
+				group = group[:0]
+				for _, k := range t.basicGroup(parent) {
+					group = append(group, int32(t.rowNum(k)))
+				}
+				kids = group
+			default:
+				kids = tree.below[r]
 			}
 			if len(kids) == 0 {
 				continue
 			}
-			label := childrenLabel(parent, kids)
-			r := int(t.rowNums[i])
-			kidNums = kidNums[:0]
-			for _, k := range kids {
-				kidNums = append(kidNums, t.rowNum(k))
-			}
+			label := childrenLabel(parent, len(kids), func(i int) string { return t.firsts[kids[i]].Code })
 			for _, col := range t.usedColumns() {
 				figs := in.figures()
-				for j, k := range kids {
-					figs = append(figs, t.figAt(kidNums[j], col.num, k, col.key))
+				for _, k := range kids {
+					figs = append(figs, t.figAt(int(k), col.num, t.firsts[k].Code, col.key))
 				}
 				n := len(figs)
 				figs = append(figs, t.figAt(r, col.num, parent, col.key))
@@ -120,10 +125,11 @@ func checkHierarchySum(in *input, out *output) {
 }
 
 // childrenLabel names the rows a parent is compared with: 所属款之和, 所属项之和, 各类之和.
-func childrenLabel(parent string, kids []string) string {
-	level, _ := codes.LevelOf(kids[0])
-	for _, k := range kids[1:] {
-		if l, _ := codes.LevelOf(k); l != level {
+// There are n children, kid(i) the code of the i-th; n > 0.
+func childrenLabel(parent string, n int, kid func(i int) string) string {
+	level, _ := codes.LevelOf(kid(0))
+	for i := 1; i < n; i++ {
+		if l, _ := codes.LevelOf(kid(i)); l != level {
 			return "下级科目之和"
 		}
 	}
