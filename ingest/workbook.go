@@ -18,6 +18,8 @@ type layoutReader struct {
 	base
 	queue []Record
 	next  int
+	// printed is what the titles (and a PDF's cover) say of the filing, for PrintedOf.
+	printed titles
 }
 
 func (l *layoutReader) Next() (Record, error) {
@@ -131,6 +133,7 @@ func newLayoutReader(tables []layout.Table, opts Options) *layoutReader {
 		}
 	}
 	wb := workbookTitles(tables)
+	l.printed = wb
 	region, regionOK := l.optionCode("region_code", "区划代码", opts.RegionCode, parseRegionCode)
 	dept, deptOK := l.optionCode("dept_code", "部门编码", opts.DeptCode, parseDeptCode)
 	lines := 0
