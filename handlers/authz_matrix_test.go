@@ -187,6 +187,11 @@ var authzMatrix = map[string][]matrixCase{
 	"POST /desk/upload": {{what: "an upload (002's 2025 budget line items)", path: "/desk/upload",
 		body: &matrixBody{upload: "line_items_gbk_tab.csv"},
 		want: statuses{401, 401, 401, 403, 200, 200, 401, 403, 401, 200}}},
+	// Confirming a pending upload's filing fields: only the session that kept it can name it (another's id, or
+	// one used or expired, is 404 like this one that was never issued); no file is kept here.
+	"POST /desk/upload/confirm": {{what: "a pending upload never kept", path: "/desk/upload/confirm",
+		body: &matrixBody{form: url.Values{"pending": {strings.Repeat("A", 43)}, "region_code": {"431081"}}},
+		want: statuses{401, 401, 401, 404, 404, 404, 401, 403, 401, 404}}},
 	// "Open filing number" only redirects to the filing's page, which decides.
 	"GET /desk/open": {{what: "open a draft by number", path: "/desk/open?id={draft}", want: all(303)}},
 	"GET /desk/filings/:id": {{what: "a draft-only department's draft", path: "/desk/filings/{draft}",

@@ -195,6 +195,7 @@ func newRouter(db Pinger, d Deps) *gin.Engine {
 		desk.POST("/login", s.DeskLogin)
 		desk.POST("/logout", s.DeskLogout)
 		desk.POST("/upload", s.DeskUpload)
+		desk.POST("/upload/confirm", s.DeskUploadConfirm)
 		desk.GET("/open", s.DeskOpen)
 		desk.GET("/filings/:id", s.DeskFiling)
 		// A filing read from a PDF, page by page beside its figures (web/review.go).

@@ -207,6 +207,7 @@ func (s *Site) sameOrigin(c *gin.Context) bool {
 // signedIn returns the session and its token, or nil when there is none or the
 // token was revoked (the session is then ended).
 func (s *Site) signedIn(c *gin.Context) (*deskSession, *models.Token, error) {
+	s.pending.sweep() // the kept uploads past their hour (pending.go), every few minutes at most
 	id, _ := c.Cookie(deskCookie)
 	sess, err := s.desk.get(c.Request.Context(), id)
 	if sess == nil || err != nil {
@@ -319,9 +320,11 @@ func (s *Site) DeskLogin(c *gin.Context) {
 }
 
 func (s *Site) DeskLogout(c *gin.Context) {
-	if _, _, ok := s.requireDesk(c, s.postForm(c)); !ok {
+	sess, _, ok := s.requireDesk(c, s.postForm(c))
+	if !ok {
 		return
 	}
+	s.pending.endSession(sess.idHash)
 	id, _ := c.Cookie(deskCookie)
 	if err := s.desk.end(c.Request.Context(), id); err != nil {
 		s.pageError(c, err)
@@ -349,7 +352,8 @@ type deskHomePage struct {
 	MaxBytes   string
 	Scope      string
 	Message    string
-	QueueCount int // drafts of the token's scope waiting in the review queue
+	QueueCount int        // drafts of the token's scope waiting in the review queue
+	Fields     filingForm // the upload form's 申报信息, filled from the token's scope
 }
 
 func tokenScope(t *models.Token) string {
@@ -437,6 +441,10 @@ func (s *Site) DeskHome(c *gin.Context) {
 		return
 	}
 	p.QueueCount = len(queue)
+	if p.Fields, err = s.scopeForm(ctx, t); err != nil {
+		s.pageError(c, err)
+		return
+	}
 	rs, err := s.d.Store.Changes(ctx, store.ChangeFilter{Region: t.RegionCode, Limit: 50})
 	if err != nil {
 		s.pageError(c, err)
@@ -516,6 +524,10 @@ type deskUploadPage struct {
 	Submitted int
 	// ThenReview is set when the clerk asked to submit the drafts once clean.
 	ThenReview bool
+	// Fields is the 申报信息 fieldset (desk_fields.go); Pending the id of the
+	// file kept for confirming them (pending.go), "" when none is.
+	Fields  filingForm
+	Pending string
 }
 
 // noService answers the desk's write forms on a router built without the upload service.
@@ -557,15 +569,20 @@ func (s *Site) DeskUpload(c *gin.Context) {
 	p := deskUploadPage{page: s.deskPage("上传结果", sess, t), FileName: form.Name, MaxBytes: httpx.HumanBytes(lim.MaxBytes),
 		ThenReview: c.Query("then") == "review"}
 	if err != nil {
+		var ferr error
+		if p.Fields, ferr = s.scopeForm(c.Request.Context(), t); ferr != nil {
+			s.pageError(c, ferr)
+			return
+		}
 		s.showUploadError(c, p, err)
 		return
 	}
-	res, err := s.d.Filings.Upload(c.Request.Context(), filings.File{Path: form.Path, Name: form.Name, Kind: form.Kind, Fields: form.Fields},
-		filings.Actor{Name: t.Name, Token: t}, nil)
-	if err != nil {
-		s.showUploadError(c, p, err)
-		return
-	}
+	// runUpload (desk_fields.go) asks for the filing fields when they are all that is wrong, else calls showUploaded.
+	s.runUpload(c, sess, t, p, filings.File{Path: form.Path, Name: form.Name, Kind: form.Kind, Fields: form.Fields}, "")
+}
+
+// showUploaded shows the result of an upload: the drafts it wrote into, or the findings that refused it.
+func (s *Site) showUploaded(c *gin.Context, t *models.Token, p deskUploadPage, res filings.Result) {
 	p.Result, p.Rejected, p.Duplicate = res, res.Rejected, res.Duplicate
 	if res.Rejected {
 		p.Error = httpx.RejectedMessage(res.Report)

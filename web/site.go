@@ -35,7 +35,9 @@ type Site struct {
 	pages map[string]*template.Template
 	css   string // the stylesheet's URL, with its content hash so a new build is never served a stale copy
 	desk  *deskSessions
-	sums  shaCache // SHA-256 of release files for the citations (citable.go)
+	// pending keeps the desk uploads refused only for their filing fields (pending.go).
+	pending *pendingUploads
+	sums    shaCache // SHA-256 of release files for the citations (citable.go)
 }
 
 // Config is what the pages, the desk and the embeds are built from.
@@ -86,10 +88,15 @@ var templatePages = []string{"home", "region", "department", "datasets", "change
 // NewSite parses the templates (a broken one panics: a bug of this build).
 func NewSite(d Config) *Site {
 	s := &Site{d: d, pages: map[string]*template.Template{}, desk: newDeskSessions(d.Store)}
+	s.pending = newPendingUploads(d.Limits.TempDir, s.desk.now)
 	for _, p := range templatePages {
 		t := template.New(p).Funcs(templateFuncs)
+		files := []string{"templates/layout.html", "templates/" + p + ".html"}
+		if p == "desk_home" || p == "desk_upload" {
+			files = append(files, "templates/desk_fields.html") // the upload form's 申报信息
+		}
 		// A broken template is a bug of this build: fail at start-up, not at the first request.
-		s.pages[p] = template.Must(t.ParseFS(Templates, "templates/layout.html", "templates/"+p+".html"))
+		s.pages[p] = template.Must(t.ParseFS(Templates, files...))
 	}
 	css, err := fs.ReadFile(Static, "static/site.css")
 	if err != nil {
