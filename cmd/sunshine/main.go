@@ -22,8 +22,13 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stopProfile()
+	os.Exit(code)
 }
+
+// stopProfile ends a CPU profile that a bench build started (pprof_bench.go); a no-op otherwise.
+var stopProfile = func() {}
 
 // Exit codes: 0 success, 1 failure (or, for check, error findings), 2 usage errors.
 const (
