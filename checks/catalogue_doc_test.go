@@ -121,6 +121,14 @@ the details; 推定 marks an inferred year). A filing of an earlier fiscal year 
 
 Older official names (医疗卫生与计划生育 for 卫生健康) are a matter of each year's code list, loaded per year; a
 year without its own list uses the nearest earlier year's, then the embedded starter list.
+
+## 科目表 · Code lists
+
+The code rules look codes up in the list for the filing's year: the deployment's own (` + "`sunshine codes load`" + `), else a
+complete official list shipped in ` + "`codes/data/official/`" + ` for that year or the nearest earlier one, else the embedded
+starter list, a subset, in which case the report says so once. **No year is complete yet**: no official list is
+shipped, because none could be found in a public copy that can be cited (` + "`codes/data/official/README.md`" + ` records
+what was searched and why each candidate was rejected), so a deployment should load its years' lists.
 `)
 	return []byte(b.String())
 }
