@@ -63,9 +63,11 @@ func newPDFReader(doc *pdfgrid.Document, opts Options) Reader {
 		if at := secondSide(g, header); at > 0 {
 			sheets = append(sheets, gridSheet(g, header, i+1, 0, at, "", title), gridSheet(g, header, i+1, at, g.Width(), "-2", title))
 		} else if at := operatingColumn(title, header); at > 0 {
-			for c := at; c < len(header); c++ { // 机关运行经费预算数 under the title 机关运行经费预算表: 预算数
+			for c := at; c < len(header); c++ { // (2024年)机关运行经费预算数 under the title 机关运行经费预算表: 预算数
 				if n := len(header[c]); n > 0 {
-					header[c][n-1].Text = strings.TrimPrefix(header[c][n-1].Text, "机关运行经费")
+					if _, rest, ok := strings.Cut(header[c][n-1].Text, "机关运行经费"); ok {
+						header[c][n-1].Text = rest
+					}
 				}
 			}
 			// “三公”经费和机关运行经费预算表: the 三公 table and the 机关运行经费 column side by side.
@@ -709,7 +711,11 @@ func codeColumns(g *pdfgrid.Grid) map[int]float64 {
 			if cell.X0 <= 0 { // a box pdfgrid could not measure
 				continue
 			}
-			if strings.Trim(cell.Text, "0123456789") != "" || len(cell.Text) < 2 || len(cell.Text) > 3 {
+			digits := strings.Trim(cell.Text, "0123456789") == ""
+			if digits && len(cell.Text) == 1 {
+				continue // a code misprinted with one digit (7 for 210, 2 for 02) leaves its column a code column
+			}
+			if !digits || len(cell.Text) < 2 || len(cell.Text) > 3 {
 				other[c] = true
 				continue
 			}

@@ -866,6 +866,11 @@ func (p *parser) splitCode(r int, inherit *[3]string) (string, string) {
 		inherit[deepest] = full
 		return full, ref
 	}
+	if isDigits(part[0]) && len(part[0]) < 3 {
+		// A 类 printed short (7 │ 11 │ 02 where the other tables print 210):
+		// no code can be made of it, and the row says so.
+		return strings.Join(strings.Fields(part[0]+" "+part[1]+" "+part[2]), " "), Ref(p.s.Name, r, p.splitCol[0])
+	}
 	code := ""
 	for i := 0; i <= deepest; i++ {
 		v := part[i]

@@ -140,6 +140,26 @@ func TestRead_SplitCodesInheritAndCodesInNames(t *testing.T) {
 	}
 }
 
+// A 类 printed short (社会福利院 2024 prints 7 │ 11 │ 02 for 210 │ 11 │ 02) makes
+// no code: the row is refused with a finding at the 类 cell, not stored as 71102.
+func TestRead_ShortCategoryIsNoCode(t *testing.T) {
+	s := sheet("S",
+		[]string{"部门支出总表"}, []string{"单位：元"},
+		[]string{"科目编码", "=", "=", "科目名称", "合计", "基本支出"},
+		[]string{"类", "款", "项", "", "", ""},
+		[]string{"210", "11", "", "行政事业单位医疗", "5", "5"},
+		[]string{"7", "11", "02", "事业单位医疗", "5", "5"},
+	)
+	tb := Read(s)[0]
+	got := lines(tb)
+	if got["21011/total"] != "5" || len(got) != 2 {
+		t.Errorf("lines %v", got)
+	}
+	if len(tb.Findings) != 1 || tb.Findings[0].Ref != "S!A6" || !strings.Contains(tb.Findings[0].Message, "“7 11 02”不是科目编码") {
+		t.Errorf("findings %+v", tb.Findings)
+	}
+}
+
 func TestRead_TwoTablesOnOneSheetAndTheTwoSidedSummary(t *testing.T) {
 	s := sheet("总表",
 		[]string{"部门收支总表"}, []string{"单位：万元"},

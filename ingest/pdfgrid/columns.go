@@ -203,7 +203,13 @@ func columns(body []*line) []band {
 		// code, is a count printed as a number, right-aligned: the 因公出国(境)团组数 … 外宾接待人次 of a final's
 		// 三公 table, 0 │ 5 │ 42 beside its amounts in its one row.
 		loneCounts := m.ints == 1 && m.texts == 0 && m.nums == 0 && amounts && m.seq[0][1] >= 0
-		out[i].num = m.nums > m.texts || rowNumbers || loneCounts
+		// A column of zeros right of amounts is amounts: a budget that prints 0 in every cell of its 事业收入 │
+		// 事业单位经营收入 │ 其他收入 (no code is 0).
+		zeros := m.ints > 0 && m.texts == 0 && m.nums == 0 && amounts
+		for _, v := range m.seq {
+			zeros = zeros && v[1] == 0
+		}
+		out[i].num = m.nums > m.texts || rowNumbers || loneCounts || zeros
 		out[i].text = !out[i].num
 		out[i].whole = m.ints > 0 && m.nums == 0 && m.texts == 0
 		amounts = amounts || m.nums > m.texts

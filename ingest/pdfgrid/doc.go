@@ -35,12 +35,12 @@
 //   - columns: the x-ranges of the body's cells merged where they overlap (amounts are right-aligned, so a
 //     column's amounts share their right edge; names and codes their left edge; whole numbers that count up
 //     row by row or share their right edge are a final's 行次, right-aligned too, and so is a whole number alone in
-//     its column right of amounts, a count: 公务用车保有量 5), plus columns only the header
-//     shows (blank in every row); a header label beside its column's amounts, or centred over a column whose
+//     its column right of amounts, a count: 公务用车保有量 5, and a column of 0s right of amounts), plus columns
+//     only the header shows (blank in every row); a header label beside its column's amounts, or centred over a column whose
 //     right-aligned amounts (left-aligned names) it does not reach, belongs to it, and a group label centred
 //     over several columns with labels under it (收入, 支出) is no column;
-//   - header spans: each header cell takes the narrowest run of columns that fits its text, is centred under it
-//     and nests with the runs of the cells under it; a group label then takes in the columns beside its run whose
+//   - header spans: each header cell takes the narrowest run of columns that fits its text, is centred under it,
+//     reaches under no other cell of its line and nests with the runs of the cells under it; a group label then takes in the columns beside its run whose
 //     cells stand no higher than those under it, when that centres it better (决算数 over 合计 … 公务接待费; the
 //     first column of amounts reaches as far left of its label as its amounts end right of it); a header text
 //     wrapped in its cell (two lines close, centred on one point or starting or ending at one edge) is joined;

@@ -445,6 +445,7 @@ func headerSpans(header []*line, edges [][2]float64) [][][2]int {
 		lo, hi       int
 		mid          float64
 		x0, x1, cent float64
+		cy           float64 // the cell's own middle: a line's band may be another cell's
 	}
 	spans := make([][][2]int, len(header))
 	type ref struct{ i, j int }
@@ -472,7 +473,7 @@ func headerSpans(header []*line, edges [][2]float64) [][][2]int {
 					return false // pieces of one line sit side by side, or in one cell
 				}
 			case a <= t.lo && t.hi <= b && !same:
-			case same && math.Abs(t.mid-l.mid()) < 1.5*l.fs &&
+			case same && math.Min(math.Abs(t.mid-l.mid()), math.Abs(t.cy-(c.Y0+c.Y1)/2)) < 1.5*l.fs &&
 				(math.Abs(t.cent-c.center()) < 0.5*l.fs || math.Abs(t.x0-c.X0) < 0.5*l.fs || math.Abs(t.x1-c.X1) < 0.5*l.fs):
 			default:
 				return false
@@ -487,7 +488,8 @@ func headerSpans(header []*line, edges [][2]float64) [][][2]int {
 		for a := range edges {
 			for b := a; b < len(edges); b++ {
 				x0, x1 := edges[a][0], edges[b][1]
-				if c.center() < x0 || c.center() > x1 || x1-x0 < c.X1-c.X0-0.5*l.fs || !nests(a, b, l, c, -1) {
+				if c.center() < x0 || c.center() > x1 || x1-x0 < c.X1-c.X0-0.5*l.fs || !nests(a, b, l, c, -1) ||
+					holdsSibling(x0, x1, l, o.j) {
 					continue
 				}
 				// The narrowest run whose middle is near the text's centre (a tenth of the run and a character:
@@ -505,7 +507,7 @@ func headerSpans(header []*line, edges [][2]float64) [][][2]int {
 			lo = bandOf(edges, c)
 			hi = lo
 		}
-		done = append(done, taken{lo, hi, l.mid(), c.X0, c.X1, c.center()})
+		done = append(done, taken{lo, hi, l.mid(), c.X0, c.X1, c.center(), (c.Y0 + c.Y1) / 2})
 	}
 	// A group label takes in the columns beside its run whose cells all stand no higher than the highest of the
 	// cells under it, on both sides (on the one side there is at the table's edge), when its middle comes nearer
@@ -551,6 +553,18 @@ func headerSpans(header []*line, edges [][2]float64) [][][2]int {
 		spans[o.i][o.j] = [2]int{done[k].lo, done[k].hi}
 	}
 	return spans
+}
+
+// holdsSibling reports a run from x0 to x1 that takes in the centre of another cell of the line than its j-th: the
+// cells of one header line stand side by side (部门经济分类科目名称 │ 合计 │ 人员经费), so a run that reaches under
+// its neighbour is too wide, however its middle suits the text.
+func holdsSibling(x0, x1 float64, l *line, j int) bool {
+	for k, o := range l.Chunks {
+		if k != j && o.center() >= x0 && o.center() <= x1 {
+			return true
+		}
+	}
+	return false
 }
 
 // unwrapHeader joins header text that a narrow cell wrapped onto the next line (本年收入合 / 计): a cell whose
