@@ -95,6 +95,8 @@ func TestPDF_ChecksAsTheTranscription(t *testing.T) {
 		{"2024-final-shanghai-putuo-finance-bureau", "310107", "CZJ"},
 		{"2025-budget-shanghai-putuo-finance-bureau", "310107", "CZJ"},
 		{"2025-budget-shanghai-municipal-finance-bureau", "310000", "SCZJ"},
+		{"2025-budget-shanghai-putuo-wanli-subdistrict", "310107", "WLJD"},
+		{"2024-budget-shanghai-putuo-social-welfare-home", "310107", "SHFLY"},
 	} {
 		t.Run(doc.name, func(t *testing.T) {
 			pdfgridtest.NeedPoppler(t)
