@@ -156,13 +156,9 @@ func correctLineItem(ctx context.Context, tx *store.Tx, f models.Filing, c Corre
 		return nil, models.Errorf(models.ECONFLICT, "%s 在草稿中出现 %d 次，无法逐个更正；请更正后重新上传该表", out.Label, len(found))
 	}
 	it := found[0]
-	amount, decimals := models.NullMoney{}, models.DecimalsUnknown
-	if !undisclosed(c.Text) {
-		m, err := models.ParseMoney(c.Text, it.Unit)
-		if err != nil {
-			return nil, models.Errorf(models.EINVALID, "%s：%s（单位：%s；留空表示未公开）", out.Label, models.ErrorMessage(err), it.Unit)
-		}
-		amount, decimals = models.Disclosed(m), models.DecimalsOf(c.Text)
+	amount, decimals, err := typedAmount(out.Label, c.Text, it.Unit)
+	if err != nil {
+		return nil, err
 	}
 	out.Before, out.After = shownAmount(it.Amount, it.Unit, it.Decimals), shownAmount(amount, it.Unit, decimals)
 	if it.Amount == amount && (!amount.Valid || it.Decimals == decimals) {
@@ -178,6 +174,20 @@ func correctLineItem(ctx context.Context, tx *store.Tx, f models.Filing, c Corre
 	}
 	return map[string]any{"table": string(it.Table), "code": it.Code, "column": it.Column, "name": it.Name, "unit": string(it.Unit),
 		"before_fen": nullFen(it.Amount), "after_fen": nullFen(amount)}, nil
+}
+
+// typedAmount reads an amount as the clerk typed it in the figure's unit, with
+// the precision typed; blank (or 未公开) is not disclosed, never 0.
+func typedAmount(label, text string, unit models.Unit) (models.NullMoney, models.Decimals, error) {
+	if undisclosed(text) {
+		return models.NullMoney{}, models.DecimalsUnknown, nil
+	}
+	m, err := models.ParseMoney(text, unit)
+	if err != nil {
+		return models.NullMoney{}, models.DecimalsUnknown,
+			models.Errorf(models.EINVALID, "%s：%s（单位：%s；留空表示未公开）", label, models.ErrorMessage(err), unit)
+	}
+	return models.Disclosed(m), models.DecimalsOf(text), nil
 }
 
 func correctThreePublic(ctx context.Context, tx *store.Tx, f models.Filing, c Correction, out *Corrected) (map[string]any, error) {
@@ -201,13 +211,9 @@ func correctThreePublic(ctx context.Context, tx *store.Tx, f models.Filing, c Co
 		if tp == nil {
 			return nil, models.Errorf(models.ENOTFOUND, "申报 %d 没有三公经费表，无法更正 %s", f.ID, out.Label)
 		}
-		amount, decimals := models.NullMoney{}, models.DecimalsUnknown
-		if !undisclosed(c.Text) {
-			m, err := models.ParseMoney(c.Text, tp.Unit)
-			if err != nil {
-				return nil, models.Errorf(models.EINVALID, "%s：%s（单位：%s；留空表示未公开）", out.Label, models.ErrorMessage(err), tp.Unit)
-			}
-			amount, decimals = models.Disclosed(m), models.DecimalsOf(c.Text)
+		amount, decimals, err := typedAmount(out.Label, c.Text, tp.Unit)
+		if err != nil {
+			return nil, err
 		}
 		v := a.Get(tp)
 		out.Before, out.After = shownAmount(*v, tp.Unit, tp.Decimals), shownAmount(amount, tp.Unit, decimals)

@@ -19,21 +19,11 @@ func (tx *Tx) ReplaceExplanations(ctx context.Context, filingID int64, sections 
 	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM explanations WHERE filing_id = ?`, filingID); err != nil {
 		return fmt.Errorf("store: unable to clear the explanations of filing %d: %w", filingID, err)
 	}
-	const per = 6
-	for start := 0; start < len(sections); start += maxParams / per {
-		part := sections[start:min(start+maxParams/per, len(sections))]
-		query := "INSERT INTO explanations (" + explanationColumns + ") VALUES "
-		args := make([]any, 0, len(part)*per)
-		for i, s := range part {
-			if i > 0 {
-				query += ", "
-			}
-			query += "(" + placeholders(per) + ")"
-			args = append(args, filingID, start+i+1, s.Heading, s.Text, s.Page, s.SHA256)
-		}
-		if _, err := tx.tx.ExecContext(ctx, query, args...); err != nil {
-			return fmt.Errorf("store: unable to save the explanations of filing %d: %w", filingID, err)
-		}
+	err := insertRows(ctx, tx, "explanations", explanationColumns, 6, sections, func(i int, s models.ExplanationSection) []any {
+		return []any{filingID, i + 1, s.Heading, s.Text, s.Page, s.SHA256}
+	})
+	if err != nil {
+		return fmt.Errorf("store: unable to save the explanations of filing %d: %w", filingID, err)
 	}
 	return nil
 }

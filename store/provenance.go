@@ -29,21 +29,11 @@ const threePublicPageColumn = `(SELECT MIN(s.page) FROM figure_sources s
 // InsertFigureSources records where figures of a draft were printed. The
 // upload replaces a table's sources with its lines (DeleteTable clears both).
 func (tx *Tx) InsertFigureSources(ctx context.Context, srcs []models.FigureSource) error {
-	const per = 10
-	for start := 0; start < len(srcs); start += maxParams / per {
-		part := srcs[start:min(start+maxParams/per, len(srcs))]
-		query := "INSERT INTO figure_sources (" + figureSourceColumns + ") VALUES "
-		args := make([]any, 0, len(part)*per)
-		for i, s := range part {
-			if i > 0 {
-				query += ", "
-			}
-			query += "(" + placeholders(per) + ")"
-			args = append(args, s.FilingID, string(s.Table), s.Code, s.Column, s.SHA256, s.Page, s.X0, s.Y0, s.X1, s.Y1)
-		}
-		if _, err := tx.tx.ExecContext(ctx, query, args...); err != nil {
-			return fmt.Errorf("store: unable to save where the figures were printed: %w", err)
-		}
+	err := insertRows(ctx, tx, "figure_sources", figureSourceColumns, 10, srcs, func(_ int, s models.FigureSource) []any {
+		return []any{s.FilingID, string(s.Table), s.Code, s.Column, s.SHA256, s.Page, s.X0, s.Y0, s.X1, s.Y1}
+	})
+	if err != nil {
+		return fmt.Errorf("store: unable to save where the figures were printed: %w", err)
 	}
 	return nil
 }

@@ -305,6 +305,28 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
+// insertRows adds rows to a table with multi-row INSERTs of as many rows as
+// the parameter limit allows; values gives the per columns of the i-th row.
+func insertRows[T any](ctx context.Context, tx *Tx, into, columns string, per int, rows []T, values func(i int, r T) []any) error {
+	for start := 0; start < len(rows); start += maxParams / per {
+		part := rows[start:min(start+maxParams/per, len(rows))]
+		var b strings.Builder
+		b.WriteString("INSERT INTO " + into + " (" + columns + ") VALUES ")
+		args := make([]any, 0, len(part)*per)
+		for i, r := range part {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(" + placeholders(per) + ")")
+			args = append(args, values(start+i, r)...)
+		}
+		if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // CopyContent copies a filing's 三公 record and line items into another
 // filing, so that a new draft starts from the published version it corrects
 // and a bureau re-uploads only the tables it changes.
