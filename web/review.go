@@ -326,19 +326,28 @@ func (s *Site) lastCorrection(c *gin.Context, filingID int64, actor string) stri
 	return ""
 }
 
+// reviewForm reads what every form of the review view posts: the desk
+// session, its token and the draft (deskFilingForm), and the page of the PDF
+// the form was on (sha, page).
+func (s *Site) reviewForm(c *gin.Context) (sess *deskSession, t *models.Token, id int64, sha string, pageNo int, ok bool) {
+	if sess, t, id, ok = s.deskFilingForm(c); !ok {
+		return
+	}
+	pageNo, _ = strconv.Atoi(c.PostForm("page"))
+	return sess, t, id, c.PostForm("sha"), pageNo, true
+}
+
 // DeskCorrect corrects one figure of a draft from the review view: POST
 // /desk/filings/{id}/figures (table, code, col, amount; sha and page of the
 // view), to whoever may write the draft, while it is a draft. It answers with
 // the review page again, at the figure, saying what changed and what the
 // checks found; a figure that cannot be read is refused (400) naming it.
 func (s *Site) DeskCorrect(c *gin.Context) {
-	sess, t, id, ok := s.deskFilingForm(c)
+	sess, t, id, sha, pageNo, ok := s.reviewForm(c)
 	if !ok {
 		return
 	}
 	ctx := c.Request.Context()
-	pageNo, _ := strconv.Atoi(c.PostForm("page"))
-	sha := c.PostForm("sha")
 	corr := filings.Correction{FilingID: id, Table: models.Table(c.PostForm("table")), Code: c.PostForm("code"),
 		Column: c.PostForm("col"), Text: c.PostForm("amount")}
 	// The page the audit names is where the figure was read from, whatever the form says.
@@ -399,13 +408,11 @@ func (s *Site) refuseReview(c *gin.Context, sess *deskSession, t *models.Token, 
 // /desk/filings/{id}/confirm (sha, page), to whoever may write the draft; an
 // audit entry (filings.ConfirmPage), shown on the view's list of pages.
 func (s *Site) DeskConfirmPage(c *gin.Context) {
-	sess, t, id, ok := s.deskFilingForm(c)
+	sess, t, id, sha, pageNo, ok := s.reviewForm(c)
 	if !ok {
 		return
 	}
 	ctx := c.Request.Context()
-	pageNo, _ := strconv.Atoi(c.PostForm("page"))
-	sha := c.PostForm("sha")
 	f, err := s.d.Store.Filing(ctx, id)
 	if err == nil && !filings.MaySee(t, f) {
 		err = models.Errorf(models.ENOTFOUND, "申报 %d 不存在", id)
