@@ -217,7 +217,7 @@ func workbookTitles(tables []layout.Table) titles {
 func (l *layoutReader) optionCode(key, label, v string, parse func(string) (string, *problem)) (string, bool) {
 	if v == "" {
 		l.out.add(models.Finding{Rule: RuleHeaderMissing, Column: label,
-			Message: "公开表格式的工作簿不含" + label + "，请在上传时填写" + label + "（" + key + "）"})
+			Message: "文件（公开表格式的工作簿或 PDF）没有印出" + label + "，请在上传时填写" + label + "（" + key + "）"})
 		return "", false
 	}
 	code, p := parse(v)
