@@ -123,3 +123,26 @@ func TestExplanations_FilingJSONAndPage(t *testing.T) {
 		t.Errorf("the draft after a CSV: %d sections, the version before %d", len(kept.Explanations), len(ans.Explanations))
 	}
 }
+
+// The clerk reads a draft's explanations on the desk before publishing it:
+// the desk's draft page shows them under 情况说明 with the page of each.
+func TestExplanations_DeskDraftPageShowsThem(t *testing.T) {
+	pdfgridtest.NeedPoppler(t)
+	s := storetest.SQLite(t)
+	w := newWebSite(t, s)
+	clerkToken := makeToken(t, s, models.Token{Name: "普陀财政局上传员", Role: models.RoleUploader, RegionCode: "310107", Depts: []string{"CZJ"}})
+	pdf, err := os.ReadFile(filepath.Join("..", "testdata", "pdf", "2024-final-shanghai-putuo-finance-bureau.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clerk := newBrowser(t, w.h)
+	clerk.login(clerkToken)
+	id := deskDraftID(t, clerk.upload("决算.pdf", pdf, clerk.csrf()).Body.String())
+	page := clerk.get("/desk/filings/" + id).Body.String()
+	for _, want := range []string{`<h2 id="explanations">情况说明</h2>`, "<p>上海市普陀区财政局2024年度无“三公”经费财政拨款支出。</p>",
+		"原件第 23 页"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the desk's draft page lacks %q", want)
+		}
+	}
+}

@@ -774,10 +774,13 @@ type deskFilingPage struct {
 	ThreePublic *grid
 	Tables      []grid
 	TableNotes  []tableNoteView // the notes printed under the tables (本部门无…，此表为空表)
-	CanPublish  bool
-	NeedsNote   bool
-	CanWithdraw bool
-	CanDiscard  bool
+	// Explanations are the prose of the PDF the draft was read from (情况说明 …),
+	// for the clerk to read before it is published with them.
+	Explanations []models.ExplanationSection
+	CanPublish   bool
+	NeedsNote    bool
+	CanWithdraw  bool
+	CanDiscard   bool
 	// CanSubmit offers "submit for review": a draft the token may submit, with no error.
 	CanSubmit bool
 	// Review is the draft's submission for review (nil: never submitted).
@@ -864,6 +867,9 @@ func (s *Site) filingPage(c *gin.Context, sess *deskSession, t *models.Token) (d
 	}
 	for _, n := range notes {
 		p.TableNotes = append(p.TableNotes, tableNoteView{Table: tableName(string(n.Table), f.Phase), Note: n.Note, Row: n.SourceRow})
+	}
+	if p.Explanations, err = s.d.Store.Explanations(ctx, id); err != nil {
+		return p, err
 	}
 	// A link whose cell is not in the rendering (a missing table, say) goes to the report instead.
 	present := map[string]bool{}
