@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"text/tabwriter"
 
 	"github.com/mattn/go-isatty"
@@ -32,6 +33,7 @@ func cmdImport(ctx context.Context, e env) error {
 	if fs.NArg() == 0 {
 		return usageError{errors.New("用法: sunshine import [--kind K] FILE…")}
 	}
+	batchGC(e)
 	s, err := openMigrated(ctx, *db, newLogger(e))
 	if err != nil {
 		return err
@@ -129,4 +131,16 @@ func severityText(s models.Severity) string {
 		return "警告"
 	}
 	return "提示"
+}
+
+// batchGC lets an import's heap grow to five times what is live before the
+// garbage collector runs (GOGC=400), unless the operator set GOGC: an import is
+// one batch that ends, and an upload streams, so its memory stays bounded —
+// on the 209,422-row file of make bench the peak RSS goes from 90 MB to 125 MB
+// (the bar is 300) and the import takes about a tenth less time, the
+// collector's work having been on the writing goroutine's path (docs/benchmarks.md).
+func batchGC(e env) {
+	if e.getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 }
