@@ -17,11 +17,19 @@ type Rules struct {
 	Codes *codes.Set
 	// Severity holds the deployment's overrides (see checks.Env).
 	Severity map[string]models.Severity
+
+	// checking serialises Check, which reads the transaction itself: a
+	// checker that calls it is called from several goroutines at once.
+	checking sync.Mutex
 }
 
 // Check runs every rule over the draft. Each call reads the published
 // filings afresh; Session shares them across the drafts of one transaction.
+// Calls are taken one at a time (the Checker contract: several goroutines
+// call Check, and a transaction is one connection).
 func (r *Rules) Check(ctx context.Context, tx *store.Tx, draft *checks.Filing) ([]models.Finding, error) {
+	r.checking.Lock()
+	defer r.checking.Unlock()
 	return r.Session(ctx, tx).Check(ctx, tx, draft)
 }
 
