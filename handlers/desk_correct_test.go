@@ -46,14 +46,7 @@ func TestDeskCorrect_FromTheReviewView(t *testing.T) {
 	s := storetest.SQLite(t)
 	a := newAPI(t, s)
 	site := newWebSite(t, s)
-	w := a.postPDF(t, a.admin, "2025-budget-shanghai-putuo-finance-bureau.pdf", "budget.pdf",
-		map[string]string{"region_code": "310107", "dept_code": "CZJ"})
-	if w.Code != http.StatusCreated {
-		t.Fatalf("upload: %d %.500s", w.Code, w.Body)
-	}
-	fid := decode[struct {
-		Filings []models.Filing `json:"filings"`
-	}](t, w).Filings[0].ID
+	fid := a.putuoPDF(t, "2025-budget-shanghai-putuo-finance-bureau.pdf").Filings[0].ID
 	id := strconv.FormatInt(fid, 10)
 	clerkSecret := makeToken(t, s, models.Token{Name: "普陀财政局上传员", Role: models.RoleUploader, RegionCode: "310107", Depts: []string{"CZJ"}})
 	otherSecret := makeToken(t, s, models.Token{Name: "普陀教育局上传员", Role: models.RoleUploader, RegionCode: "310107", Depts: []string{"JYJ"}})

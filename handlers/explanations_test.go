@@ -31,15 +31,7 @@ func TestExplanations_FilingJSONAndPage(t *testing.T) {
 	pdfgridtest.NeedPoppler(t)
 	s := storetest.SQLite(t)
 	a := newAPI(t, s)
-	w := a.postPDF(t, a.admin, "2024-final-shanghai-putuo-finance-bureau.pdf", "final.pdf",
-		map[string]string{"region_code": "310107", "dept_code": "CZJ"})
-	if w.Code != http.StatusCreated {
-		t.Fatalf("upload: %d %.800s", w.Code, w.Body)
-	}
-	up := decode[struct {
-		Upload  models.Upload   `json:"upload"`
-		Filings []models.Filing `json:"filings"`
-	}](t, w)
+	up := a.putuoPDF(t, "2024-final-shanghai-putuo-finance-bureau.pdf")
 	if len(up.Filings) != 1 {
 		t.Fatalf("filings %+v", up.Filings)
 	}
@@ -108,7 +100,7 @@ func TestExplanations_FilingJSONAndPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w = a.upload(t, a.admin, "三公.csv", csv, "")
+	w := a.upload(t, a.admin, "三公.csv", csv, "")
 	if w.Code != http.StatusCreated {
 		t.Fatalf("CSV: %d %.500s", w.Code, w.Body)
 	}

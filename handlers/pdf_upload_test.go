@@ -3,10 +3,11 @@ package handlers_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
-	"sunshine/ingest/pdfgrid/pdfgridtest"
 	"testing"
 
+	"sunshine/ingest/pdfgrid/pdfgridtest"
 	"sunshine/models"
 	"sunshine/store/storetest"
 )
@@ -15,6 +16,24 @@ import (
 func (a *api) postPDF(t *testing.T, token, name, as string, fields map[string]string) *httptest.ResponseRecorder {
 	t.Helper()
 	return a.postForm(t, token, "pdf/"+name, as, fields)
+}
+
+// pdfUploadAnswer is what POST /api/v1/uploads answers for a PDF.
+type pdfUploadAnswer struct {
+	Upload  models.Upload   `json:"upload"`
+	Filings []models.Filing `json:"filings"`
+	Report  models.Report   `json:"report"`
+}
+
+// putuoPDF uploads one of 上海市普陀区财政局's published PDFs (testdata/pdf)
+// as the admin, as 310107/CZJ, and returns the answer, which must be 201.
+func (a *api) putuoPDF(t *testing.T, name string) pdfUploadAnswer {
+	t.Helper()
+	w := a.postPDF(t, a.admin, name, filepath.Base(name), map[string]string{"region_code": "310107", "dept_code": "CZJ"})
+	if w.Code != http.StatusCreated {
+		t.Fatalf("upload %s: %d %.800s", name, w.Code, w.Body)
+	}
+	return decode[pdfUploadAnswer](t, w)
 }
 
 // TestUpload_PDF: a text PDF of a disclosure table is read like the workbook

@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"sunshine/ingest/pdfgrid/pdfgridtest"
-	"sunshine/models"
 	"sunshine/store/storetest"
 )
 
@@ -25,16 +24,7 @@ func TestSources_FilingJSONLinksEveryFigureToItsPageOfTheKeptPDF(t *testing.T) {
 	pdfgridtest.NeedPoppler(t)
 	s := storetest.SQLite(t)
 	a := newAPI(t, s)
-	w := a.postPDF(t, a.admin, "2025-budget-shanghai-putuo-finance-bureau.pdf", "budget.pdf",
-		map[string]string{"region_code": "310107", "dept_code": "CZJ"})
-	if w.Code != http.StatusCreated {
-		t.Fatalf("upload: %d %.800s", w.Code, w.Body)
-	}
-	up := decode[struct {
-		Upload  models.Upload   `json:"upload"`
-		Filings []models.Filing `json:"filings"`
-		Report  models.Report   `json:"report"`
-	}](t, w)
+	up := a.putuoPDF(t, "2025-budget-shanghai-putuo-finance-bureau.pdf")
 	if up.Report.Stats.Errors != 0 || len(up.Filings) != 1 {
 		t.Fatalf("upload: %+v", up.Report)
 	}
@@ -86,7 +76,7 @@ func TestSources_FilingJSONLinksEveryFigureToItsPageOfTheKeptPDF(t *testing.T) {
 	if w := a.send(t, "GET", path, a.zixing, ""); w.Code != http.StatusNotFound {
 		t.Errorf("a draft's PDF to another region's token: %d", w.Code)
 	}
-	w = a.send(t, "GET", path, a.admin, "")
+	w := a.send(t, "GET", path, a.admin, "")
 	if w.Code != http.StatusOK || !bytes.Equal(w.Body.Bytes(), want) || w.Header().Get("Content-Type") != "application/pdf" ||
 		!strings.Contains(w.Header().Get("Cache-Control"), "no-store") {
 		t.Fatalf("a draft's PDF to the admin: %d %q %q, %d bytes", w.Code, w.Header().Get("Content-Type"), w.Header().Get("Cache-Control"), w.Body.Len())
@@ -144,14 +134,7 @@ func TestDesk_ReviewShowsThePageImageBesideItsFigures(t *testing.T) {
 	s := storetest.SQLite(t)
 	a := newAPI(t, s)
 	site := newWebSite(t, s)
-	w := a.postPDF(t, a.admin, "2025-budget-shanghai-putuo-finance-bureau.pdf", "budget.pdf",
-		map[string]string{"region_code": "310107", "dept_code": "CZJ"})
-	if w.Code != http.StatusCreated {
-		t.Fatalf("upload: %d %.500s", w.Code, w.Body)
-	}
-	id := strconv.FormatInt(decode[struct {
-		Filings []models.Filing `json:"filings"`
-	}](t, w).Filings[0].ID, 10)
+	id := strconv.FormatInt(a.putuoPDF(t, "2025-budget-shanghai-putuo-finance-bureau.pdf").Filings[0].ID, 10)
 
 	b := newBrowser(t, site.h)
 	b.login(a.admin)
