@@ -145,14 +145,9 @@ func codesList(ctx context.Context, e env) error {
 // a three_public column makes it the economic list, else the functional one.
 // Errors are EINVALID, in Chinese, naming the file and the row.
 func readCodeFile(path, kind string) (*codes.List, error) {
-	name := filepath.Base(path)
-	b, err := os.ReadFile(path)
+	name, text, err := readTextFile(path, "科目表文件")
 	if err != nil {
-		return nil, models.Wrap(err, models.EINVALID, "无法读取科目表文件 %s", path)
-	}
-	text, err := decodeText(b)
-	if err != nil {
-		return nil, models.Errorf(models.EINVALID, "%s：%s", name, models.ErrorMessage(err))
+		return nil, err
 	}
 	detected := kind == ""
 	if detected {
@@ -187,6 +182,21 @@ func hasThreePublicColumn(text string) bool {
 		}
 	}
 	return false
+}
+
+// readTextFile reads a small CSV the operator gives a command (what names it in
+// messages: 科目表文件) as UTF-8 text (decodeText); errors are EINVALID in
+// Chinese naming the file. name is the file's base name, for later messages.
+func readTextFile(path, what string) (name, text string, err error) {
+	name = filepath.Base(path)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return name, "", models.Wrap(err, models.EINVALID, "无法读取%s %s", what, path)
+	}
+	if text, err = decodeText(b); err != nil {
+		return name, "", models.Errorf(models.EINVALID, "%s：%s", name, models.ErrorMessage(err))
+	}
+	return name, text, nil
 }
 
 // decodeText returns a small text file as UTF-8: as it is when it is UTF-8,

@@ -5,8 +5,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"sunshine/models"
@@ -80,14 +78,9 @@ func cmdScoreboard(ctx context.Context, e env) error {
 // BOM) or GB18030/GBK with the header dept_code,dept_name (or 部门编码,部门名称),
 // one department a line, in the order the scoreboard lists them.
 func readDepartmentList(path string) ([]store.ListedDepartment, error) {
-	name := filepath.Base(path)
-	b, err := os.ReadFile(path)
+	name, text, err := readTextFile(path, "部门名单文件")
 	if err != nil {
-		return nil, models.Wrap(err, models.EINVALID, "无法读取部门名单文件 %s", path)
-	}
-	text, err := decodeText(b)
-	if err != nil {
-		return nil, models.Errorf(models.EINVALID, "%s：%s", name, models.ErrorMessage(err))
+		return nil, err
 	}
 	rows, err := csv.NewReader(strings.NewReader(text)).ReadAll()
 	if err != nil {
