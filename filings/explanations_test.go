@@ -1,17 +1,13 @@
 package filings_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"sunshine/checks"
 	"sunshine/filings"
-	"sunshine/ingest"
 	"sunshine/ingest/pdfgrid/pdfgridtest"
-	"sunshine/models"
 	"sunshine/store"
 	"sunshine/store/storetest"
 )
@@ -21,8 +17,7 @@ import (
 func TestUpload_PDFExplanationsReplacedByAPDFKeptByACSV(t *testing.T) {
 	pdfgridtest.NeedPoppler(t)
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		svc := &filings.Service{Store: s, Options: ingest.DefaultOptions(),
-			Checker: filings.CheckerFunc(func(context.Context, *store.Tx, *checks.Filing) ([]models.Finding, error) { return nil, nil })}
+		svc := readingService(s)
 		fields := map[string]string{"region_code": "990102", "dept_code": "101"}
 		upload := func(path string) filings.Result {
 			t.Helper()

@@ -17,6 +17,13 @@ import (
 	"sunshine/store/storetest"
 )
 
+// readingService uploads with no rules: the tests of what a PDF upload keeps
+// look at what was stored, not at findings.
+func readingService(s *store.Store) *filings.Service {
+	return &filings.Service{Store: s, Options: ingest.DefaultOptions(),
+		Checker: filings.CheckerFunc(func(context.Context, *store.Tx, *checks.Filing) ([]models.Finding, error) { return nil, nil })}
+}
+
 // A PDF upload keeps where every figure was printed and the PDF itself; the
 // PDF is public once a published version cites it; a new version copies the
 // sources with the figures, and a table uploaded again from a CSV drops that
@@ -24,8 +31,7 @@ import (
 func TestUpload_PDFKeepsEveryFiguresPageAndTheOriginal(t *testing.T) {
 	pdfgridtest.NeedPoppler(t)
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		svc := &filings.Service{Store: s, Options: ingest.DefaultOptions(),
-			Checker: filings.CheckerFunc(func(context.Context, *store.Tx, *checks.Filing) ([]models.Finding, error) { return nil, nil })}
+		svc := readingService(s)
 		path := filepath.Join("..", "testdata", "pdf", "2025-budget-shanghai-putuo-finance-bureau.pdf")
 		res, err := svc.Upload(ctx, filings.File{Path: path, Name: "预算.pdf",
 			Fields: map[string]string{"region_code": "310107", "dept_code": "CZJ"}}, cli, nil)
