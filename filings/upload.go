@@ -245,7 +245,6 @@ type writer struct {
 	tx     *store.Tx
 	actor  Actor
 	drafts map[models.FilingKey]models.Filing
-	keys   map[int64]models.FilingKey // of drafts, by id
 	// filings in the order the file first names them.
 	filings []models.Filing
 	// cleared records which (filing, table) pairs this upload has replaced already.
@@ -268,7 +267,7 @@ type writer struct {
 	// pre checks the drafts this upload created while it goes on writing;
 	// nil when the checker cannot. current is the draft of the last record.
 	pre     *precheck
-	current int64
+	current models.Filing
 }
 
 type tableKey struct {
@@ -281,7 +280,7 @@ type tableKey struct {
 const batchSize = 2 * store.LineItemBatch
 
 func newWriter(tx *store.Tx, actor Actor) *writer {
-	return &writer{tx: tx, actor: actor, drafts: map[models.FilingKey]models.Filing{}, keys: map[int64]models.FilingKey{},
+	return &writer{tx: tx, actor: actor, drafts: map[models.FilingKey]models.Filing{},
 		cleared: map[tableKey]bool{}, empty: map[int64]bool{}, regions: map[string]bool{}, threeRows: map[int64][]int{},
 		content: newMemory(maxRememberedRows), loc: ingest.NewLocator()}
 }
@@ -298,7 +297,7 @@ func (w *writer) add(ctx context.Context, rec ingest.Record) error {
 	if err != nil {
 		return err
 	}
-	if f.ID != w.current {
+	if f.ID != w.current.ID {
 		w.moveTo(f)
 	}
 	if excelCell(rec.Cell) {
@@ -425,7 +424,6 @@ func (w *writer) draft(ctx context.Context, rec ingest.Record) (models.Filing, e
 		}
 	}
 	w.drafts[rec.Key] = f
-	w.keys[f.ID] = rec.Key
 	w.filings = append(w.filings, f)
 	return f, nil
 }
@@ -436,14 +434,13 @@ func (w *writer) draft(ctx context.Context, rec ingest.Record) (models.Filing, e
 func (w *writer) moveTo(f models.Filing) {
 	if w.pre != nil {
 		w.pre.reopened(f.ID)
-		if w.current != 0 && w.empty[w.current] && !w.pre.sent[w.current] {
-			done := w.drafts[w.keys[w.current]]
+		if done := w.current; done.ID != 0 && w.empty[done.ID] && !w.pre.sent[done.ID] {
 			if d, ok := w.content.filing(done); ok && w.pre.offer(d) {
 				w.content.forget(done.ID)
 			}
 		}
 	}
-	w.current = f.ID
+	w.current = f
 }
 
 // prechecked is what the checks found in drafts while the upload wrote (nil: none).
