@@ -120,6 +120,12 @@ const lineItemColumns = "filing_id, tbl, code, name, col, amount, unit, source_r
 func (tx *Tx) InsertLineItems(ctx context.Context, items []models.LineItem) error {
 	for start := 0; start < len(items); start += lineItemBatch {
 		part := items[start:min(start+lineItemBatch, len(items))]
+		if tx.lines != nil && len(part) == lineItemBatch {
+			if err := tx.lines.insert(ctx, part); err != nil {
+				return fmt.Errorf("store: unable to insert line items: %w", err)
+			}
+			continue
+		}
 		args := make([]any, 0, len(part)*lineItemParams)
 		for _, li := range part {
 			// Plain strings and int64s: database/sql passes them to the driver as they

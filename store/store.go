@@ -153,8 +153,10 @@ type Tx struct {
 	tx     *sqlx.Tx
 	driver Driver
 	now    time.Time
-	// insertBatch is the prepared full-batch line item insert, made on first use.
+	// insertBatch is the prepared full-batch line item insert, made on first use;
+	// on SQLite the driver's own (lines) is used instead.
 	insertBatch *sqlx.Stmt
+	lines       *lineInserter
 	// p runs the fixed statements of the per-department steps, prepared once per transaction.
 	p *prepared
 }
@@ -233,7 +235,25 @@ func (e *commitError) Error() string { return "store: unable to commit: " + e.er
 func (e *commitError) Unwrap() error { return e.err }
 
 func (s *Store) writeOnce(ctx context.Context, fn func(*Tx) error) (err error) {
-	t, err := s.write.BeginTxx(ctx, writeTxOptions(s.cfg.Driver))
+	var t *sqlx.Tx
+	var lines *lineInserter
+	if s.cfg.Driver == SQLite {
+		// The transaction runs on a connection of its own so that line items
+		// can reach the driver directly (lineinsert.go).
+		conn, err := s.write.Connx(ctx)
+		if err != nil {
+			return models.Wrap(err, models.EUNAVAILABLE, "数据库无法写入，未保存任何内容；请稍后重试")
+		}
+		lines = &lineInserter{conn: conn}
+		defer func() {
+			if cerr := errors.Join(lines.close(), conn.Close()); cerr != nil && err == nil {
+				err = fmt.Errorf("store: unable to release the write connection: %w", cerr)
+			}
+		}()
+		t, err = conn.BeginTxx(ctx, writeTxOptions(s.cfg.Driver))
+	} else {
+		t, err = s.write.BeginTxx(ctx, writeTxOptions(s.cfg.Driver))
+	}
 	if err != nil {
 		if retryable(err) || outageOf(err) != noOutage {
 			return err
@@ -249,7 +269,7 @@ func (s *Store) writeOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 			_ = t.Rollback()
 		}
 	}()
-	if err = fn(&Tx{tx: t, driver: s.cfg.Driver, now: s.now(), p: &prepared{tx: t}}); err != nil {
+	if err = fn(&Tx{tx: t, driver: s.cfg.Driver, now: s.now(), p: &prepared{tx: t}, lines: lines}); err != nil {
 		return err
 	}
 	if err = t.Commit(); err != nil {
