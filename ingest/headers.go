@@ -164,10 +164,26 @@ func normalizeHeader(s string) string {
 // trimCell drops the white space that spreadsheets and Chinese input methods
 // leave around a value.
 func trimCell(s string) string {
+	// Most cells have nothing to trim: a first byte that cannot start, and a
+	// last byte that cannot end, any of the characters below says so at once.
+	if s == "" || (!trimLead[s[0]] && !trimTail[s[len(s)-1]]) {
+		return s
+	}
 	return strings.TrimFunc(s, func(r rune) bool {
 		return r == ' ' || r == '\t' || r == '\r' || r == '\n' || r == '\u3000' || r == '\u00a0' || r == '\ufeff'
 	})
 }
+
+// trimLead and trimTail are the bytes that can begin and end the characters
+// trimCell drops: the ASCII ones, and the UTF-8 of U+3000, U+00A0 and U+FEFF
+// (E3 80 80, C2 A0, EF BB BF).
+var trimLead, trimTail = func() (lead, tail [256]bool) {
+	for _, r := range " \t\r\n\u3000\u00a0\ufeff" {
+		b := []byte(string(r))
+		lead[b[0]], tail[b[len(b)-1]] = true, true
+	}
+	return lead, tail
+}()
 
 // detectKind decides the upload kind from the header cells: line items have
 // 表/栏目/金额 and the like, the 三公 template has 合计, 因公出国(境)费 and so on.
