@@ -393,12 +393,9 @@ func (w *writer) draft(ctx context.Context, rec ingest.Record) (models.Filing, e
 	if err := w.tx.PutDepartment(ctx, models.Department{RegionCode: rec.Key.RegionCode, Code: rec.Key.DeptCode, Name: rec.DeptName}); err != nil {
 		return models.Filing{}, err
 	}
-	f, created, err := w.tx.OpenDraft(ctx, rec.Key, w.actor.Name)
-	if err != nil {
-		return f, err
-	}
 	// The names go on the draft alone: they become public when it is published.
-	if err := w.tx.NameDraft(ctx, f.ID, rec.RegionName, rec.DeptName); err != nil {
+	f, created, err := w.tx.OpenNamedDraft(ctx, rec.Key, w.actor.Name, rec.RegionName, rec.DeptName)
+	if err != nil {
 		return f, err
 	}
 	f.DeptName = rec.DeptName

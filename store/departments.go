@@ -23,17 +23,23 @@ func (tx *Tx) PutRegion(ctx context.Context, r models.Region) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
+	if tx.regions[r.Code] {
+		return nil // this transaction saw it already (each department asks again)
+	}
 	var n int
 	if err := tx.p.GetContext(ctx, &n, `SELECT COUNT(*) FROM regions WHERE code = ?`, r.Code); err != nil {
 		return fmt.Errorf("store: unable to read region %s: %w", r.Code, err)
 	}
-	if n > 0 {
-		return nil
+	if n == 0 {
+		if _, err := tx.p.ExecContext(ctx, insertIgnore(tx.driver, "regions", []string{"code", "name"}, []string{"code"}),
+			r.Code, ""); err != nil {
+			return fmt.Errorf("store: unable to save region %s: %w", r.Code, err)
+		}
 	}
-	if _, err := tx.tx.ExecContext(ctx, insertIgnore(tx.driver, "regions", []string{"code", "name"}, []string{"code"}),
-		r.Code, ""); err != nil {
-		return fmt.Errorf("store: unable to save region %s: %w", r.Code, err)
+	if tx.regions == nil {
+		tx.regions = map[string]bool{}
 	}
+	tx.regions[r.Code] = true
 	return nil
 }
 
@@ -55,21 +61,26 @@ func (tx *Tx) PutDepartment(ctx context.Context, d models.Department) error {
 	if n > 0 {
 		return nil
 	}
-	if _, err := tx.tx.ExecContext(ctx, insertIgnore(tx.driver, "departments", []string{"region_code", "code", "name", "parent_code"},
+	if _, err := tx.p.ExecContext(ctx, insertIgnore(tx.driver, "departments", []string{"region_code", "code", "name", "parent_code"},
 		[]string{"region_code", "code"}), d.RegionCode, d.Code, "", d.ParentCode); err != nil {
 		return fmt.Errorf("store: unable to save department %s/%s: %w", d.RegionCode, d.Code, err)
 	}
 	return nil
 }
 
+// validDraftNames checks the names an upload gives a draft as those of a region and a department.
+func validDraftNames(regionName, deptName string) error {
+	if err := (models.Region{Code: "000000", Name: regionName}).Validate(); err != nil {
+		return err
+	}
+	return (models.Department{RegionCode: "000000", Code: "0", Name: deptName}).Validate()
+}
+
 // NameDraft records the region and department names an upload gave a draft.
 // An empty region name keeps the draft's current one. Published versions are
 // never renamed.
 func (tx *Tx) NameDraft(ctx context.Context, filingID int64, regionName, deptName string) error {
-	if err := (models.Region{Code: "000000", Name: regionName}).Validate(); err != nil {
-		return err
-	}
-	if err := (models.Department{RegionCode: "000000", Code: "0", Name: deptName}).Validate(); err != nil {
+	if err := validDraftNames(regionName, deptName); err != nil {
 		return err
 	}
 	_, err := tx.p.ExecContext(ctx, `UPDATE filings SET dept_name = ?,

@@ -17,6 +17,23 @@ const filingColumns = `id, region_code, dept_code, fiscal_year, phase, version, 
 // none: version 1 for a new key, else one past the newest version. created
 // reports whether it was made now. The department must exist.
 func (tx *Tx) OpenDraft(ctx context.Context, key models.FilingKey, by string) (f models.Filing, created bool, err error) {
+	return tx.openDraft(ctx, key, by, "", "")
+}
+
+// OpenNamedDraft is OpenDraft and NameDraft in one: a new draft is created
+// with the names (one statement fewer per filing of an upload), an existing
+// one is renamed.
+func (tx *Tx) OpenNamedDraft(ctx context.Context, key models.FilingKey, by, regionName, deptName string) (f models.Filing, created bool, err error) {
+	if err := validDraftNames(regionName, deptName); err != nil {
+		return f, false, err
+	}
+	if f, created, err = tx.openDraft(ctx, key, by, regionName, deptName); err != nil || created {
+		return f, created, err
+	}
+	return f, false, tx.NameDraft(ctx, f.ID, regionName, deptName)
+}
+
+func (tx *Tx) openDraft(ctx context.Context, key models.FilingKey, by, regionName, deptName string) (f models.Filing, created bool, err error) {
 	if err := key.Validate(); err != nil {
 		return f, false, err
 	}
@@ -42,8 +59,9 @@ func (tx *Tx) OpenDraft(ctx context.Context, key models.FilingKey, by string) (f
 	f = models.Filing{FilingKey: key, Version: int(last.Int64) + 1, Status: models.StatusDraft,
 		CreatedAt: tx.now, CreatedBy: by, UpdatedAt: tx.now}
 	res, err := tx.p.ExecContext(ctx, `INSERT INTO filings (region_code, dept_code, fiscal_year, phase, version, status,
-		open_draft, created_at, created_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
-		key.RegionCode, key.DeptCode, key.FiscalYear, key.Phase, f.Version, f.Status, f.CreatedAt, by, f.UpdatedAt)
+		open_draft, created_at, created_by, updated_at, region_name, dept_name) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`,
+		key.RegionCode, key.DeptCode, key.FiscalYear, key.Phase, f.Version, f.Status, f.CreatedAt, by, f.UpdatedAt,
+		regionName, deptName)
 	if isUniqueViolation(err) {
 		// Another upload created this draft (or the next version) at the same
 		// time and won: Write runs this transaction again, which then finds it.

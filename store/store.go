@@ -159,6 +159,8 @@ type Tx struct {
 	lines       *lineInserter
 	// p runs the fixed statements of the per-department steps, prepared once per transaction.
 	p *prepared
+	// regions are the region codes this transaction knows to exist.
+	regions map[string]bool
 }
 
 // Now is the transaction's timestamp: every row it writes carries the same time.
