@@ -209,6 +209,10 @@ type memory struct {
 	// taken are drafts whose content was handed over (forget): the memory no
 	// longer holds all of them, so they are read back from the database.
 	taken map[int64]bool
+	// lastLen is how many line items the draft last added to has: a new
+	// draft's slice starts that large (files give drafts of similar sizes),
+	// not growing and copying itself there row by row; at most maxPresize.
+	lastLen int
 }
 
 func newMemory(limit int) *memory {
@@ -241,8 +245,17 @@ func (m *memory) addItem(li models.LineItem) {
 		m.full, m.items, m.three, m.notes = true, nil, nil, nil
 		return
 	}
-	m.items[li.FilingID] = append(m.items[li.FilingID], li)
+	items, ok := m.items[li.FilingID]
+	if !ok {
+		items = make([]models.LineItem, 0, min(m.lastLen, maxPresize))
+	}
+	items = append(items, li)
+	m.items[li.FilingID] = items
+	m.lastLen = len(items)
 }
+
+// maxPresize bounds what a new draft's slice reserves on a guess (about 1 MB).
+const maxPresize = 4096
 
 func (m *memory) putThreePublic(tp models.ThreePublic) {
 	if !m.full && !m.taken[tp.FilingID] {
