@@ -161,12 +161,10 @@ func (s *Service) Upload(ctx context.Context, f File, actor Actor, progress Prog
 		if err != nil {
 			return err
 		}
-		for _, fl := range w.filings {
-			if err := tx.Touch(ctx, fl.ID); err != nil {
-				return err
-			}
-		}
 		ids := w.filingIDs()
+		if err := tx.Touch(ctx, ids...); err != nil {
+			return err
+		}
 		up, err := tx.RecordUpload(ctx, models.Upload{SHA256: sum, Filename: f.Name, Kind: rd.Kind(), Size: size,
 			Rows: rows, CreatedBy: actor.Name}, ids)
 		if err != nil {
@@ -179,12 +177,14 @@ func (s *Service) Upload(ctx context.Context, f File, actor Actor, progress Prog
 		res.Upload = up
 		res.Report = models.NewReport(append(notes, findings...))
 		res.FilingsTotal = len(ids)
-		for _, fl := range w.filings[:min(len(w.filings), MaxListedFilings)] {
-			cur, err := tx.Filing(ctx, fl.ID)
-			if err != nil {
+		listed := make([]int64, 0, min(len(w.filings), MaxListedFilings))
+		for _, fl := range w.filings[:cap(listed)] {
+			listed = append(listed, fl.ID)
+		}
+		if len(listed) > 0 {
+			if res.Filings, err = tx.FilingsByID(ctx, listed); err != nil {
 				return err
 			}
-			res.Filings = append(res.Filings, cur)
 		}
 		return nil
 	})

@@ -76,13 +76,66 @@ func (tx *Tx) openDraft(ctx context.Context, key models.FilingKey, by, regionNam
 	return f, true, nil
 }
 
-// Touch marks a draft as changed now.
-func (tx *Tx) Touch(ctx context.Context, filingID int64) error {
-	_, err := tx.p.ExecContext(ctx, `UPDATE filings SET updated_at = ? WHERE id = ? AND status = 'draft'`, tx.now, filingID)
+// Touch marks drafts as changed now (an upload's hundreds of drafts in a few statements).
+func (tx *Tx) Touch(ctx context.Context, filingIDs ...int64) error {
+	return eachChunk(filingIDs, func(part []int64) error {
+		args := append([]any{tx.now}, int64Args(part)...)
+		_, err := tx.p.ExecContext(ctx, `UPDATE filings SET updated_at = ? WHERE id IN (`+placeholders(len(part))+`) AND status = 'draft'`, args...)
+		if err != nil {
+			return fmt.Errorf("store: unable to touch filings %d…: %w", part[0], err)
+		}
+		return nil
+	})
+}
+
+// FilingsByID reads filings inside the transaction, in the order of ids.
+func (tx *Tx) FilingsByID(ctx context.Context, ids []int64) ([]models.Filing, error) {
+	byID := make(map[int64]models.Filing, len(ids))
+	err := eachChunk(ids, func(part []int64) error {
+		var fs []models.Filing
+		if err := tx.p.SelectContext(ctx, &fs, `SELECT `+filingColumns+` FROM filings WHERE id IN (`+placeholders(len(part))+`)`,
+			int64Args(part)...); err != nil {
+			return fmt.Errorf("store: unable to fetch filings %d…: %w", part[0], err)
+		}
+		for _, f := range fs {
+			byID[f.ID] = f
+		}
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("store: unable to touch filing %d: %w", filingID, err)
+		return nil, err
+	}
+	out := make([]models.Filing, 0, len(ids))
+	for _, id := range ids {
+		f, ok := byID[id]
+		if !ok {
+			return nil, notFound(fmt.Sprintf("申报 %d ", id))
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// idChunk is how many ids one IN (…) list carries: a few statement texts,
+// each prepared once per transaction, cover any number of ids.
+const idChunk = 500
+
+// eachChunk calls fn with ids in parts of idChunk and a remainder.
+func eachChunk(ids []int64, fn func([]int64) error) error {
+	for start := 0; start < len(ids); start += idChunk {
+		if err := fn(ids[start:min(start+idChunk, len(ids))]); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+func int64Args(ids []int64) []any {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return args
 }
 
 // Filing returns one filing version. Returns ENOTFOUND if it does not exist.

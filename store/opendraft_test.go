@@ -1,7 +1,10 @@
 package store_test
 
 import (
+	"fmt"
+	"slices"
 	"testing"
+	"time"
 
 	"sunshine/models"
 	"sunshine/store"
@@ -50,6 +53,68 @@ func TestOpenNamedDraft_NamesNewRenamesOpen(t *testing.T) {
 		}
 		if f.RegionName != "示例市" || f.DeptName != "财政局（新名）" {
 			t.Fatalf("names: region %q, department %q", f.RegionName, f.DeptName)
+		}
+	})
+}
+
+// Touch and FilingsByID take any number of ids (in parts of a few hundred):
+// every draft is touched, a published filing is not; filings come back in
+// the order asked; an unknown id is ENOTFOUND.
+func TestTouchAndFilingsByID_ManyIDs(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		published := publishNamed(t, s, key("999", 2024, models.PhaseBudget), "示例市", "已公开局")
+		s.Now = func() time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) }
+		var ids []int64
+		err := s.Write(ctx, func(tx *store.Tx) error {
+			for i := range 510 {
+				k := key(fmt.Sprintf("%03d", i), 2025, models.PhaseBudget)
+				if err := tx.PutDepartment(ctx, models.Department{RegionCode: k.RegionCode, Code: k.DeptCode, Name: "部门"}); err != nil {
+					return err
+				}
+				f, _, err := tx.OpenNamedDraft(ctx, k, "clerk", "示例市", "部门")
+				if err != nil {
+					return err
+				}
+				ids = append(ids, f.ID)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		later := time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)
+		s.Now = func() time.Time { return later }
+		var got []models.Filing
+		err = s.Write(ctx, func(tx *store.Tx) error {
+			if err := tx.Touch(ctx, append([]int64{published.ID}, ids...)...); err != nil {
+				return err
+			}
+			reversed := slices.Clone(ids)
+			slices.Reverse(reversed)
+			var err error
+			got, err = tx.FilingsByID(ctx, reversed)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.FilingsByID(ctx, []int64{ids[0], 1 << 40}); models.ErrorCode(err) != models.ENOTFOUND {
+				t.Errorf("an unknown id: %v", err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(ids) || got[0].ID != ids[len(ids)-1] || got[len(got)-1].ID != ids[0] {
+			t.Fatalf("FilingsByID gave %d filings, first %d last %d; want %d, %d … %d", len(got), got[0].ID, got[len(got)-1].ID, len(ids), ids[len(ids)-1], ids[0])
+		}
+		for _, f := range got {
+			if !f.UpdatedAt.Equal(later) {
+				t.Fatalf("draft %d not touched: updated %v", f.ID, f.UpdatedAt)
+			}
+		}
+		p, err := s.Filing(ctx, published.ID)
+		if err != nil || p.UpdatedAt.Equal(later) {
+			t.Fatalf("the published filing was touched (%v, %v)", p.UpdatedAt, err)
 		}
 	})
 }

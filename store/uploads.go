@@ -24,10 +24,10 @@ func (tx *Tx) RecordUpload(ctx context.Context, u models.Upload, filingIDs []int
 	if u.ID, err = res.LastInsertId(); err != nil {
 		return u, err
 	}
-	for _, id := range filingIDs {
-		if _, err := tx.p.ExecContext(ctx, `INSERT INTO upload_filings (upload_id, filing_id) VALUES (?, ?)`, u.ID, id); err != nil {
-			return u, fmt.Errorf("store: unable to link upload to filing %d: %w", id, err)
-		}
+	if err := insertRows(ctx, tx, "upload_filings", "upload_id, filing_id", 2, filingIDs, func(_ int, id int64) []any {
+		return []any{u.ID, id}
+	}); err != nil {
+		return u, fmt.Errorf("store: unable to link upload %d to its filings: %w", u.ID, err)
 	}
 	return u, nil
 }
