@@ -11,8 +11,12 @@ import (
 // workbook) never comes here and leaves them as they are. Each section
 // links to its page of the upload's PDF, kept as its original.
 func (w *writer) addExplanations(ctx context.Context, f models.Filing, sections []models.ExplanationSection) error {
+	sum, _, err := w.hash()
+	if err != nil {
+		return err
+	}
 	for i := range sections {
-		sections[i].SHA256 = w.sha256
+		sections[i].SHA256 = sum
 	}
 	w.explained = true
 	return w.tx.ReplaceExplanations(ctx, f.ID, sections)

@@ -81,33 +81,27 @@ type ProgressFunc func(rows int)
 // to is refused whole with EFORBIDDEN naming the rows; the byte-identical file
 // again comes back with Duplicate set and the report as it stands now.
 func (s *Service) Upload(ctx context.Context, f File, actor Actor, progress ProgressFunc) (Result, error) {
-	sum, size, err := hashFile(f.Path)
-	if err != nil {
-		return Result{}, err
-	}
-	if prev, ids, err := s.Store.UploadBySHA256(ctx, sum); err == nil {
-		res, err := s.duplicate(ctx, prev, ids, actor)
-		if !errors.Is(err, errNotYours) {
-			return res, err
-		}
-		// Someone else's file that this actor may not write: read it as new,
-		// which refuses it naming the rows, without telling what it held.
-	} else if models.ErrorCode(err) != models.ENOTFOUND {
-		return Result{}, err
-	}
-
 	opts, err := s.Options.WithFilingFields(scopeFields(f.Fields, actor.Token))
 	if err != nil {
 		return Result{}, err
 	}
 	opts.Kind = f.Kind
 
+	// The file is hashed, and an earlier upload of the same bytes looked for,
+	// beside the reading rather than before it (a 30 MB file takes 20–30 ms
+	// to hash). When one is found and the actor may see it, the write is
+	// stopped and the earlier upload answers; it could not commit anyway
+	// (uploads.sha256 is unique).
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
+	same := s.lookForSame(wctx, f.Path, actor, stop)
+
 	var res Result
 	var rejected = errors.New("rejected")
 	// The store runs this again from the start when the transaction loses a
 	// race with another (a deadlock on MySQL): so the file is opened, and the
 	// result begun, inside it.
-	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+	err = s.Store.Write(wctx, func(tx *store.Tx) error {
 		res = Result{}
 		rd, err := ingest.OpenFile(f.Path, opts)
 		if err != nil {
@@ -115,7 +109,7 @@ func (s *Service) Upload(ctx context.Context, f File, actor Actor, progress Prog
 		}
 		defer rd.Close()
 		w := newWriter(tx, actor)
-		w.sha256 = sum
+		w.hash = same.hash
 		chk := s.session(ctx, tx)
 		if pc, ok := chk.(prechecker); ok {
 			w.pre = startPrecheck(pc)
@@ -131,6 +125,15 @@ func (s *Service) Upload(ctx context.Context, f File, actor Actor, progress Prog
 			}
 		}
 		rows, err := ra.wait()
+		if err != nil {
+			return err
+		}
+		// Before anything commits, the lookup must be over: after the commit
+		// it would find this very upload.
+		if _, _, found := same.answer(); found {
+			return errSame
+		}
+		sum, size, err := same.hash()
 		if err != nil {
 			return err
 		}
@@ -188,6 +191,9 @@ func (s *Service) Upload(ctx context.Context, f File, actor Actor, progress Prog
 		}
 		return nil
 	})
+	if dup, dupErr, ok := same.answer(); ok {
+		return dup, dupErr // the write was stopped, or refused the same bytes again
+	}
 	if errors.Is(err, rejected) {
 		return res, nil
 	}
@@ -195,6 +201,71 @@ func (s *Service) Upload(ctx context.Context, f File, actor Actor, progress Prog
 		return Result{}, err
 	}
 	return res, nil
+}
+
+// errSame stops a write that an earlier upload of the same bytes answers.
+var errSame = errors.New("an earlier upload of the same bytes answers this one")
+
+// sameFile hashes an upload and looks for an earlier upload of the same
+// bytes, on a goroutine of its own.
+type sameFile struct {
+	hashed chan struct{} // closed when sum, size and hashErr are set
+	sum    string
+	size   int64
+	// hashErr is the file's read error, or the context's when the upload stopped first.
+	hashErr error
+	done    chan struct{} // closed when the lookup is over
+	// found: an earlier upload answers this one (dup, dupErr); see Upload.
+	found  bool
+	dup    Result
+	dupErr error
+}
+
+func (s *Service) lookForSame(ctx context.Context, path string, actor Actor, stopWrite func()) *sameFile {
+	sf := &sameFile{hashed: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(sf.done)
+		sf.sum, sf.size, sf.hashErr = hashFile(path)
+		close(sf.hashed)
+		if sf.hashErr != nil {
+			return
+		}
+		prev, ids, err := s.Store.UploadBySHA256(ctx, sf.sum)
+		switch {
+		case models.ErrorCode(err) == models.ENOTFOUND:
+			return
+		case err != nil:
+			if ctx.Err() == nil { // not merely the upload ending first
+				sf.found, sf.dupErr = true, err
+				stopWrite()
+			}
+			return
+		}
+		res, err := s.duplicate(ctx, prev, ids, actor)
+		if errors.Is(err, errNotYours) {
+			// Someone else's file that this actor may not write: it is read as
+			// new, which refuses it naming the rows, without telling what it held.
+			return
+		}
+		if ctx.Err() != nil {
+			return // the upload ended first (it failed: the same bytes cannot be stored twice)
+		}
+		sf.found, sf.dup, sf.dupErr = true, res, err
+		stopWrite()
+	}()
+	return sf
+}
+
+// hash waits for the file's SHA-256 and size.
+func (sf *sameFile) hash() (string, int64, error) {
+	<-sf.hashed
+	return sf.sum, sf.size, sf.hashErr
+}
+
+// answer waits for the lookup and says whether an earlier upload answers this one.
+func (sf *sameFile) answer() (Result, error, bool) {
+	<-sf.done
+	return sf.dup, sf.dupErr, sf.found
 }
 
 var errNotYours = errors.New("the earlier upload touched filings the actor may not write")
@@ -258,8 +329,9 @@ type writer struct {
 	threeRows map[int64][]int // rows of 三公 records per filing, to refuse two in one file
 	forbidden []int
 	batch     []models.LineItem
-	// sha256 is the upload's; sources say where a PDF printed the figures.
-	sha256    string
+	// hash gives the upload's SHA-256 (computed beside the reading); sources
+	// say where a PDF printed the figures, in the file of that hash.
+	hash      func() (string, int64, error)
 	sources   []models.FigureSource
 	explained bool // a PDF's explanations were stored, which link to its pages
 	// loc remembers the cell of each figure read from a workbook, for the findings.
@@ -461,7 +533,7 @@ func (w *writer) flush(ctx context.Context) error {
 // cleared, with its earlier sources, before).
 func (w *writer) addSources(f models.Filing, srcs []models.FigureSource) {
 	for _, s := range srcs {
-		s.FilingID, s.SHA256 = f.ID, w.sha256
+		s.FilingID = f.ID
 		w.sources = append(w.sources, s)
 	}
 }
@@ -472,10 +544,17 @@ func (w *writer) flushSources(ctx context.Context, path string) error {
 	if len(w.sources) == 0 && !w.explained {
 		return nil
 	}
+	sum, _, err := w.hash()
+	if err != nil {
+		return err
+	}
+	for i := range w.sources {
+		w.sources[i].SHA256 = sum
+	}
 	if err := w.tx.InsertFigureSources(ctx, w.sources); err != nil {
 		return err
 	}
-	return w.tx.PutSourceFile(ctx, w.sha256, "application/pdf", path)
+	return w.tx.PutSourceFile(ctx, sum, "application/pdf", path)
 }
 
 func (w *writer) filingIDs() []int64 {
