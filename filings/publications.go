@@ -129,8 +129,12 @@ func (s *Service) SchedulePublication(ctx context.Context, sel Selection, at tim
 			}
 		}
 		runAt := at.UTC().Truncate(time.Microsecond)
+		var tokenID *int64
+		if actor.Token != nil && actor.Token.ID != 0 {
+			tokenID = &actor.Token.ID
+		}
 		p, err := tx.CreatePublication(ctx, models.Publication{State: models.PublicationScheduled, Note: note, RunAt: &runAt,
-			CreatedBy: actor.Name, Filings: ids})
+			CreatedBy: actor.Name, Filings: ids, TokenID: tokenID})
 		if err != nil {
 			return err
 		}
@@ -205,11 +209,13 @@ func (s *Service) runPublication(ctx context.Context, id int64) (bool, error) {
 			return nil
 		}
 		ran = true
-		actor := Actor{Name: p.CreatedBy}
-		if err := tx.FinishPublication(ctx, id, models.PublicationPublished, actor.Name, ""); err != nil {
-			return err
+		actor, err := scheduler(ctx, tx, p)
+		if err == nil {
+			if err = tx.FinishPublication(ctx, id, models.PublicationPublished, actor.Name, ""); err != nil {
+				return err
+			}
+			_, _, err = s.publishSet(ctx, tx, id, p.Filings, actor, p.Note, true)
 		}
-		_, _, err = s.publishSet(ctx, tx, id, p.Filings, actor, p.Note, true)
 		if err != nil && refusal(err) {
 			failure = err
 		}
@@ -230,6 +236,28 @@ func (s *Service) runPublication(ctx context.Context, id int64) (bool, error) {
 		return tx.Audit(ctx, p.CreatedBy, "publication.fail", fmt.Sprintf("publication:%d", id), map[string]any{"reason": failure.Error()})
 	})
 	return true, err
+}
+
+// scheduler is the actor a scheduled act runs as: the token that scheduled
+// it, with its rights as they are now (the command line's acts: the operator).
+// A token revoked since, or no longer allowed to publish sets, refuses the act.
+func scheduler(ctx context.Context, tx *store.Tx, p models.Publication) (Actor, error) {
+	if p.TokenID == nil {
+		return Actor{Name: p.CreatedBy}, nil
+	}
+	tok, err := tx.TokenByID(ctx, *p.TokenID)
+	switch {
+	case models.ErrorCode(err) == models.ENOTFOUND:
+		return Actor{}, models.Errorf(models.EFORBIDDEN, "安排这次定时公开的令牌“%s”已不存在，未公开任何草稿；请重新安排", p.CreatedBy)
+	case err != nil:
+		return Actor{}, err
+	case tok.RevokedAt != nil:
+		return Actor{}, models.Errorf(models.EFORBIDDEN, "安排这次定时公开的令牌“%s”已于 %s 吊销，未公开任何草稿；请重新安排",
+			tok.Name, tok.RevokedAt.UTC().Format("2006-01-02 15:04 UTC"))
+	case !MayPublishSets(&tok):
+		return Actor{}, models.Errorf(models.EFORBIDDEN, "安排这次定时公开的令牌“%s”已无权成批公开，未公开任何草稿；请重新安排", tok.Name)
+	}
+	return Actor{Name: tok.Name, Token: &tok}, nil
 }
 
 // refusal reports whether err is the act's own fault (errors in a draft, a

@@ -3,6 +3,7 @@ package filings_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -339,4 +340,61 @@ func TestSchedulePublication_ChecksTheDraftsAgainWhenItRuns(t *testing.T) {
 	if f, _ := s.Filing(ctx, res.Filings[0].ID); f.Status != models.StatusDraft {
 		t.Fatalf("a failed act published 001: %+v", f)
 	}
+}
+
+// A scheduled act runs with the rights its token has when it runs: an admin
+// token revoked (or made an uploader) after scheduling fails the act, which
+// publishes nothing and says why; an admin token still active publishes,
+// recorded as done by that token.
+func TestSchedulePublication_JudgedByItsTokenWhenItRuns(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		clock := storetest.NewClock()
+		s.Now = clock.Now
+		svc := service(s)
+		res := upload(t, svc, clean3, cli)
+		token := func(name string) filings.Actor {
+			tok, err := s.CreateToken(ctx, models.Token{Name: name, Role: models.RoleAdmin, Hash: fmt.Sprintf("hash-%x", name)}, "cli")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return filings.Actor{Name: name, Token: &tok}
+		}
+		leaving, staying := token("离任管理员"), token("在任管理员")
+		gone, err := svc.SchedulePublication(ctx, filings.Selection{Filings: ids(res.Filings[:1])}, clock.T.Add(time.Hour), leaving, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept, err := svc.SchedulePublication(ctx, filings.Selection{Filings: ids(res.Filings[1:])}, clock.T.Add(time.Hour), staying, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RevokeToken(ctx, "离任管理员", "cli"); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(time.Hour)
+		if n, err := svc.RunDuePublications(ctx); n != 2 || err != nil {
+			t.Fatalf("run: %d %v", n, err)
+		}
+		g, err := s.Publication(ctx, gone.ID)
+		if err != nil || g.State != models.PublicationFailed || !strings.Contains(g.Reason, "离任管理员") || !strings.Contains(g.Reason, "吊销") {
+			t.Fatalf("the revoked token's act: %+v %v", g, err)
+		}
+		k, err := s.Publication(ctx, kept.ID)
+		if err != nil || k.State != models.PublicationPublished || k.DoneBy != "在任管理员" || len(k.Releases) != 1 {
+			t.Fatalf("the active token's act: %+v %v", k, err)
+		}
+		pub, err := s.PublishedFilings(ctx, "431081", 2024, models.PhaseBudget)
+		if err != nil || len(pub) != 2 {
+			t.Fatalf("published %d filings (%v), want the two of the active token's act", len(pub), err)
+		}
+		for _, f := range pub {
+			if f.DeptCode == res.Filings[0].DeptCode {
+				t.Fatalf("the revoked token's draft %s was published", f.DeptCode)
+			}
+		}
+		log, _ := s.AuditLog(ctx, fmt.Sprintf("publication:%d", gone.ID), 10)
+		if len(log) == 0 || log[0].Action != "publication.fail" {
+			t.Fatalf("the failure is not audited: %+v", log)
+		}
+	})
 }

@@ -23,6 +23,9 @@ type Publication struct {
 	DoneAt    *time.Time `db:"done_at" json:"done_at,omitempty"` // when it was published, cancelled or failed
 	DoneBy    string     `db:"done_by" json:"done_by,omitempty"`
 	Reason    string     `db:"reason" json:"reason,omitempty"` // why it failed
+	// TokenID is the token that created the act (nil: the command line); a
+	// scheduled act is run with that token's rights as they are when it runs.
+	TokenID *int64 `db:"token_id" json:"-"`
 	// Filings are the drafts it publishes (published versions once it ran).
 	Filings []int64 `db:"-" json:"filings"`
 	// Releases are the releases it made, one per dataset touched.

@@ -56,9 +56,27 @@ func (s *Store) TokenByHash(ctx context.Context, hash string) (models.Token, err
 	return t, s.loadDepts(ctx, &t)
 }
 
+// TokenByID reads a token (revoked ones too) inside the transaction.
+// Returns ENOTFOUND when there is none.
+func (tx *Tx) TokenByID(ctx context.Context, id int64) (models.Token, error) {
+	var t models.Token
+	err := tx.tx.GetContext(ctx, &t, `SELECT `+tokenColumns+` FROM tokens WHERE id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, notFound(fmt.Sprintf("令牌 %d ", id))
+	}
+	if err != nil {
+		return t, fmt.Errorf("store: unable to fetch token %d: %w", id, err)
+	}
+	return t, loadDepts(ctx, tx.tx, &t)
+}
+
 func (s *Store) loadDepts(ctx context.Context, t *models.Token) error {
+	return loadDepts(ctx, s.read, t)
+}
+
+func loadDepts(ctx context.Context, q queryer, t *models.Token) error {
 	t.Depts = nil
-	if err := s.read.SelectContext(ctx, &t.Depts, `SELECT dept_code FROM token_depts WHERE token_id = ? ORDER BY dept_code`, t.ID); err != nil {
+	if err := q.SelectContext(ctx, &t.Depts, `SELECT dept_code FROM token_depts WHERE token_id = ? ORDER BY dept_code`, t.ID); err != nil {
 		return fmt.Errorf("store: unable to fetch token scope: %w", err)
 	}
 	return nil

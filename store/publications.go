@@ -10,14 +10,14 @@ import (
 	"sunshine/models"
 )
 
-const publicationColumns = `id, state, note, run_at, created_at, created_by, done_at, done_by, reason`
+const publicationColumns = `id, state, note, run_at, created_at, created_by, done_at, done_by, reason, token_id`
 
 // CreatePublication stores a publication act (published at once, or
 // scheduled for p.RunAt) with the drafts it names.
 func (tx *Tx) CreatePublication(ctx context.Context, p models.Publication) (models.Publication, error) {
 	p.CreatedAt = tx.now
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO publications (state, note, run_at, created_at, created_by, done_at, done_by, reason)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.State, p.Note, p.RunAt, p.CreatedAt, p.CreatedBy, p.DoneAt, p.DoneBy, p.Reason)
+	res, err := tx.tx.ExecContext(ctx, `INSERT INTO publications (state, note, run_at, created_at, created_by, done_at, done_by, reason, token_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.State, p.Note, p.RunAt, p.CreatedAt, p.CreatedBy, p.DoneAt, p.DoneBy, p.Reason, p.TokenID)
 	if err != nil {
 		return p, fmt.Errorf("store: unable to record publication: %w", err)
 	}
