@@ -3,6 +3,7 @@ package filings_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -77,8 +78,12 @@ func TestUpload_PDFKeepsEveryFiguresPageAndTheOriginal(t *testing.T) {
 
 		want, _ := os.ReadFile(path)
 		sf, public, err := s.SourceFile(ctx, res.Upload.SHA256)
-		if err != nil || !bytes.Equal(sf.Content, want) || sf.MediaType != "application/pdf" {
-			t.Fatalf("original: %v, %d bytes", err, len(sf.Content))
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept, err := io.ReadAll(s.OpenSource(ctx, sf))
+		if err != nil || !bytes.Equal(kept, want) || sf.MediaType != "application/pdf" || sf.Size != int64(len(want)) {
+			t.Fatalf("original: %v, %d bytes of %d (size %d)", err, len(kept), len(want), sf.Size)
 		}
 		if public {
 			t.Error("a draft's PDF is public")

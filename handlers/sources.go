@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"regexp"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,6 +18,7 @@ import (
 type SourceReader interface {
 	Filing(ctx context.Context, id int64) (models.Filing, error)
 	SourceFile(ctx context.Context, sha256 string) (store.SourceFile, bool, error)
+	OpenSource(ctx context.Context, f store.SourceFile) *store.SourceReader
 	SourceFilings(ctx context.Context, sha256 string) ([]int64, error)
 }
 
@@ -71,10 +73,9 @@ func getSource(db SourceReader) gin.HandlerFunc {
 		c.Header("ETag", `"`+sha+`"`)
 		c.Header("Content-Disposition", `inline; filename="source.pdf"`)
 		c.Header("X-Content-Type-Options", "nosniff")
-		if match := c.GetHeader("If-None-Match"); match == `"`+sha+`"` {
-			c.Status(http.StatusNotModified)
-			return
-		}
-		c.Data(http.StatusOK, f.MediaType, f.Content)
+		c.Header("Content-Type", f.MediaType)
+		// Piece by piece from the database, ranges included (a PDF viewer asks
+		// for the pages it shows); If-None-Match is answered 304 by ServeContent.
+		http.ServeContent(c.Writer, c.Request, "", time.Time{}, db.OpenSource(ctx, f))
 	}
 }

@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"image/png"
 	"net/http"
 	"os"
@@ -88,6 +89,11 @@ func TestSources_FilingJSONLinksEveryFigureToItsPageOfTheKeptPDF(t *testing.T) {
 	}
 	if w := a.req(t, "GET", path, map[string]string{"If-None-Match": w.Header().Get("ETag")}); w.Code != http.StatusNotModified {
 		t.Errorf("revalidation: %d", w.Code)
+	}
+	// A PDF viewer asks for ranges: the bytes asked for, 206.
+	if w := a.req(t, "GET", path, map[string]string{"Range": "bytes=1000-1999"}); w.Code != http.StatusPartialContent ||
+		!bytes.Equal(w.Body.Bytes(), want[1000:2000]) || w.Header().Get("Content-Range") != fmt.Sprintf("bytes 1000-1999/%d", len(want)) {
+		t.Errorf("a range: %d %q, %d bytes", w.Code, w.Header().Get("Content-Range"), w.Body.Len())
 	}
 	// The open-data rows carry the page: source_page, empty for figures from a workbook or CSV.
 	feed := a.get(t, "/api/v1/line-items.csv?region=310107")

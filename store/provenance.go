@@ -67,7 +67,8 @@ func (s *Store) FigureSources(ctx context.Context, filingID int64) ([]models.Fig
 }
 
 // PutSourceFile keeps the original of an uploaded PDF, read from path, under
-// its SHA-256; a file kept already is left as it is.
+// its SHA-256, in pieces of sourceChunk bytes written as they are read (the
+// file is never whole in memory); a file kept already is left as it is.
 func (tx *Tx) PutSourceFile(ctx context.Context, sha256, mediaType, path string) error {
 	var n int
 	if err := tx.tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM source_files WHERE sha256 = ?`, sha256); err != nil {
@@ -81,22 +82,47 @@ func (tx *Tx) PutSourceFile(ctx context.Context, sha256, mediaType, path string)
 		return err
 	}
 	defer f.Close()
-	content, err := io.ReadAll(f)
+	st, err := f.Stat()
 	if err != nil {
 		return err
 	}
 	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO source_files (sha256, media_type, size, content, created_at) VALUES (?, ?, ?, ?, ?)`,
-		sha256, mediaType, int64(len(content)), content, tx.now); err != nil {
+		sha256, mediaType, st.Size(), []byte{}, tx.now); err != nil {
 		return fmt.Errorf("store: unable to keep source file %s: %w", sha256, err)
+	}
+	buf := make([]byte, sourceChunk)
+	var size int64
+	for seq := 0; ; seq++ {
+		k, err := io.ReadFull(f, buf)
+		if k > 0 {
+			if _, err := tx.p.ExecContext(ctx, `INSERT INTO source_file_chunks (sha256, seq, data) VALUES (?, ?, ?)`,
+				sha256, seq, buf[:k]); err != nil {
+				return fmt.Errorf("store: unable to keep source file %s: %w", sha256, err)
+			}
+			size += int64(k)
+		}
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if size != st.Size() {
+		return fmt.Errorf("store: source file %s changed while it was kept (%d bytes, then %d)", sha256, st.Size(), size)
 	}
 	return nil
 }
 
-// SourceFile is a kept original.
+// sourceChunk is the size of the pieces an original is kept in (migration 00014).
+const sourceChunk = 1 << 20
+
+// SourceFile is a kept original: its name, type and size; its bytes are
+// read with Open.
 type SourceFile struct {
 	SHA256    string `db:"sha256"`
 	MediaType string `db:"media_type"`
-	Content   []byte `db:"content"`
+	Size      int64  `db:"size"`
 }
 
 // SourceFile returns the original kept under a SHA-256 and whether a
@@ -104,7 +130,7 @@ type SourceFile struct {
 // ENOTFOUND when none is kept.
 func (s *Store) SourceFile(ctx context.Context, sha256 string) (SourceFile, bool, error) {
 	var f SourceFile
-	err := s.read.GetContext(ctx, &f, `SELECT sha256, media_type, content FROM source_files WHERE sha256 = ?`, sha256)
+	err := s.read.GetContext(ctx, &f, `SELECT sha256, media_type, size FROM source_files WHERE sha256 = ?`, sha256)
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, false, models.Errorf(models.ENOTFOUND, "没有这份原始文件")
 	}
@@ -119,6 +145,67 @@ func (s *Store) SourceFile(ctx context.Context, sha256 string) (SourceFile, bool
 		return f, false, fmt.Errorf("store: unable to look up who cites source file %s: %w", sha256, err)
 	}
 	return f, n > 0, nil
+}
+
+// OpenSource reads a kept original's bytes: an io.ReadSeeker over its
+// pieces that holds one piece (1 MiB) at a time, for http.ServeContent
+// (ranges) and the page renderer. Each Read after a Seek elsewhere reads the
+// piece it needs from the read pool.
+func (s *Store) OpenSource(ctx context.Context, f SourceFile) *SourceReader {
+	return &SourceReader{ctx: ctx, s: s, f: f, seq: -1}
+}
+
+// SourceReader is an open kept original (see OpenSource).
+type SourceReader struct {
+	ctx context.Context
+	s   *Store
+	f   SourceFile
+	off int64
+	seq int    // the piece in buf, -1: none
+	buf []byte // its bytes
+}
+
+func (r *SourceReader) Read(p []byte) (int, error) {
+	if r.off >= r.f.Size {
+		return 0, io.EOF
+	}
+	seq := int(r.off / sourceChunk)
+	if seq != r.seq {
+		r.buf = r.buf[:0]
+		if err := r.s.read.GetContext(r.ctx, &r.buf, `SELECT data FROM source_file_chunks WHERE sha256 = ? AND seq = ?`,
+			r.f.SHA256, seq); err != nil {
+			r.seq = -1
+			if errors.Is(err, sql.ErrNoRows) {
+				return 0, fmt.Errorf("store: source file %s lacks its piece %d", r.f.SHA256, seq)
+			}
+			return 0, fmt.Errorf("store: unable to read source file %s: %w", r.f.SHA256, err)
+		}
+		r.seq = seq
+	}
+	at := int(r.off - int64(seq)*sourceChunk)
+	if at >= len(r.buf) {
+		return 0, fmt.Errorf("store: source file %s: piece %d is short (%d bytes, reading at %d)", r.f.SHA256, seq, len(r.buf), at)
+	}
+	n := copy(p, r.buf[at:])
+	r.off += int64(n)
+	return n, nil
+}
+
+func (r *SourceReader) Seek(offset int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekStart:
+	case io.SeekCurrent:
+		offset += r.off
+	case io.SeekEnd:
+		offset += r.f.Size
+	default:
+		return r.off, fmt.Errorf("store: seek whence %d", whence)
+	}
+	if offset < 0 {
+		return r.off, fmt.Errorf("store: seek to %d, before the start", offset)
+	}
+	r.off = offset
+	return offset, nil
 }
 
 // FilingSourceFiles lists the SHA-256 of the PDFs a filing's figures were

@@ -185,7 +185,7 @@ func (s *Site) reviewPageOf(c *gin.Context, sess *deskSession, t *models.Token, 
 	if err != nil {
 		return p, err
 	}
-	p.Width, p.Height, err = pdfgrid.PageSize(ctx, bytes.NewReader(file.Content), p.Page, renderLimits)
+	p.Width, p.Height, err = pdfgrid.PageSize(ctx, s.d.Store.OpenSource(ctx, file), p.Page, renderLimits)
 	if err != nil {
 		return p, err
 	}
@@ -492,7 +492,7 @@ func (s *Site) DeskPageImage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	png, err := pdfgrid.RenderPage(ctx, bytes.NewReader(file.Content), n, reviewDPI, renderLimits)
+	png, err := pdfgrid.RenderPage(ctx, s.d.Store.OpenSource(ctx, file), n, reviewDPI, renderLimits)
 	if err != nil {
 		s.pageError(c, err)
 		return
