@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -115,6 +116,55 @@ func TestTouchAndFilingsByID_ManyIDs(t *testing.T) {
 		p, err := s.Filing(ctx, published.ID)
 		if err != nil || p.UpdatedAt.Equal(later) {
 			t.Fatalf("the published filing was touched (%v, %v)", p.UpdatedAt, err)
+		}
+	})
+}
+
+// An upload whose context ends mid-way (the client went, the server stops)
+// stores nothing, and the write connection — on which full batches went
+// through the driver's own statement — serves the next upload.
+func TestWrite_CancelledBetweenBatchesKeepsNothingAndTheWriterWorks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		seedDept(t, s, "001")
+		batch := func(f models.Filing) []models.LineItem {
+			items := make([]models.LineItem, store.LineItemBatch)
+			for i := range items {
+				items[i] = models.LineItem{FilingID: f.ID, Table: models.TableGeneralExpenditure, Code: "2010101", Name: "行政运行",
+					Column: fmt.Sprintf("c%d", i), Amount: models.Disclosed(models.Money(i)), Unit: models.Yuan, SourceRow: i + 2}
+			}
+			return items
+		}
+		cctx, cancel := context.WithCancel(ctx)
+		err := s.Write(cctx, func(tx *store.Tx) error {
+			f, _, err := tx.OpenDraft(cctx, key("001", 2024, models.PhaseBudget), "test")
+			if err != nil {
+				return err
+			}
+			if err := tx.InsertLineItems(cctx, batch(f)); err != nil {
+				return err
+			}
+			cancel()
+			return tx.InsertLineItems(cctx, batch(f))
+		})
+		if err == nil {
+			t.Fatal("a cancelled upload was stored")
+		}
+		if fs, err := s.Filings(ctx, store.FilingFilter{}); err != nil || len(fs) != 0 {
+			t.Fatalf("after the cancelled upload: %d filings, %v", len(fs), err)
+		}
+		var f models.Filing
+		err = s.Write(ctx, func(tx *store.Tx) error {
+			var err error
+			if f, _, err = tx.OpenDraft(ctx, key("001", 2024, models.PhaseBudget), "test"); err != nil {
+				return err
+			}
+			return tx.InsertLineItems(ctx, append(batch(f), batch(f)...))
+		})
+		if err != nil {
+			t.Fatalf("the next upload: %v", err)
+		}
+		if items, err := s.LineItems(ctx, f.ID); err != nil || len(items) != 2*store.LineItemBatch {
+			t.Fatalf("the next upload stored %d line items, %v", len(items), err)
 		}
 	})
 }
