@@ -80,3 +80,29 @@ func TestPanic_Is500WithRequestIDLoggedAndCounted(t *testing.T) {
 		t.Errorf("a fresh server's metrics lack the panic counter at 0")
 	}
 }
+
+// A HEAD is served as its GET but logged and counted as the HEAD it was.
+func TestHead_LoggedAndCountedAsHead(t *testing.T) {
+	s := storetest.SQLite(t)
+	var logs bytes.Buffer
+	h := handlers.New(handlers.Deps{Store: s, Log: slog.New(slog.NewJSONHandler(&logs, nil)), Registry: prometheus.NewRegistry()})
+	admin := makeToken(t, s, models.Token{Name: "管理员", Role: models.RoleAdmin})
+	if w := serveReq(h, httptest.NewRequest("HEAD", "/api/v1/rules", nil)); w.Code != 200 || w.Body.Len() != 0 {
+		t.Fatalf("HEAD: %d, %d bytes", w.Code, w.Body.Len())
+	}
+	var methods []string
+	for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var m map[string]any
+		if json.Unmarshal([]byte(l), &m) == nil && m["msg"] == "request" && m["path"] == "/api/v1/rules" {
+			methods = append(methods, m["method"].(string))
+		}
+	}
+	if len(methods) != 1 || methods[0] != "HEAD" {
+		t.Fatalf("access log methods %v, want [HEAD]", methods)
+	}
+	req := httptest.NewRequest("GET", "/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+admin)
+	if w := serveReq(h, req); !strings.Contains(w.Body.String(), `sunshine_http_requests_total{code="200",method="HEAD",route="/api/v1/rules"} 1`) {
+		t.Errorf("metrics do not count the HEAD as HEAD")
+	}
+}

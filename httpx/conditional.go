@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
@@ -126,7 +127,7 @@ func HeadAndPreflight(public func(path string) bool, h http.Handler) http.Handle
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodHead:
-			g := r.Clone(r.Context())
+			g := r.Clone(context.WithValue(r.Context(), headKey{}, true))
 			g.Method = http.MethodGet
 			h.ServeHTTP(&headWriter{ResponseWriter: w}, g)
 		case http.MethodOptions:
@@ -146,6 +147,17 @@ func HeadAndPreflight(public func(path string) bool, h http.Handler) http.Handle
 			h.ServeHTTP(w, r)
 		}
 	})
+}
+
+type headKey struct{}
+
+// Method is the request's method as the client sent it: HEAD for a HEAD
+// served as its GET (HeadAndPreflight), for the access log and the metrics.
+func Method(r *http.Request) string {
+	if head, _ := r.Context().Value(headKey{}).(bool); head {
+		return http.MethodHead
+	}
+	return r.Method
 }
 
 // headWriter keeps the status and headers of a GET and drops its body.

@@ -75,7 +75,7 @@ func accessLine(c *gin.Context, start time.Time, status int) {
 		level = slog.LevelError
 	}
 	Logger(c).LogAttrs(c.Request.Context(), level, "request",
-		slog.String("method", c.Request.Method),
+		slog.String("method", Method(c.Request)),
 		slog.String("path", c.Request.URL.Path),
 		slog.String("route", routeOf(c)),
 		slog.Int("status", status),
@@ -140,15 +140,15 @@ func (m *Metrics) Middleware() gin.HandlerFunc {
 
 func (m *Metrics) observe(c *gin.Context, start time.Time, status int) {
 	route := routeOf(c)
-	m.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(status)).Inc()
-	m.duration.WithLabelValues(c.Request.Method, route).Observe(time.Since(start).Seconds())
+	m.requests.WithLabelValues(Method(c.Request), route, strconv.Itoa(status)).Inc()
+	m.duration.WithLabelValues(Method(c.Request), route).Observe(time.Since(start).Seconds())
 }
 
 // Recovery turns a panic into the JSON 500 every other error gets, logged
 // with the request id (which the answer carries in X-Request-ID and its message) and the stack.
 func Recovery() gin.HandlerFunc {
 	return gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, p any) {
-		Logger(c).Error("panic", slog.Any("panic", p), slog.String("method", c.Request.Method),
+		Logger(c).Error("panic", slog.Any("panic", p), slog.String("method", Method(c.Request)),
 			slog.String("path", c.Request.URL.Path), slog.String("stack", string(debug.Stack())))
 		// The id in the message too: a clerk's screenshot of the answer finds the log line.
 		c.AbortWithStatusJSON(http.StatusInternalServerError, ErrorBody{ErrorDetail{Code: "internal",
