@@ -25,6 +25,7 @@ var realPDFs = []struct {
 	{"2025-budget-shanghai-municipal-finance-bureau", "310000", "SCZJ", 4},
 	{"2025-budget-shanghai-putuo-wanli-subdistrict", "310107", "WLJD", 4},
 	{"2024-budget-shanghai-putuo-social-welfare-home", "310107", "SHFLY", 8},
+	{"2023-budget-shanghai-putuo-wanli-subdistrict", "310107", "WLJD", 4},
 }
 
 // figures lists a document's figures as table/code/column = fen, the 三公
