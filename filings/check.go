@@ -90,18 +90,28 @@ func checkDrafts(ctx context.Context, tx *store.Tx, chk Checker, fs []models.Fil
 		}
 		for i, f := range part {
 			var kept map[figure]place
+			var stored map[figure]store.FigureCell
 			if !fresh[i] {
 				if kept, err = keptPlaces(ctx, tx, f.ID, written); err != nil {
+					return nil, err
+				}
+				if stored, err = storedCells(ctx, tx, f.ID); err != nil {
 					return nil, err
 				}
 			}
 			for j := range results[i] {
 				x := &results[i][j]
 				x.FilingID = f.ID
-				if loc != nil && loc.Locate(f.FilingKey, x) {
+				if x.Cell != "" || (loc != nil && loc.Locate(f.FilingKey, x)) {
 					continue
 				}
-				if p, ok := kept[figure{x.Table, x.Code, x.Column}]; ok && x.Cell == "" {
+				k := figure{x.Table, x.Code, x.Column}
+				if x.Table == string(models.TableThreePublic) {
+					k.code, k.column = "", ""
+				}
+				if c, ok := stored[k]; ok {
+					ingest.PlaceFinding(x, c.Sheet, c.Cell)
+				} else if p, ok := kept[figure{x.Table, x.Code, x.Column}]; ok {
 					x.Sheet, x.Cell, x.Message = p.sheet, p.cell, p.prefix+x.Message
 				}
 			}
@@ -119,6 +129,21 @@ type figure struct{ table, code, column string }
 
 // place is where a workbook printed a figure, and how a message starts that names it (表3!D12：).
 type place struct{ sheet, cell, prefix string }
+
+// storedCells reads where a workbook printed the filing's figures
+// (figure_cells): a finding the upload's own checks did not make — one first
+// made when the draft is checked again — is placed from them.
+func storedCells(ctx context.Context, tx *store.Tx, filingID int64) (map[figure]store.FigureCell, error) {
+	cells, err := tx.FigureCells(ctx, filingID)
+	if err != nil || len(cells) == 0 {
+		return nil, err
+	}
+	out := make(map[figure]store.FigureCell, len(cells))
+	for _, c := range cells {
+		out[figure{string(c.Table), c.Code, c.Column}] = c
+	}
+	return out, nil
+}
 
 // keptPlaces reads where the filing's stored findings placed their figures,
 // leaving out the tables in written (replaced since).

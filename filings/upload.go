@@ -160,6 +160,9 @@ func (s *Service) Upload(ctx context.Context, f File, actor Actor, progress Prog
 		if err := w.flushSources(ctx, f.Path); err != nil {
 			return err
 		}
+		if err := w.flushCells(ctx); err != nil {
+			return err
+		}
 		findings, err := checkDrafts(ctx, tx, chk, w.filings, w.content, w.loc, w.cleared, w.prechecked())
 		if err != nil {
 			return err
@@ -555,6 +558,26 @@ func (w *writer) flushSources(ctx context.Context, path string) error {
 		return err
 	}
 	return w.tx.PutSourceFile(ctx, sum, "application/pdf", path)
+}
+
+// flushCells keeps where a workbook printed each figure (figure_cells), so
+// that a finding first made when a draft is checked again later names its
+// cell too. A CSV or a PDF has none.
+func (w *writer) flushCells(ctx context.Context) error {
+	byFiling := map[int64][]store.FigureCell{}
+	w.loc.Each(func(key models.FilingKey, table models.Table, code, column, sheet, cell string) {
+		if f, ok := w.drafts[key]; ok {
+			byFiling[f.ID] = append(byFiling[f.ID], store.FigureCell{Table: table, Code: code, Column: column, Sheet: sheet, Cell: cell})
+		}
+	})
+	for _, f := range w.filings {
+		if cells := byFiling[f.ID]; len(cells) > 0 {
+			if err := w.tx.PutFigureCells(ctx, f.ID, cells); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (w *writer) filingIDs() []int64 {

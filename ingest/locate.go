@@ -62,7 +62,22 @@ func (l *Locator) Locate(key models.FilingKey, f *models.Finding) bool {
 	if !ok {
 		return false
 	}
-	f.Sheet, f.Cell = p.sheet, p.cell
-	f.Message = layout.SheetRef(p.sheet) + "!" + p.cell + "：" + f.Message
+	PlaceFinding(f, p.sheet, p.cell)
 	return true
+}
+
+// PlaceFinding gives a finding the sheet and cell of its figure and starts
+// its message with them (表3!D12：…), as Locate does.
+func PlaceFinding(f *models.Finding, sheet, cell string) {
+	f.Sheet, f.Cell = sheet, cell
+	f.Message = layout.SheetRef(sheet) + "!" + cell + "：" + f.Message
+}
+
+// Each calls fn with every figure remembered: its filing, table, code and
+// column (the 三公 record: table three_public, code and column ""), and the
+// sheet and cell it was printed in.
+func (l *Locator) Each(fn func(key models.FilingKey, table models.Table, code, column, sheet, cell string)) {
+	for k, p := range l.cells {
+		fn(k.filing, k.table, k.code, k.column, p.sheet, p.cell)
+	}
 }

@@ -305,7 +305,7 @@ func (tx *Tx) DiscardDraft(ctx context.Context, id int64) (DiscardedDraft, error
 		}
 	}
 	// Children first, whatever the foreign keys cascade.
-	for _, table := range []string{"review_requests", "publication_filings", "findings", "figure_sources", "explanations", "table_notes", "line_items", "three_public"} {
+	for _, table := range []string{"review_requests", "publication_filings", "findings", "figure_sources", "figure_cells", "explanations", "table_notes", "line_items", "three_public"} {
 		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE filing_id = ?`, id); err != nil {
 			return d, fmt.Errorf("store: unable to discard %s of filing %d: %w", table, id, err)
 		}

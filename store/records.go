@@ -78,6 +78,9 @@ func (tx *Tx) DeleteTable(ctx context.Context, filingID int64, table models.Tabl
 	if _, err := tx.p.ExecContext(ctx, `DELETE FROM table_notes WHERE filing_id = ? AND tbl = ?`, filingID, table); err != nil {
 		return fmt.Errorf("store: unable to clear the notes of table %s of filing %d: %w", table, filingID, err)
 	}
+	if err := deleteFigureCells(ctx, tx, filingID, table); err != nil {
+		return err
+	}
 	return deleteFigureSources(ctx, tx, filingID, table)
 }
 
@@ -351,6 +354,9 @@ func (tx *Tx) CopyContent(ctx context.Context, from, to int64) error {
 		return fmt.Errorf("store: unable to copy table notes %d → %d: %w", from, to, err)
 	}
 	if err := copyFigureSources(ctx, tx, from, to); err != nil {
+		return err
+	}
+	if err := copyFigureCells(ctx, tx, from, to); err != nil {
 		return err
 	}
 	return copyExplanations(ctx, tx, from, to)
