@@ -205,6 +205,7 @@ var realExpected = map[string]struct {
 	"2025-budget-shanghai-putuo-finance-bureau":                     {0, 0, "nine tables in 元 to the fen, empty tables with their notes"},
 	"2025-budget-shanghai-putuo-wanli-subdistrict":                  {0, 1, "43 codes the starter list lacks (code.unknown); 10 infos: 1 元 roundings of 212 and 21201"},
 	"2023-budget-shanghai-putuo-wanli-subdistrict":                  {0, 1, "44 codes the starter list lacks (code.unknown); every sum exact, no info"},
+	"2024-budget-shanghai-putuo-wanli-subdistrict":                  {0, 1, "43 codes the starter list lacks (code.unknown); every sum exact, no info (the 基本支出 table prints 30102 and 30107 as 301 │ 2 and 301 │ 7, transcribed as the codes they stand for)"},
 	"2024-budget-shanghai-putuo-social-welfare-home":                {1, 17, "the 基本支出 table numbers its 302 款 01–13 in order, not by the official list: 30212 (officially 因公出国(境)费用) 机关事业单位退休人员活动费 7,020 元 over a 因公出国 of 0 (cross.three_public_economic), 12 name mismatches there and in 30108/303/30301, the old name 医疗卫生与计划生育支出 for 210 in the two 总表, 3 codes the starter list lacks"},
 }
 

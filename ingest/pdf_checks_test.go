@@ -98,6 +98,7 @@ func TestPDF_ChecksAsTheTranscription(t *testing.T) {
 		{"2025-budget-shanghai-putuo-wanli-subdistrict", "310107", "WLJD"},
 		{"2024-budget-shanghai-putuo-social-welfare-home", "310107", "SHFLY"},
 		{"2023-budget-shanghai-putuo-wanli-subdistrict", "310107", "WLJD"},
+		{"2024-budget-shanghai-putuo-wanli-subdistrict", "310107", "WLJD"},
 	} {
 		t.Run(doc.name, func(t *testing.T) {
 			pdfgridtest.NeedPoppler(t)

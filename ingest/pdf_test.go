@@ -15,7 +15,8 @@ import (
 // in testdata/real, the codes their filings carry and how many transcribed
 // figures the reading does not give (the prose's: 政府采购 and the final's
 // 机关运行经费; 社会福利院's 4 are the figures of a row whose 类 is misprinted,
-// refused with a finding).
+// refused with a finding; 万里街道 2024's 6 are the two 基本支出 rows whose 款
+// is printed with one digit, 301 │ 2 and 301 │ 7, refused cell by cell).
 var realPDFs = []struct {
 	name, region, dept string
 	notRead            int
@@ -26,6 +27,7 @@ var realPDFs = []struct {
 	{"2025-budget-shanghai-putuo-wanli-subdistrict", "310107", "WLJD", 4},
 	{"2024-budget-shanghai-putuo-social-welfare-home", "310107", "SHFLY", 8},
 	{"2023-budget-shanghai-putuo-wanli-subdistrict", "310107", "WLJD", 4},
+	{"2024-budget-shanghai-putuo-wanli-subdistrict", "310107", "WLJD", 10},
 }
 
 // figures lists a document's figures as table/code/column = fen, the 三公
