@@ -166,7 +166,8 @@ func TestDeskFields_PDFWithoutCodesIsKeptAndConfirmed(t *testing.T) {
 	}
 }
 
-// A kept file ends after an hour and at sign-out; nothing of it stays on disk.
+// A kept file ends after an hour and at sign-out; nothing of it stays in the
+// database or on disk.
 func TestDeskFields_PendingUploadExpiresAndEndsAtSignOut(t *testing.T) {
 	pdfgridtest.NeedPoppler(t)
 	s := storetest.SQLite(t)
@@ -201,9 +202,11 @@ func TestDeskFields_PendingUploadExpiresAndEndsAtSignOut(t *testing.T) {
 	if rec.Code != http.StatusNotFound {
 		t.Errorf("a pending upload after sign-out: %d", rec.Code)
 	}
-	left, _ := filepath.Glob(filepath.Join(tmp, "sunshine-desk-pending", "*"))
-	if len(left) != 0 {
-		t.Errorf("files left in the pending directory: %v", left)
+	if n, pieces, err := s.CountPending(context.Background()); err != nil || n != 0 || pieces != 0 {
+		t.Errorf("pending uploads left in the database: %d (%d pieces), %v", n, pieces, err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "*")); len(left) != 0 {
+		t.Errorf("files left in the upload temp dir: %v", left)
 	}
 }
 
@@ -220,5 +223,39 @@ func TestDeskFields_FilledFromTheTokensScope(t *testing.T) {
 		!regexp.MustCompile(`<select name="dept_code">\s*<option value="">请选择</option>\s*<option value="CZJ" selected>CZJ</option>`).MatchString(home) ||
 		strings.Contains(home, `<details class="filing-fields" open>`) {
 		t.Errorf("the uploader's 申报信息: %.5000s", home)
+	}
+}
+
+// Behind a load balancer: the file kept by one replica is confirmed on
+// another (the same database, its own temp dir), which stores the draft.
+func TestDeskFields_ConfirmedOnAnotherReplica(t *testing.T) {
+	pdfgridtest.NeedPoppler(t)
+	s := storetest.SQLite(t)
+	replica := func() http.Handler {
+		svc := &filings.Service{Store: s, Checker: &filings.Rules{}, Options: ingest.DefaultOptions()}
+		return handlers.New(handlers.Deps{Store: s, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Registry: prometheus.NewRegistry(),
+			Filings: svc, Limits: handlers.UploadLimits{MaxBytes: 64 << 20, TempDir: t.TempDir()}})
+	}
+	one, two := replica(), replica()
+	admin := makeToken(t, s, models.Token{Name: "管理员", Role: models.RoleAdmin})
+	pdf, err := os.ReadFile(filepath.Join("..", "testdata", "pdf", "2025-budget-shanghai-putuo-finance-bureau.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, one)
+	b.login(admin)
+	id := pendingID(t, b.upload("budget.pdf", pdf, b.csrf()).Body.String())
+	b.h = two // the next request reaches the other replica, with the same session cookie
+	b.get("/desk")
+	rec := b.post("/desk/upload/confirm", url.Values{"csrf": {b.csrf()}, "pending": {id}, "region_code": {"310107"}, "dept_code": {"CZJ"},
+		"dept_name": {"上海市普陀区财政局"}, "fiscal_year": {"2025"}, "phase": {"budget"}})
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "已保存到 1 份草稿") {
+		t.Fatalf("confirmed on the other replica: %d %.2000s", rec.Code, rec.Body)
+	}
+	if fs, err := s.Filings(context.Background(), store.FilingFilter{Limit: 10}); err != nil || len(fs) != 1 || fs[0].DeptCode != "CZJ" {
+		t.Fatalf("filings after the confirmation: %+v %v", fs, err)
+	}
+	if n, _, err := s.CountPending(context.Background()); err != nil || n != 0 {
+		t.Errorf("the used upload is still kept: %d %v", n, err)
 	}
 }

@@ -90,23 +90,9 @@ func (tx *Tx) PutSourceFile(ctx context.Context, sha256, mediaType, path string)
 		sha256, mediaType, st.Size(), []byte{}, tx.now); err != nil {
 		return fmt.Errorf("store: unable to keep source file %s: %w", sha256, err)
 	}
-	buf := make([]byte, sourceChunk)
-	var size int64
-	for seq := 0; ; seq++ {
-		k, err := io.ReadFull(f, buf)
-		if k > 0 {
-			if _, err := tx.p.ExecContext(ctx, `INSERT INTO source_file_chunks (sha256, seq, data) VALUES (?, ?, ?)`,
-				sha256, seq, buf[:k]); err != nil {
-				return fmt.Errorf("store: unable to keep source file %s: %w", sha256, err)
-			}
-			size += int64(k)
-		}
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			break
-		}
-		if err != nil {
-			return err
-		}
+	size, err := insertChunks(ctx, tx, `INSERT INTO source_file_chunks (sha256, seq, data) VALUES (?, ?, ?)`, sha256, f)
+	if err != nil {
+		return fmt.Errorf("store: unable to keep source file %s: %w", sha256, err)
 	}
 	if size != st.Size() {
 		return fmt.Errorf("store: source file %s changed while it was kept (%d bytes, then %d)", sha256, st.Size(), size)
@@ -114,8 +100,32 @@ func (tx *Tx) PutSourceFile(ctx context.Context, sha256, mediaType, path string)
 	return nil
 }
 
-// sourceChunk is the size of the pieces an original is kept in (migration 00014).
+// sourceChunk is the size of the pieces an original is kept in (migration
+// 00014), and a desk upload waiting for its fields (00016).
 const sourceChunk = 1 << 20
+
+// insertChunks writes what r reads, in pieces of sourceChunk bytes, with
+// insert (three parameters: key, seq from 0, the bytes); only one piece is
+// in memory at a time. It returns how many bytes it wrote.
+func insertChunks(ctx context.Context, tx *Tx, insert, key string, r io.Reader) (int64, error) {
+	buf := make([]byte, sourceChunk)
+	var size int64
+	for seq := 0; ; seq++ {
+		k, err := io.ReadFull(r, buf)
+		if k > 0 {
+			if _, err := tx.p.ExecContext(ctx, insert, key, seq, buf[:k]); err != nil {
+				return size, err
+			}
+			size += int64(k)
+		}
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return size, nil
+		}
+		if err != nil {
+			return size, err
+		}
+	}
+}
 
 // SourceFile is a kept original: its name, type and size; its bytes are
 // read with Open.

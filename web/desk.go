@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -207,7 +208,7 @@ func (s *Site) sameOrigin(c *gin.Context) bool {
 // signedIn returns the session and its token, or nil when there is none or the
 // token was revoked (the session is then ended).
 func (s *Site) signedIn(c *gin.Context) (*deskSession, *models.Token, error) {
-	s.pending.sweep() // the kept uploads past their hour (pending.go), every few minutes at most
+	s.pending.sweep(c.Request.Context()) // the kept uploads past their hour (pending.go), every few minutes at most
 	id, _ := c.Cookie(deskCookie)
 	sess, err := s.desk.get(c.Request.Context(), id)
 	if sess == nil || err != nil {
@@ -324,7 +325,9 @@ func (s *Site) DeskLogout(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.pending.endSession(sess.idHash)
+	if err := s.pending.endSession(c.Request.Context(), sess.idHash); err != nil {
+		httpx.Logger(c).Warn("desk: pending uploads not dropped at sign-out (they expire within the hour)", slog.Any("err", err))
+	}
 	id, _ := c.Cookie(deskCookie)
 	if err := s.desk.end(c.Request.Context(), id); err != nil {
 		s.pageError(c, err)

@@ -212,7 +212,10 @@ func (s *Site) runUpload(c *gin.Context, sess *deskSession, t *models.Token, p d
 		}
 	}
 	if pendingID != "" && (err == nil || httpx.Status(err) < 500) {
-		s.pending.remove(sess.idHash, pendingID) // used; a server error leaves it for another try
+		// Used; a server error leaves it for another try.
+		if err := s.pending.remove(c.Request.Context(), sess.idHash, pendingID); err != nil {
+			httpx.Logger(c).Warn("desk: a used pending upload not dropped (it expires within the hour)", slog.Any("err", err))
+		}
 	}
 	form, ferr := s.scopeForm(c.Request.Context(), t)
 	if ferr != nil {
@@ -268,7 +271,7 @@ func (s *Site) askFields(c *gin.Context, sess *deskSession, t *models.Token, p d
 	}
 	id := pendingID
 	if id == "" {
-		if id, err = s.pending.keep(sess.idHash, file.Path, file.Name, file.Kind); err != nil {
+		if id, err = s.pending.keep(c.Request.Context(), sess.idHash, file.Path, file.Name, file.Kind); err != nil {
 			httpx.Logger(c).Warn("desk: upload not kept for confirmation", slog.Any("err", err))
 			id = ""
 		}
@@ -297,7 +300,7 @@ func (s *Site) DeskUploadConfirm(c *gin.Context) {
 		return
 	}
 	id := c.PostForm("pending")
-	path, meta, err := s.pending.open(sess.idHash, id)
+	path, meta, err := s.pending.open(c.Request.Context(), sess.idHash, id)
 	if errors.Is(err, errNoPending) {
 		s.showError(c, http.StatusNotFound, models.ErrorMessage(err)+"。")
 		return
@@ -306,6 +309,7 @@ func (s *Site) DeskUploadConfirm(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
+	defer os.Remove(path) // written back from the database for this run
 	p := deskUploadPage{page: s.deskPage("上传结果", sess, t), FileName: meta.Name, MaxBytes: httpx.HumanBytes(s.maxBytes()),
 		ThenReview: c.Query("then") == "review"}
 	s.runUpload(c, sess, t, p, filings.File{Path: path, Name: meta.Name, Kind: meta.Kind, Fields: postedFields(c)}, id)

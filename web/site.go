@@ -88,7 +88,7 @@ var templatePages = []string{"home", "region", "department", "datasets", "change
 // NewSite parses the templates (a broken one panics: a bug of this build).
 func NewSite(d Config) *Site {
 	s := &Site{d: d, pages: map[string]*template.Template{}, desk: newDeskSessions(d.Store)}
-	s.pending = newPendingUploads(d.Limits.TempDir, s.desk.now)
+	s.pending = newPendingUploads(d.Store, d.Limits.TempDir, s.desk.now)
 	for _, p := range templatePages {
 		t := template.New(p).Funcs(templateFuncs)
 		files := []string{"templates/layout.html", "templates/" + p + ".html"}
