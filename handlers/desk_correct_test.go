@@ -164,6 +164,18 @@ func TestDeskCorrect_FromTheReviewView(t *testing.T) {
 		!strings.Contains(page, "已记录：第 21 页已核对。") {
 		t.Errorf("the page after confirming: %.3000s", page)
 	}
+	// A figure of the checked page corrected afterwards: the page is to be checked again, until it is.
+	if rec := post(clerk, cost, "229.35", csrf); rec.Code != http.StatusSeeOther {
+		t.Fatalf("a correction after the check: %d %.500s", rec.Code, rec.Body)
+	}
+	if page := clerk.get("/desk/filings/" + id + "/review?page=21").Body.String(); strings.Contains(page, "已核对 · 普陀财政局上传员") ||
+		!strings.Contains(page, "需重新核对") || !strings.Contains(page, "更正了本页的数字，请重新核对。") {
+		t.Errorf("the page corrected after its check: %.3000s", page)
+	}
+	rec = clerk.post("/desk/filings/"+id+"/confirm", url.Values{"csrf": {csrf}, "sha": {sha}, "page": {"21"}})
+	if page := clerk.get(rec.Header().Get("Location")).Body.String(); !strings.Contains(page, "已核对 · 普陀财政局上传员") || strings.Contains(page, "需重新核对") {
+		t.Errorf("the page checked again: %.3000s", page)
+	}
 	if rec := clerk.post("/desk/filings/"+id+"/confirm", url.Values{"csrf": {csrf}, "sha": {sha}, "page": {"1"}}); rec.Code != http.StatusNotFound {
 		t.Errorf("confirming a page with no figure: %d", rec.Code)
 	}

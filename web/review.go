@@ -74,6 +74,10 @@ type reviewPageLink struct {
 type reviewConfirmation struct {
 	By string
 	At time.Time
+	// CorrectedBy and CorrectedAt: a figure of the page was corrected after
+	// it was checked (the newest correction), so it is to be checked again.
+	CorrectedBy string
+	CorrectedAt time.Time
 }
 
 type reviewFigure struct {
@@ -281,15 +285,17 @@ func typedAmount(n models.NullMoney, u models.Unit, d models.Decimals) string {
 	return n.Money.Format(u)
 }
 
-// confirmations reads who last marked each page of the PDF sha as checked (the audit log).
+// confirmations reads who last marked each page of the PDF sha as checked
+// (the audit log), and who corrected a figure of it since, if anyone did.
 func (s *Site) confirmations(c *gin.Context, f models.Filing, sha string) (map[int]*reviewConfirmation, error) {
 	log, err := s.d.Store.AuditLog(c.Request.Context(), "filing:"+strconv.FormatInt(f.ID, 10), 10000)
 	if err != nil {
 		return nil, err
 	}
 	out := map[int]*reviewConfirmation{}
+	corrected := map[int]*reviewConfirmation{} // the newest correction of each page not yet matched to a check
 	for _, e := range log { // newest first
-		if e.Action != filings.AuditConfirmPage {
+		if e.Action != filings.AuditConfirmPage && e.Action != filings.AuditCorrect {
 			continue
 		}
 		var d struct {
@@ -299,7 +305,17 @@ func (s *Site) confirmations(c *gin.Context, f models.Filing, sha string) (map[i
 		if json.Unmarshal([]byte(e.Detail), &d) != nil || d.SHA256 != sha || out[d.Page] != nil {
 			continue
 		}
-		out[d.Page] = &reviewConfirmation{By: e.Actor, At: e.At}
+		if e.Action == filings.AuditCorrect {
+			if corrected[d.Page] == nil {
+				corrected[d.Page] = &reviewConfirmation{CorrectedBy: e.Actor, CorrectedAt: e.At}
+			}
+			continue
+		}
+		conf := &reviewConfirmation{By: e.Actor, At: e.At}
+		if x := corrected[d.Page]; x != nil {
+			conf.CorrectedBy, conf.CorrectedAt = x.CorrectedBy, x.CorrectedAt
+		}
+		out[d.Page] = conf
 	}
 	return out, nil
 }
