@@ -71,6 +71,12 @@ func (in *lineInserter) insert(ctx context.Context, part []models.LineItem) erro
 			a[8].Value = int64(n)
 		}
 	}
+	// Not watching ctx while the batch runs, as prepared's statements (see
+	// detach there): checked before it, and the transaction ends with it.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ctx = context.WithoutCancel(ctx)
 	return in.conn.Raw(func(dc any) error {
 		if in.stmt == nil {
 			c, ok := dc.(driver.ConnPrepareContext)

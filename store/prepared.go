@@ -16,10 +16,30 @@ import (
 // each one again every time, which was a tenth of a 200,000-row upload
 // (docs/benchmarks.md). Only for statements whose text never varies: one with
 // a variable IN list or row count would fill the map.
+//
+// On SQLite (detach) a statement does not watch the caller's context while
+// it runs: the driver starts a goroutine and a progress handler for every
+// statement whose context can end, thousands per upload, on the goroutine the
+// upload waits for. The context is checked before each statement instead, and
+// the transaction itself (begun with it) is rolled back when it ends, so a
+// cancelled upload stops at its next statement; these statements take
+// milliseconds.
 type prepared struct {
-	tx    *sqlx.Tx
-	mu    sync.Mutex // the checks read through the transaction from several goroutines, one at a time
-	stmts map[string]*sqlx.Stmt
+	tx     *sqlx.Tx
+	detach bool
+	mu     sync.Mutex // the checks read through the transaction from several goroutines, one at a time
+	stmts  map[string]*sqlx.Stmt
+}
+
+// run is the context a statement runs with (see detach); an ended context is its error.
+func (p *prepared) run(ctx context.Context) (context.Context, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if p.detach {
+		return context.WithoutCancel(ctx), nil
+	}
+	return ctx, nil
 }
 
 func (p *prepared) stmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
@@ -40,6 +60,10 @@ func (p *prepared) stmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
 }
 
 func (p *prepared) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx, err := p.run(ctx)
+	if err != nil {
+		return nil, err
+	}
 	st, err := p.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -48,6 +72,10 @@ func (p *prepared) ExecContext(ctx context.Context, query string, args ...any) (
 }
 
 func (p *prepared) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx, err := p.run(ctx)
+	if err != nil {
+		return nil, err
+	}
 	st, err := p.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -56,6 +84,10 @@ func (p *prepared) QueryContext(ctx context.Context, query string, args ...any) 
 }
 
 func (p *prepared) QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error) {
+	ctx, err := p.run(ctx)
+	if err != nil {
+		return nil, err
+	}
 	st, err := p.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -64,6 +96,9 @@ func (p *prepared) QueryxContext(ctx context.Context, query string, args ...any)
 }
 
 func (p *prepared) QueryRowxContext(ctx context.Context, query string, args ...any) *sqlx.Row {
+	if rctx, err := p.run(ctx); err == nil {
+		ctx = rctx
+	} // else the statement below fails with ctx's error
 	st, err := p.stmt(ctx, query)
 	if err != nil {
 		return p.tx.QueryRowxContext(ctx, query, args...) // reports the same error when scanned
@@ -72,6 +107,10 @@ func (p *prepared) QueryRowxContext(ctx context.Context, query string, args ...a
 }
 
 func (p *prepared) GetContext(ctx context.Context, dest any, query string, args ...any) error {
+	ctx, err := p.run(ctx)
+	if err != nil {
+		return err
+	}
 	st, err := p.stmt(ctx, query)
 	if err != nil {
 		return err
@@ -80,6 +119,10 @@ func (p *prepared) GetContext(ctx context.Context, dest any, query string, args 
 }
 
 func (p *prepared) SelectContext(ctx context.Context, dest any, query string, args ...any) error {
+	ctx, err := p.run(ctx)
+	if err != nil {
+		return err
+	}
 	st, err := p.stmt(ctx, query)
 	if err != nil {
 		return err

@@ -271,7 +271,7 @@ func (s *Store) writeOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 			_ = t.Rollback()
 		}
 	}()
-	if err = fn(&Tx{tx: t, driver: s.cfg.Driver, now: s.now(), p: &prepared{tx: t}, lines: lines}); err != nil {
+	if err = fn(&Tx{tx: t, driver: s.cfg.Driver, now: s.now(), p: &prepared{tx: t, detach: s.cfg.Driver == SQLite}, lines: lines}); err != nil {
 		return err
 	}
 	if err = t.Commit(); err != nil {
