@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 )
 
@@ -50,27 +49,13 @@ func (s *Store) PutPending(ctx context.Context, p PendingUpload, path string, tt
 		if all >= maxAll {
 			return ErrPendingFull
 		}
-		f, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		st, err := f.Stat()
-		if err != nil {
-			return err
-		}
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO desk_pending (id_hash, session_tag, name, kind, size, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			p.IDHash, p.SessionTag, p.Name, p.Kind, st.Size(), tx.now); err != nil {
-			return fmt.Errorf("store: unable to keep a pending upload: %w", err)
-		}
-		size, err := insertChunks(ctx, tx, `INSERT INTO desk_pending_chunks (id_hash, seq, data) VALUES (?, ?, ?)`, p.IDHash, f)
-		if err != nil {
-			return fmt.Errorf("store: unable to keep a pending upload: %w", err)
-		}
-		if size != st.Size() {
-			return fmt.Errorf("store: a pending upload changed while it was kept (%d bytes, then %d)", st.Size(), size)
-		}
-		return nil
+		return keepPieces(ctx, tx, path, `INSERT INTO desk_pending_chunks (id_hash, seq, data) VALUES (?, ?, ?)`, p.IDHash, func(size int64) error {
+			if _, err := tx.tx.ExecContext(ctx, `INSERT INTO desk_pending (id_hash, session_tag, name, kind, size, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+				p.IDHash, p.SessionTag, p.Name, p.Kind, size, tx.now); err != nil {
+				return fmt.Errorf("store: unable to keep a pending upload: %w", err)
+			}
+			return nil
+		})
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"sunshine/models"
 )
@@ -77,6 +78,19 @@ func (tx *Tx) PutSourceFile(ctx context.Context, sha256, mediaType, path string)
 	if n > 0 {
 		return nil
 	}
+	return keepPieces(ctx, tx, path, `INSERT INTO source_file_chunks (sha256, seq, data) VALUES (?, ?, ?)`, sha256, func(size int64) error {
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO source_files (sha256, media_type, size, content, created_at) VALUES (?, ?, ?, ?, ?)`,
+			sha256, mediaType, size, []byte{}, tx.now); err != nil {
+			return fmt.Errorf("store: unable to keep source file %s: %w", sha256, err)
+		}
+		return nil
+	})
+}
+
+// keepPieces stores the file at path: head, given its size, writes the row
+// the pieces belong to, then the bytes go in with insertPiece (see
+// insertChunks) under key. A file that changes while it is read is an error.
+func keepPieces(ctx context.Context, tx *Tx, path, insertPiece, key string, head func(size int64) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -86,16 +100,15 @@ func (tx *Tx) PutSourceFile(ctx context.Context, sha256, mediaType, path string)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO source_files (sha256, media_type, size, content, created_at) VALUES (?, ?, ?, ?, ?)`,
-		sha256, mediaType, st.Size(), []byte{}, tx.now); err != nil {
-		return fmt.Errorf("store: unable to keep source file %s: %w", sha256, err)
+	if err := head(st.Size()); err != nil {
+		return err
 	}
-	size, err := insertChunks(ctx, tx, `INSERT INTO source_file_chunks (sha256, seq, data) VALUES (?, ?, ?)`, sha256, f)
+	size, err := insertChunks(ctx, tx, insertPiece, key, f)
 	if err != nil {
-		return fmt.Errorf("store: unable to keep source file %s: %w", sha256, err)
+		return fmt.Errorf("store: unable to keep %s: %w", filepath.Base(path), err)
 	}
 	if size != st.Size() {
-		return fmt.Errorf("store: source file %s changed while it was kept (%d bytes, then %d)", sha256, st.Size(), size)
+		return fmt.Errorf("store: %s changed while it was kept (%d bytes, then %d)", filepath.Base(path), st.Size(), size)
 	}
 	return nil
 }
