@@ -294,7 +294,7 @@ func (s *Site) confirmations(c *gin.Context, f models.Filing, sha string) (map[i
 	}
 	out := map[int]*reviewConfirmation{}
 	corrected := map[int]*reviewConfirmation{} // the newest correction of each page not yet matched to a check
-	for _, e := range log { // newest first
+	for _, e := range log {                    // newest first
 		if e.Action != filings.AuditConfirmPage && e.Action != filings.AuditCorrect {
 			continue
 		}
