@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"testing"
@@ -167,4 +168,32 @@ func TestWrite_CancelledBetweenBatchesKeepsNothingAndTheWriterWorks(t *testing.T
 			t.Fatalf("the next upload stored %d line items, %v", len(items), err)
 		}
 	})
+}
+
+// On SQLite a write whose BEGIN cannot take the lock (another process holds
+// it) before its context ends is answered as unavailable, with nothing
+// written — not run on a transaction that never began.
+func TestWrite_SQLiteBeginThatTimesOutIsAnError(t *testing.T) {
+	s := storetest.SQLite(t)
+	other, err := sql.Open("sqlite", "file:"+s.Config().Path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	hold, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hold.Close()
+	if _, err := hold.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	defer hold.ExecContext(ctx, "ROLLBACK")
+	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	ran := false
+	err = s.Write(short, func(tx *store.Tx) error { ran = true; return nil })
+	if err == nil || ran || models.ErrorCode(err) != models.EUNAVAILABLE {
+		t.Fatalf("a write that could not begin: ran %v, %v", ran, err)
+	}
 }

@@ -242,15 +242,17 @@ func (s *Store) writeOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 	if s.cfg.Driver == SQLite {
 		// The transaction runs on a connection of its own so that line items
 		// can reach the driver directly (lineinsert.go).
-		conn, err := s.write.Connx(ctx)
-		if err != nil {
+		var conn *sqlx.Conn
+		if conn, err = s.write.Connx(ctx); err != nil {
 			return models.Wrap(err, models.EUNAVAILABLE, "数据库无法写入，未保存任何内容；请稍后重试")
 		}
 		lines = &lineInserter{conn: conn}
 		defer func() {
-			if cerr := errors.Join(lines.close(), conn.Close()); cerr != nil && err == nil {
-				err = fmt.Errorf("store: unable to release the write connection: %w", cerr)
-			}
+			// After the transaction: finalizing the batch statement and handing
+			// the connection back cannot undo a commit or a rollback, so their
+			// errors must not turn a stored upload into one said to be lost.
+			_ = lines.close()
+			_ = conn.Close()
 		}()
 		t, err = conn.BeginTxx(ctx, writeTxOptions(s.cfg.Driver))
 	} else {
