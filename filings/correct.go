@@ -271,10 +271,7 @@ func shownAmount(n models.NullMoney, u models.Unit, d models.Decimals) string {
 	if !u.Valid() {
 		u = models.Yuan
 	}
-	if k, ok := d.N(); ok {
-		return n.Money.FormatRounded(u, k, true) + " " + string(u)
-	}
-	return n.Money.FormatGrouped(u) + " " + string(u)
+	return n.Money.FormatPrinted(u, d, true) + " " + string(u)
 }
 
 func shownCount(n models.NullCount) string {

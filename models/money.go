@@ -223,6 +223,15 @@ func (m Money) FormatRounded(u Unit, decimals int, grouped bool) string {
 	return trimFrac(s, decimals)
 }
 
+// FormatPrinted prints m in unit u at the precision it was printed at when
+// that is known (FormatRounded), else exactly (Format, FormatGrouped).
+func (m Money) FormatPrinted(u Unit, d Decimals, grouped bool) string {
+	if k, ok := d.N(); ok {
+		return m.FormatRounded(u, k, grouped)
+	}
+	return m.format(u, 2, grouped)
+}
+
 func trimFrac(s string, decimals int) string {
 	i := strings.IndexByte(s, '.')
 	if i < 0 {

@@ -777,3 +777,23 @@ func FuzzMoneyRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+// FormatPrinted shows a figure at its printed precision when known, else exactly.
+func TestMoneyFormatPrinted_AtThePrintedPrecisionOrExactly(t *testing.T) {
+	m := Money(1_234_567_800) // 12,345,678.00 元 = 1234.5678 万元
+	for _, c := range []struct {
+		u       Unit
+		d       Decimals
+		grouped bool
+		want    string
+	}{
+		{WanYuan, PrintedDecimals(2), true, "1,234.57"},
+		{WanYuan, PrintedDecimals(0), false, "1235"},
+		{WanYuan, 0, false, "1234.5678"},
+		{Yuan, 0, true, "12,345,678.00"},
+	} {
+		if got := m.FormatPrinted(c.u, c.d, c.grouped); got != c.want {
+			t.Errorf("FormatPrinted(%s, %v, %v) = %q, want %q", c.u, c.d, c.grouped, got, c.want)
+		}
+	}
+}

@@ -1032,10 +1032,7 @@ func (s *Site) DeskDiscardConfirm(c *gin.Context) {
 		s.showError(c, http.StatusNotFound, "申报编号“"+c.Param("id")+"”无效")
 		return
 	}
-	f, err := s.d.Store.Filing(ctx, id)
-	if err == nil && !filings.MaySee(t, f) {
-		err = models.Errorf(models.ENOTFOUND, "申报 %d 不存在", id)
-	}
+	f, err := s.visibleFiling(ctx, t, id)
 	if err != nil {
 		s.pageError(c, err)
 		return
@@ -1282,10 +1279,7 @@ func (s *Site) DeskQueuePublish(c *gin.Context) {
 	// A draft the token may not see does not exist; one it may see but not publish is forbidden.
 	uploadersPublish := s.d.Filings.AllowUploaderPublish
 	for _, id := range append(slices.Clone(ids), picks...) {
-		f, err := s.d.Store.Filing(ctx, id)
-		if err == nil && !filings.MaySee(t, f) {
-			err = models.Errorf(models.ENOTFOUND, "申报 %d 不存在", id)
-		}
+		f, err := s.visibleFiling(ctx, t, id)
 		if err != nil {
 			s.pageError(c, err)
 			return

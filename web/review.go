@@ -279,10 +279,7 @@ func typedAmount(n models.NullMoney, u models.Unit, d models.Decimals) string {
 	if !u.Valid() {
 		u = models.Yuan
 	}
-	if k, ok := d.N(); ok {
-		return n.Money.FormatRounded(u, k, false)
-	}
-	return n.Money.Format(u)
+	return n.Money.FormatPrinted(u, d, false)
 }
 
 // confirmations reads who last marked each page of the PDF sha as checked
@@ -429,11 +426,7 @@ func (s *Site) DeskConfirmPage(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	f, err := s.d.Store.Filing(ctx, id)
-	if err == nil && !filings.MaySee(t, f) {
-		err = models.Errorf(models.ENOTFOUND, "申报 %d 不存在", id)
-	}
-	if err != nil {
+	if _, err := s.visibleFiling(ctx, t, id); err != nil {
 		s.pageError(c, err)
 		return
 	}
@@ -524,15 +517,22 @@ func (s *Site) reviewFiling(c *gin.Context, t *models.Token) (models.Filing, boo
 		s.pageError(c, models.Errorf(models.ENOTFOUND, "申报编号“%s”无效", c.Param("id")))
 		return models.Filing{}, false
 	}
-	f, err := s.d.Store.Filing(c.Request.Context(), id)
-	if err == nil && !filings.MaySee(t, f) {
-		err = models.Errorf(models.ENOTFOUND, "申报 %d 不存在", id)
-	}
+	f, err := s.visibleFiling(c.Request.Context(), t, id)
 	if err != nil {
 		s.pageError(c, err)
 		return f, false
 	}
 	return f, true
+}
+
+// visibleFiling reads a filing the token may see; one it may not does not
+// exist for it (ENOTFOUND, as an unknown id).
+func (s *Site) visibleFiling(ctx context.Context, t *models.Token, id int64) (models.Filing, error) {
+	f, err := s.d.Store.Filing(ctx, id)
+	if err == nil && !filings.MaySee(t, f) {
+		err = models.Errorf(models.ENOTFOUND, "申报 %d 不存在", id)
+	}
+	return f, err
 }
 
 // linkSources links every figure of a filing page read from a PDF to its
