@@ -212,11 +212,10 @@ var errSame = errors.New("an earlier upload of the same bytes answers this one")
 // sameFile hashes an upload and looks for an earlier upload of the same
 // bytes, on a goroutine of its own.
 type sameFile struct {
-	hashed chan struct{} // closed when sum, size and hashErr are set
-	sum    string
-	size   int64
-	// hashErr is the file's read error, or the context's when the upload stopped first.
-	hashErr error
+	hashed  chan struct{} // closed when sum, size and hashErr are set
+	sum     string
+	size    int64
+	hashErr error         // the file's read error
 	done    chan struct{} // closed when the lookup is over
 	// found: an earlier upload answers this one (dup, dupErr); see Upload.
 	found  bool

@@ -14,8 +14,9 @@ import (
 // statements for every department it touches (find or create the region, the
 // department and the draft; store the findings); without this SQLite parses
 // each one again every time, which was a tenth of a 200,000-row upload
-// (docs/benchmarks.md). Only for statements whose text never varies: one with
-// a variable IN list or row count would fill the map.
+// (docs/benchmarks.md). Only for statements whose text never varies, or an IN
+// list cut by eachChunk (one text of idChunk ids and one for the remainder per
+// call): one with any row count would fill the map.
 //
 // On SQLite (detach) a statement does not watch the caller's context while
 // it runs: the driver starts a goroutine and a progress handler for every
